@@ -1,0 +1,39 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from mofan.accounts.models import ApiToken, User
+from mofan.accounts.services import token_create, token_revoke
+
+
+class Command(BaseCommand):
+    help = "API 令牌：mofan token create 用户名 [--name 用途]；mofan token revoke 前缀"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="为用户创建令牌（令牌在最后一行输出，只显示一次）")
+        create.add_argument("username")
+        create.add_argument("--name", default="命令行创建")
+        revoke = sub.add_parser("revoke", help="按前缀吊销令牌")
+        revoke.add_argument("prefix")
+
+    def handle(self, *args, action, **options):
+        if action == "create":
+            self._create(options["username"], options["name"])
+        else:
+            self._revoke(options["prefix"])
+
+    def _create(self, username, name):
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"用户“{username}”不存在或已停用")
+        token, plain = token_create(actor=None, user=user, name=name)
+        self.stdout.write(
+            f"已为 {user.username} 创建令牌“{token.name}”，请妥善保存，它不会再次显示："
+        )
+        self.stdout.write(plain)
+
+    def _revoke(self, prefix):
+        tokens = list(ApiToken.objects.filter(prefix__startswith=prefix, revoked_at__isnull=True))
+        if len(tokens) != 1:
+            raise CommandError(f"前缀“{prefix}”对应 {len(tokens)} 个有效令牌，需恰好 1 个")
+        token_revoke(actor=None, token=tokens[0])
+        self.stdout.write(f"已吊销令牌 {tokens[0]}")

@@ -1,0 +1,91 @@
+"""Data scope: a grant covers its org's whole sub-tree, found by materialised-path prefix."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Q
+
+from mofan.accounts.roles import ADMIN_ROLES, ROLE_RANK, Role
+
+
+@dataclass(frozen=True)
+class GrantInfo:
+    role: str
+    org_id: int
+    path: str
+
+
+class Scope:
+    def __init__(self, grants: list[GrantInfo]):
+        self.grants = grants
+
+    @cached_property
+    def root_paths(self) -> list[str]:
+        """The smallest set of paths whose sub-trees cover every grant."""
+        roots: list[str] = []
+        for path in sorted({g.path for g in self.grants}, key=len):
+            if not any(path.startswith(root) for root in roots):
+                roots.append(path)
+        return roots
+
+    def paths_q(self, paths: list[str], field: str = "path") -> Q:
+        query = Q(pk__in=[])
+        for path in paths:
+            query |= Q(**{f"{field}__startswith": path})
+        return query
+
+    def visible_q(self, field: str = "path") -> Q:
+        return self.paths_q(self.root_paths, field)
+
+    def sees(self, path: str) -> bool:
+        return any(path.startswith(root) for root in self.root_paths)
+
+    def roles_over(self, path: str) -> set[str]:
+        return {g.role for g in self.grants if path.startswith(g.path)}
+
+    def can_admin(self, path: str) -> bool:
+        return bool(self.roles_over(path) & ADMIN_ROLES)
+
+    def can_admin_strictly_below(self, path: str) -> bool:
+        """An admin grant on a proper ancestor: needed to move or dissolve the org itself."""
+        return any(
+            g.role in ADMIN_ROLES and path.startswith(g.path) and path != g.path
+            for g in self.grants
+        )
+
+    def rank_over(self, path: str) -> int:
+        return max((ROLE_RANK[Role(r)] for r in self.roles_over(path)), default=0)
+
+    def admin_rank_over(self, path: str) -> int:
+        admin_roles = self.roles_over(path) & ADMIN_ROLES
+        return max((ROLE_RANK[Role(r)] for r in admin_roles), default=0)
+
+    @property
+    def admin_paths(self) -> list[str]:
+        return [g.path for g in self.grants if g.role in ADMIN_ROLES]
+
+    @property
+    def is_admin(self) -> bool:
+        return any(g.role in ADMIN_ROLES for g in self.grants)
+
+    @property
+    def is_committee_admin(self) -> bool:
+        return any(g.role == Role.COMMITTEE_ADMIN for g in self.grants)
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, computed once per request (cached on the user object)."""
+    cached = getattr(user, "_mofan_scope", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        scope = Scope([])
+    else:
+        rows = user.grants.values_list("role", "org_id", "org__path")
+        scope = Scope([GrantInfo(role, org_id, path) for role, org_id, path in rows])
+    user._mofan_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    user.__dict__.pop("_mofan_scope", None)

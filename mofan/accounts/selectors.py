@@ -1,0 +1,54 @@
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from mofan.accounts.models import Grant, User
+from mofan.accounts.scope import scope_of
+from mofan.orgs.models import Org
+
+
+def user_list(
+    *, actor, text: str = "", role: str = "", include_inactive: bool = False
+) -> QuerySet[User]:
+    """Users holding at least one grant inside the actor's administered sub-trees."""
+    scope = scope_of(actor)
+    grants_in_reach = Grant.objects.filter(scope.paths_q(scope.admin_paths, "org__path"))
+    if role:
+        grants_in_reach = grants_in_reach.filter(role=role)
+    users = User.objects.filter(pk__in=grants_in_reach.values("user_id"))
+    if not include_inactive:
+        users = users.filter(is_active=True)
+    if text:
+        users = users.filter(Q(username__icontains=text) | Q(name__icontains=text))
+    return users.prefetch_related(
+        Prefetch("grants", queryset=Grant.objects.select_related("org").order_by("org__path"))
+    ).order_by("username")
+
+
+def user_get(*, actor, user_id) -> User:
+    from django.http import Http404
+
+    try:
+        return user_list(actor=actor, include_inactive=True).get(pk=int(user_id))
+    except (User.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该用户") from exc
+
+
+def administered_orgs(*, actor) -> QuerySet[Org]:
+    scope = scope_of(actor)
+    return Org.objects.filter(scope.paths_q(scope.admin_paths), dissolved_on__isnull=True).order_by(
+        "path"
+    )
+
+
+def locked_usernames(usernames: list[str]) -> set[str]:
+    """Which of these accounts are locked out right now (one query)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=usernames,
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        ).values_list("username", flat=True)
+    )

@@ -1,0 +1,197 @@
+"""Writes to accounts, grants and tokens; each checks the actor's reach and leaves an audit record."""
+
+import hashlib
+import secrets
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from mofan.accounts.models import ApiToken, Grant, User
+from mofan.accounts.roles import ROLE_RANK, Role
+from mofan.accounts.scope import forget_scope, scope_of
+from mofan.core.audit import audit
+from mofan.core.errors import ApplicationError
+from mofan.orgs.models import Org
+
+TOKEN_PREFIX = "mf_"
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), field="password") from exc
+
+
+def _require_can_grant(actor, role: str, org: Org) -> None:
+    """Nobody grants beyond their own sub-tree or above their own role."""
+    if actor is None:
+        return
+    rank = scope_of(actor).admin_rank_over(org.path)
+    if rank == 0:
+        raise PermissionDenied("您不能在该组织范围内授权")
+    if ROLE_RANK[Role(role)] > rank:
+        raise PermissionDenied("不能授予高于自己的角色")
+
+
+def _require_can_manage(actor, user: User) -> None:
+    """An admin manages a user only if every grant the user holds is within the admin's reach."""
+    if actor is None:
+        return
+    if actor.pk == user.pk:
+        raise PermissionDenied("不能对自己的账号执行此操作")
+    grants = list(user.grants.select_related("org"))
+    if not grants:
+        raise PermissionDenied("该用户没有授权，请由工委管理员处理")
+    for grant in grants:
+        _require_can_grant(actor, grant.role, grant.org)
+
+
+@transaction.atomic
+def user_create(
+    *, actor, username: str, name: str, password: str, role: str, org: Org, email: str = ""
+) -> User:
+    """An admin creates an account with its first grant; it must change its password at first login."""
+    username = username.strip()
+    if not username:
+        raise ApplicationError("请填写用户名", field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(f"用户名“{username}”已被使用", field="username")
+    _require_can_grant(actor, role, org)
+    user = User(username=username, name=name.strip(), email=email, must_change_password=True)
+    _check_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit(actor=actor, action="user.create", target=user, changes={"username": [None, username]})
+    grant_create(actor=actor, user=user, role=role, org=org)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor, user: User, active: bool) -> User:
+    _require_can_manage(actor, user)
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit(
+        actor=actor,
+        action="user.enable" if active else "user.disable",
+        target=user,
+        changes={"is_active": [not active, active]},
+    )
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, actor, user: User, password: str) -> User:
+    _require_can_manage(actor, user)
+    _check_password(password, user)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit(actor=actor, action="user.password_reset", target=user)
+    return user
+
+
+@transaction.atomic
+def user_change_own_password(*, user: User, old_password: str, new_password: str) -> User:
+    if not user.check_password(old_password):
+        raise ApplicationError("原密码不正确", field="old_password")
+    if old_password == new_password:
+        raise ApplicationError("新密码不能与原密码相同", field="new_password1")
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), field="new_password1") from exc
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit(actor=user, action="user.password_change", target=user)
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, actor, user: User) -> int:
+    _require_can_manage(actor, user)
+    removed = axes_reset(username=user.username)
+    audit(actor=actor, action="user.unlock", target=user, detail=f"清除失败登录记录 {removed} 条")
+    return removed
+
+
+@transaction.atomic
+def grant_create(*, actor, user: User, role: str, org: Org) -> Grant:
+    if role not in Role.values:
+        raise ApplicationError("角色不正确", field="role")
+    _require_can_grant(actor, role, org)
+    if Grant.objects.filter(user=user, role=role, org=org).exists():
+        raise ApplicationError("该用户已有此授权", field="role")
+    grant = Grant.objects.create(
+        user=user, role=role, org=org, created_by=actor if getattr(actor, "pk", None) else None
+    )
+    forget_scope(user)
+    audit(
+        actor=actor,
+        action="grant.create",
+        target=user,
+        changes={"grant": [None, f"{Role(role).label} @ {org.name}"]},
+    )
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, actor, grant: Grant) -> None:
+    _require_can_grant(actor, grant.role, grant.org)
+    user = grant.user
+    description = f"{grant.get_role_display()} @ {grant.org.name}"
+    grant.delete()
+    forget_scope(user)
+    audit(actor=actor, action="grant.revoke", target=user, changes={"grant": [description, None]})
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new personal token; the plain token is returned once and never stored."""
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDenied("只能为自己创建令牌")
+    name = name.strip() or "API"
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=plain[:10], token_hash=hash_token(plain)
+    )
+    audit(actor=actor or user, action="token.create", target=token, detail=f"用户 {user.username}")
+    return token, plain
+
+
+@transaction.atomic
+def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    if actor is not None and actor.pk != token.user_id:
+        raise PermissionDenied("只能吊销自己的令牌")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit(actor=actor, action="token.revoke", target=token)
+    return token
+
+
+def token_authenticate(plain: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_token(plain), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Record use at most once a minute so a busy client does not write on every call.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,133 @@
+"""The one NinjaAPI at /api/v1/: auth, pagination, and the error shapes every module shares."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from mofan.core.errors import ApplicationError
+
+MAX_PAGE_SIZE = 200
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        from mofan.accounts.services import token_authenticate
+
+        user = token_authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        return _password_changed(user)
+
+
+class SessionCookie(APIKeyCookie):
+    """The browser session; unsafe methods also need the CSRF token, as on the pages."""
+
+    param_name = "sessionid"
+
+    def __init__(self):
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return _password_changed(user)
+
+
+def _password_changed(user):
+    if user.must_change_password:
+        raise PermissionDenied("请先登录网页修改初始密码")
+    return user
+
+
+api = NinjaAPI(
+    title="模范机关创建管理平台 API",
+    version="1",
+    description="所有接口只返回当前用户授权范围（组织子树）内的数据。认证：`Authorization: Bearer <令牌>`。",
+    auth=[BearerToken(), SessionCookie()],
+    urls_namespace="api",
+)
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+
+
+def paginate(queryset, page: int, page_size: int) -> tuple[list, dict]:
+    if page < 1:
+        raise ApplicationError("page 必须是大于 0 的整数")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ApplicationError(f"page_size 必须在 1 到 {MAX_PAGE_SIZE} 之间")
+    count = queryset.count()
+    start = (page - 1) * page_size
+    items = list(queryset[start : start + page_size])
+    return items, {"count": count, "page": page, "page_size": page_size}
+
+
+PYDANTIC_MESSAGES = {
+    "missing": "必须填写",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "bool_parsing": "应为 true 或 false",
+    "string_type": "应为文字",
+    "string_too_long": "内容过长",
+    "string_too_short": "不能为空",
+    "json_invalid": "JSON 格式不正确",
+    "model_attributes_type": "请求体应为 JSON 对象",
+    "dict_type": "请求体应为 JSON 对象",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "extra_forbidden": "不认识的字段",
+}
+
+
+def _validation_message(exc: NinjaValidationError) -> str:
+    parts = []
+    for error in exc.errors:
+        location = ".".join(str(p) for p in error.get("loc", [])[1:]) or "请求"
+        reason = PYDANTIC_MESSAGES.get(error.get("type", ""), error.get("msg", "格式不正确"))
+        parts.append(f"{location}：{reason}")
+    return "参数不正确：" + "；".join(parts)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc):
+    return api.create_response(request, {"detail": _validation_message(exc)}, status=400)
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request, exc):
+    return api.create_response(request, {"detail": exc.message}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": "未找到"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计记录不可修改")
+
+    def delete(self):
+        raise PermissionError("审计记录不可删除")
+
+
+class AuditLog(models.Model):
+    """One row per write or security event; never edited, never deleted."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
+    ip = models.CharField("IP 地址", max_length=45, blank=True)
+    action = models.CharField("操作", max_length=64, db_index=True)
+    target_type = models.CharField("对象类型", max_length=64, blank=True, db_index=True)
+    target_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
+    target_repr = models.CharField("对象", max_length=255, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    detail = models.TextField("说明", blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计记录不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录不可删除")

@@ -1,0 +1,40 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from mofan.accounts.scope import scope_of
+from mofan.core.forms import AuditSearchForm
+from mofan.core.selectors import ACTION_LABELS, audit_list
+from mofan.core.views_helpers import paginate_page
+from mofan.orgs.selectors import org_roots
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", {"roots": org_roots(actor=request.user)})
+
+
+@login_required
+def audit_log(request):
+    if not scope_of(request.user).is_admin:
+        raise PermissionDenied("只有管理员可以查看审计日志")
+    form = AuditSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    records = audit_list(actor=request.user, **{k: v for k, v in filters.items() if v})
+    page = paginate_page(request, records)
+    return render(
+        request,
+        "core/audit.html",
+        {
+            "form": form,
+            "page": page,
+            "labels": ACTION_LABELS,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -1,0 +1,137 @@
+"""Reads of the org tree, always limited to the acting user's sub-tree."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from mofan.accounts.scope import scope_of
+from mofan.orgs.facts import MemberCount, member_counts
+from mofan.orgs.models import ALLOWED_CHILDREN, Org
+
+STEPLEN = Org.steplen
+
+
+def org_list(*, actor, include_dissolved: bool = False) -> QuerySet[Org]:
+    orgs = Org.objects.filter(scope_of(actor).visible_q())
+    if not include_dissolved:
+        orgs = orgs.filter(dissolved_on__isnull=True)
+    return orgs
+
+
+def org_get(*, actor, org_id) -> Org:
+    """The org if the actor may see it; 404 otherwise (outsiders learn nothing)."""
+    try:
+        return org_list(actor=actor, include_dissolved=True).get(pk=int(org_id))
+    except (Org.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该组织") from exc
+
+
+def org_subtree(org: Org, *, include_dissolved: bool = False) -> QuerySet[Org]:
+    orgs = Org.objects.filter(path__startswith=org.path)
+    if not include_dissolved:
+        orgs = orgs.filter(dissolved_on__isnull=True)
+    return orgs
+
+
+def ancestor_paths(path: str) -> list[str]:
+    return [path[:end] for end in range(STEPLEN, len(path), STEPLEN)]
+
+
+def org_breadcrumb(*, actor, org: Org) -> list[Org]:
+    """The org's ancestors that the actor may see, root first, then the org."""
+    scope = scope_of(actor)
+    paths = [p for p in ancestor_paths(org.path) if scope.sees(p)]
+    ancestors = list(Org.objects.filter(path__in=paths).order_by("depth")) if paths else []
+    return [*ancestors, org]
+
+
+def org_roots(*, actor) -> QuerySet[Org]:
+    """The top orgs of the actor's scope."""
+    return Org.objects.filter(path__in=scope_of(actor).root_paths).order_by("path")
+
+
+def sibling_order(orgs):
+    return sorted(orgs, key=lambda o: (o.sort_order, o.name))
+
+
+def org_children(*, org: Org, include_dissolved: bool = False) -> list[Org]:
+    children = Org.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+    if not include_dissolved:
+        children = children.filter(dissolved_on__isnull=True)
+    return sibling_order(children)
+
+
+class TreeNode:
+    def __init__(self, org: Org, counts: MemberCount):
+        self.org = org
+        self.counts = counts
+        self.children: list[TreeNode] = []
+
+    @property
+    def has_hidden_children(self) -> bool:
+        # numchild also counts dissolved children; expanding such a node shows none.
+        return not self.children and self.org.numchild > 0
+
+
+def org_tree(*, root: Org, levels: int = 2) -> TreeNode:
+    """The root and its active descendants down `levels` levels, each with its member counts.
+
+    A fixed number of queries whatever the size of the tree; deeper levels load on demand.
+    """
+    orgs = list(
+        org_subtree(root)
+        .filter(depth__lte=root.depth + levels)
+        .order_by("depth", "sort_order", "name")
+    )
+    counts = subtree_member_counts(root, orgs)
+    nodes = {o.path: TreeNode(o, counts.get(o.id, MemberCount())) for o in orgs}
+    for org in orgs:
+        parent = nodes.get(org.path[:-STEPLEN])
+        if parent is not None and org.path != root.path:
+            parent.children.append(nodes[org.path])
+    return nodes[root.path] if root.path in nodes else TreeNode(root, MemberCount())
+
+
+def subtree_member_counts(root: Org, orgs: list[Org]) -> dict[int, MemberCount]:
+    """Members of each listed org's whole sub-tree (all active orgs below `root` are read)."""
+    rows = list(org_subtree(root).values_list("id", "path"))
+    direct = member_counts(org_id for org_id, _ in rows)
+    return roll_up_counts(rows, direct, {o.path: o.id for o in orgs})
+
+
+def roll_up_counts(rows, direct: dict[int, MemberCount], wanted: dict[str, int]):
+    """Add each org's direct members to every wanted ancestor-or-self (rows: (id, path))."""
+    totals: dict[int, MemberCount] = {}
+    for org_id, path in rows:
+        count = direct.get(org_id)
+        if count is None:
+            continue
+        for end in range(STEPLEN, len(path) + 1, STEPLEN):
+            target = wanted.get(path[:end])
+            if target is not None:
+                totals[target] = totals.get(target, MemberCount()) + count
+    return totals
+
+
+def possible_parents(*, actor, org: Org | None, org_type: str) -> QuerySet[Org]:
+    """Active orgs the actor administers that may hold an org of `org_type` (not its own sub-tree)."""
+    scope = scope_of(actor)
+    parent_types = [parent for parent, kids in ALLOWED_CHILDREN.items() if org_type in kids]
+    parents = Org.objects.filter(
+        scope.paths_q(scope.admin_paths), dissolved_on__isnull=True, org_type__in=parent_types
+    )
+    if org is not None:
+        parents = parents.exclude(path__startswith=org.path)
+    return parents.order_by("path")
+
+
+def org_search(orgs: QuerySet[Org], *, text: str = "", org_type: str = "") -> QuerySet[Org]:
+    if text:
+        orgs = orgs.filter(
+            Q(name__icontains=text)
+            | Q(short_name__icontains=text)
+            | Q(code__icontains=text)
+            | Q(unit__icontains=text)
+        )
+    if org_type:
+        orgs = orgs.filter(org_type=org_type)
+    return orgs
