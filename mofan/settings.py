@@ -159,6 +159,8 @@ STORAGES = {
         )
     },
 }
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from finders in the demo
 MEDIA_ROOT = Path(os.environ.get("MOFAN_MEDIA_ROOT", DATA_DIR / "media"))
 
 HUEY_REDIS_URL = os.environ.get("MOFAN_HUEY_REDIS_URL")

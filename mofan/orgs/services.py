@@ -85,7 +85,7 @@ def org_create(*, actor, parent: Org | None, **fields) -> Org:
     _check_fits_under(parent, org.org_type)
     _check_term(org.term_start, org.term_end)
     _full_clean(org)
-    org = parent.add_child(instance=org) if parent else Org.add_root(instance=org)
+    org = Org.objects.add_child(parent, instance=org) if parent else Org.objects.add_root(instance=org)
     audit(actor=actor, action="org.create", target=org, changes=diff({}, snapshot(org, ORG_FIELDS)))
     return org
 
@@ -139,7 +139,7 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
     old_parent = org.get_parent()
     if old_parent and old_parent.pk == new_parent.pk:
         raise ApplicationError("新的上级组织与原上级组织相同", field="parent")
-    org.move(new_parent, pos="last-child")
+    Org.objects.move(org, new_parent, pos="last-child")
     org = Org.objects.get(pk=org.pk)
     audit(
         actor=actor,

@@ -25,12 +25,11 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         records = AuditLog.objects.filter(at__date__gte=since_date).order_by("at", "id")
-        stream = open(output, "w", newline="", encoding="utf-8-sig") if output else sys.stdout
-        try:
-            count = write_csv(stream, records)
-        finally:
-            if output:
-                stream.close()
+        if output:
+            with open(output, "w", newline="", encoding="utf-8-sig") as stream:
+                count = write_csv(stream, records)
+        else:
+            count = write_csv(sys.stdout, records)
         audit(
             actor=None,
             action="audit.export",
