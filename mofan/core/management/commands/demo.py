@@ -127,6 +127,19 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {label}")
 
 
+SHORT_SUFFIX = {
+    OrgType.WORKING_COMMITTEE: "",
+    OrgType.ORGAN_COMMITTEE: "机关党委",
+    OrgType.GENERAL_BRANCH: "机关党总支",
+}
+
+
+def short_name_of(name: str, org_type: str, unit: str) -> str:
+    if org_type in SHORT_SUFFIX:
+        return unit + SHORT_SUFFIX[org_type]
+    return name.replace(unit, "", 1)
+
+
 def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
 
@@ -162,7 +175,7 @@ class TreeBuilder:
             parent=parent,
             code=code,
             name=name,
-            short_name=name.replace(unit, "") if unit and name != unit else "",
+            short_name=short_name_of(name, org_type, unit),
             org_type=org_type,
             unit=unit,
             established_on=date(2000 + index % 20, 1 + index % 12, 1),
