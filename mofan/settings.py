@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "mofan.core",
     "mofan.accounts",
     "mofan.orgs",
+    "mofan.members",
 ]
 
 MIDDLEWARE = [

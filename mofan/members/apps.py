@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "mofan.members"
+    label = "members"
+    verbose_name = "党员信息"
+
+    def ready(self):
+        from mofan.members.selectors import member_counts_by_org
+        from mofan.orgs.facts import register_member_counter
+
+        register_member_counter(member_counts_by_org)

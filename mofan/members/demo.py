@@ -1,0 +1,85 @@
+"""Demo members: plausible Chinese names, valid (fictional) ID numbers, consistent dates."""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from mofan.core.dates import add_years
+from mofan.members import crypto, idcard
+from mofan.members.models import Category, DuesCategory, Education, Member
+from mofan.members.services import member_create
+from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国志文斌海燕晨宇婷欣浩然子涵思雨梓萱一诺博文嘉怡俊杰佳琪雅婷振华丹凤鹏飞晓东春梅立新德明卫东红梅国华"
+REGIONS = ["110101", "110105", "120101", "130102", "320102", "330106", "370102", "410105", "420106", "440106", "510104", "610103"]
+POSTS = ["科员", "副主任科员", "主任科员", "副处长", "处长", "一级主任科员", "四级调研员", "办事员", "副局长"]
+EDUCATION_WEIGHTS = [(Education.POSTGRADUATE, 30), (Education.BACHELOR, 55), (Education.COLLEGE, 10), (Education.HIGH_SCHOOL, 5)]
+BASES = [Decimal(v) for v in ("2800", "3600", "4500", "5400", "6800", "8200", "10500", "12800")]
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2])))
+
+
+def branch_size(rng: random.Random, index: int) -> int:
+    if index == 5:
+        return 56  # one branch over the general limit of 50
+    if index % 41 == 7:
+        return 2  # a few too small for a branch of their own
+    return rng.randint(7, 19)
+
+
+def build_demo_members(today: date) -> int:
+    """Add members to every demo branch that has none yet (idempotent)."""
+    branches = list(
+        Org.objects.filter(org_type__in=BRANCH_TYPES, dissolved_on__isnull=True, members__isnull=True)
+        .order_by("path")
+        .distinct()
+    )
+    groups = {}
+    for group in Org.objects.filter(org_type=OrgType.PARTY_GROUP).order_by("path"):
+        groups.setdefault(group.path[: -Org.steplen], []).append(group)
+    created = 0
+    for index, branch in enumerate(branches):
+        rng = random.Random(branch.code)
+        for n in range(branch_size(rng, index)):
+            member_create(actor=None, **_person(rng, branch, groups.get(branch.path, []), n, today))
+            created += 1
+    return created
+
+
+def _person(rng: random.Random, branch: Org, groups: list[Org], n: int, today: date) -> dict:
+    sex = rng.choice(["male", "male", "female"])
+    born = date(rng.randint(1962, 2001), rng.randint(1, 12), rng.randint(1, 28))
+    probationary = n % 13 == 4
+    if probationary:
+        joined = today - timedelta(days=rng.randint(30, 330))
+    else:
+        joined = min(add_years(born, rng.randint(19, 35)), today - timedelta(days=800)) + timedelta(days=rng.randint(0, 200))
+    number = _unique_number(rng, born, sex)
+    return {
+        "name": person_name(rng),
+        "id_number": number,
+        "sex": sex,
+        "birth_date": born,
+        "native_place": rng.choice(["北京", "河北保定", "山东济南", "河南郑州", "湖北武汉", "四川成都", "江苏南京", "浙江杭州", "陕西西安"]),
+        "education": rng.choices([e for e, _ in EDUCATION_WEIGHTS], [w for _, w in EDUCATION_WEIGHTS])[0],
+        "category": Category.PROBATIONARY if probationary else Category.FULL,
+        "org": branch,
+        "party_group": rng.choice(groups) if groups else None,
+        "joined_on": joined,
+        "full_member_on": None if probationary else add_years(joined, 1),
+        "work_unit": branch.unit,
+        "post": rng.choice(POSTS),
+        "phone": f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+        "dues_category": DuesCategory.RETIRED if born.year < 1965 else DuesCategory.EMPLOYED,
+        "dues_base": rng.choice(BASES),
+    }
+
+
+def _unique_number(rng: random.Random, born: date, sex: str) -> str:
+    while True:
+        number = idcard.make(rng.choice(REGIONS), born, rng.randint(0, 999), sex)
+        if not Member.objects.filter(id_number_hash=crypto.keyed_hash(number)).exists():
+            return number

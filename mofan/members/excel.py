@@ -1,0 +1,282 @@
+"""Roster (花名册) import with preview, and export of any filtered list."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from mofan.accounts.scope import scope_of
+from mofan.core.audit import audit
+from mofan.core.errors import ApplicationError
+from mofan.core.excel import RowError, cell_text, new_sheet, parse_date, read_table
+from mofan.members import crypto, idcard
+from mofan.members.models import Category, DuesCategory, Education, Member, Sex
+from mofan.members.services import member_create, member_rule_check, member_update
+from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
+
+COLUMNS = [
+    ("姓名", "name"),
+    ("性别", "sex"),
+    ("民族", "ethnicity"),
+    ("公民身份号码", "id_number"),
+    ("出生日期", "birth_date"),
+    ("籍贯", "native_place"),
+    ("学历", "education"),
+    ("人员类别", "category"),
+    ("所在支部", "org"),
+    ("党小组", "party_group"),
+    ("入党日期", "joined_on"),
+    ("转正日期", "full_member_on"),
+    ("工作单位", "work_unit"),
+    ("职务", "post"),
+    ("联系电话", "phone"),
+    ("困难党员", "is_hardship"),
+    ("党费类别", "dues_category"),
+    ("党费基数", "dues_base"),
+    ("备注", "remarks"),
+]
+HEADER_OF = {key: header for header, key in COLUMNS}
+REQUIRED = ["name", "id_number", "category", "org", "joined_on"]
+ALIASES = {
+    "身份证号": "id_number",
+    "身份证号码": "id_number",
+    "党支部": "org",
+    "支部": "org",
+    "类别": "category",
+}
+CHOICES = {
+    "sex": {label: value for value, label in Sex.choices},
+    "education": {label: value for value, label in Education.choices},
+    "category": {label: value for value, label in Category.choices}
+    | {"正式": Category.FULL, "预备": Category.PROBATIONARY},
+    "dues_category": {label: value for value, label in DuesCategory.choices},
+}
+DATES = ("birth_date", "joined_on", "full_member_on")
+
+
+def export_workbook(members, title: str):
+    workbook, sheet = new_sheet(
+        title,
+        [h for h, _ in COLUMNS if h != "公民身份号码"] + ["公民身份号码（脱敏）", "党籍状态"],
+        "党员",
+    )
+    for m in members.iterator(chunk_size=2000):
+        sheet.append(
+            [
+                m.name,
+                m.get_sex_display(),
+                m.ethnicity,
+                m.birth_date,
+                m.native_place,
+                m.get_education_display(),
+                m.get_category_display(),
+                m.org.name,
+                m.party_group.name if m.party_group else "",
+                m.joined_on,
+                m.full_member_on,
+                m.work_unit,
+                m.post,
+                m.phone,
+                "是" if m.is_hardship else "",
+                m.get_dues_category_display(),
+                m.dues_base,
+                m.remarks,
+                m.id_number_masked,
+                m.get_status_display(),
+            ]
+        )
+    return workbook
+
+
+def template_workbook():
+    workbook, sheet = new_sheet(
+        "党员花名册（带 * 为必填：姓名、公民身份号码、人员类别、所在支部、入党日期）",
+        [h for h, _ in COLUMNS],
+        "党员",
+    )
+    return workbook
+
+
+@dataclass
+class RosterRow:
+    row: int
+    data: dict
+    existing: Member | None = None
+
+
+@dataclass
+class RosterImport:
+    rows: list[RosterRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def to_create(self) -> list[RosterRow]:
+        return [r for r in self.rows if r.existing is None]
+
+    @property
+    def to_update(self) -> list[RosterRow]:
+        return [r for r in self.rows if r.existing is not None]
+
+
+def _parse(row_number: int, raw: dict, errors: list[RowError]) -> dict:
+    def error(key, reason):
+        errors.append(RowError(row_number, HEADER_OF[key], reason))
+
+    data = {key: cell_text(raw.get(key)) for _, key in COLUMNS if key not in DATES}
+    for key in REQUIRED:
+        if key not in DATES and not data[key]:
+            error(key, "必须填写")
+    for key, mapping in CHOICES.items():
+        if data[key] and data[key] not in mapping:
+            error(key, f"“{data[key]}”不是有效的值（{'、'.join(dict.fromkeys(mapping))}）")
+        data[key] = mapping.get(data[key], "")
+    for key in DATES:
+        try:
+            data[key] = parse_date(raw.get(key))
+        except ValueError as exc:
+            error(key, str(exc))
+            data[key] = None
+    if data["joined_on"] is None and not any(
+        e.row == row_number and e.column == "入党日期" for e in errors
+    ):
+        error("joined_on", "必须填写")
+    if data["id_number"]:
+        try:
+            parsed = idcard.parse(data["id_number"])
+            data["id_number"] = parsed.number
+            if data["birth_date"] and data["birth_date"] != parsed.birth_date:
+                error("birth_date", "出生日期与公民身份号码不一致")
+            if data["sex"] and data["sex"] != parsed.sex:
+                error("sex", "性别与公民身份号码不一致")
+        except ValueError as exc:
+            error("id_number", str(exc))
+    try:
+        data["dues_base"] = Decimal(data["dues_base"] or "0").quantize(Decimal("0.01"))
+    except InvalidOperation:
+        error("dues_base", "党费基数须为数字")
+        data["dues_base"] = Decimal("0")
+    data["is_hardship"] = data["is_hardship"] in {"是", "Y", "y", "1", "√"}
+    data["dues_category"] = data["dues_category"] or DuesCategory.EMPLOYED
+    data["ethnicity"] = data["ethnicity"] or "汉族"
+    return data
+
+
+def check_roster(*, actor, upload) -> RosterImport:
+    result = RosterImport()
+    table = read_table(upload, dict(COLUMNS) | ALIASES, REQUIRED)
+    if not table:
+        raise ApplicationError("文件中没有数据行")
+    seen: dict[str, int] = {}
+    for row_number, raw in table:
+        data = _parse(row_number, raw, result.errors)
+        number = data["id_number"]
+        if number and number in seen:
+            result.errors.append(
+                RowError(row_number, "公民身份号码", f"与第 {seen[number]} 行重复")
+            )
+        seen.setdefault(number, row_number)
+        result.rows.append(RosterRow(row_number, data))
+    _resolve(actor, result)
+    result.errors.sort(
+        key=lambda e: (
+            e.row,
+            list(HEADER_OF.values()).index(e.column) if e.column in HEADER_OF.values() else 99,
+        )
+    )
+    return result
+
+
+def _resolve(actor, result: RosterImport) -> None:
+    """Orgs by name or code within the actor's scope; existing members by keyed hash."""
+    scope = scope_of(actor)
+    orgs = list(
+        Org.objects.filter(
+            scope.visible_q(),
+            dissolved_on__isnull=True,
+            org_type__in=[*BRANCH_TYPES, OrgType.PARTY_GROUP],
+        )
+    )
+    by_key = {}
+    for org in orgs:
+        by_key.setdefault(org.code, org)
+        by_key.setdefault(org.name, org)
+        if org.short_name:
+            by_key.setdefault(org.short_name, org)
+    hashes = {crypto.keyed_hash(r.data["id_number"]): r for r in result.rows if r.data["id_number"]}
+    existing = Member.objects.select_related("org").filter(id_number_hash__in=hashes)
+    for member in existing:
+        row = hashes[member.id_number_hash]
+        if scope.sees(member.org.path):
+            row.existing = member
+        else:
+            result.errors.append(
+                RowError(row.row, "公民身份号码", "该号码已登记在系统中（不在您的管理范围内）")
+            )
+    for row in result.rows:
+        data = row.data
+        org = by_key.get(data["org"]) if data["org"] else None
+        if data["org"] and (org is None or org.org_type not in BRANCH_TYPES):
+            result.errors.append(
+                RowError(row.row, "所在支部", f"找不到您管理范围内的支部“{data['org']}”")
+            )
+        elif org is not None and not scope.roles_over(org.path) & {
+            "committee_admin",
+            "unit_admin",
+            "secretary",
+        }:
+            result.errors.append(
+                RowError(row.row, "所在支部", f"您没有维护“{org.name}”党员信息的权限")
+            )
+        group = by_key.get(data["party_group"]) if data["party_group"] else None
+        if data["party_group"] and (
+            group is None or org is None or not group.path.startswith(org.path)
+        ):
+            result.errors.append(
+                RowError(row.row, "党小组", f"“{data['party_group']}”不是该支部下的党小组")
+            )
+        data["org"], data["party_group"] = org, group
+        if org is not None and not any(e.row == row.row for e in result.errors):
+            _check_rules(row, result.errors)
+
+
+def _check_rules(row: RosterRow, errors: list[RowError]) -> None:
+    fields = {k: v for k, v in row.data.items() if k != "id_number"}
+    parsed = idcard.parse(row.data["id_number"])
+    member = Member(**fields)
+    member.birth_date = member.birth_date or parsed.birth_date
+    member.sex = member.sex or parsed.sex
+    try:
+        member_rule_check(member)
+    except ApplicationError as exc:
+        errors.append(RowError(row.row, HEADER_OF.get(exc.field or "", "—"), exc.message))
+
+
+@transaction.atomic
+def commit_roster(*, actor, checked: RosterImport) -> tuple[int, int]:
+    if not checked.ok:
+        raise ApplicationError("文件中有错误，未导入任何数据")
+    created = updated = 0
+    for row in checked.rows:
+        try:
+            if row.existing is None:
+                member_create(actor=actor, **row.data)
+                created += 1
+            else:
+                fields = {k: v for k, v in row.data.items() if k != "id_number"}
+                member_update(actor=actor, member=row.existing, **fields)
+                updated += 1
+        except ApplicationError as exc:
+            column = HEADER_OF.get(exc.field or "", "")
+            raise ApplicationError(
+                f"第 {row.row} 行{('“' + column + '”') if column else ''}：{exc.message}"
+            ) from exc
+    audit(
+        actor=actor,
+        action="member.import",
+        detail=f"导入花名册：新增 {created} 人，更新 {updated} 人",
+    )
+    return created, updated

@@ -1,0 +1,87 @@
+from django import forms
+
+from mofan.members.models import Category, DuesCategory, Education, Sex, Status
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def org_label(org) -> str:
+    return f"{'　' * max(org.depth - 2, 0)}{org.name}"
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="公民身份号码", max_length=18, min_length=18, required=False)
+    sex = forms.ChoiceField(label="性别", choices=Sex.choices)
+    ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族")
+    birth_date = forms.DateField(label="出生日期", widget=DATE)
+    native_place = forms.CharField(label="籍贯", max_length=50, required=False)
+    education = forms.ChoiceField(
+        label="学历", choices=[("", "—"), *Education.choices], required=False
+    )
+    category = forms.ChoiceField(label="人员类别", choices=Category.choices)
+    org = forms.ModelChoiceField(label="所在支部", queryset=None, empty_label="请选择")
+    party_group = forms.ModelChoiceField(
+        label="党小组", queryset=None, required=False, empty_label="—"
+    )
+    joined_on = forms.DateField(label="入党日期", widget=DATE)
+    full_member_on = forms.DateField(label="转正日期", widget=DATE, required=False)
+    work_unit = forms.CharField(label="工作单位", max_length=100, required=False)
+    post = forms.CharField(label="职务", max_length=50, required=False)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    is_hardship = forms.BooleanField(label="困难党员", required=False)
+    dues_category = forms.ChoiceField(label="党费类别", choices=DuesCategory.choices)
+    dues_base = forms.DecimalField(
+        label="党费计算基数（元/月）", max_digits=10, decimal_places=2, min_value=0, initial=0
+    )
+    remarks = forms.CharField(
+        label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, branches, groups, creating: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = branches
+        self.fields["org"].label_from_instance = org_label
+        self.fields["party_group"].queryset = groups
+        self.fields["party_group"].label_from_instance = lambda g: g.name
+        self.fields["id_number"].required = creating
+        if not creating:
+            self.fields["id_number"].help_text = "不修改请留空"
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        if not data.get("id_number"):
+            data.pop("id_number", None)
+        return data
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label="姓名/电话", required=False)
+    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    category = forms.ChoiceField(
+        label="类别", required=False, choices=[("", "全部类别"), *Category.choices]
+    )
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "在册党员"), *Status.choices]
+    )
+    sex = forms.ChoiceField(label="性别", required=False, choices=[("", "性别"), *Sex.choices])
+    education = forms.ChoiceField(
+        label="学历", required=False, choices=[("", "全部学历"), *Education.choices]
+    )
+    age_min = forms.IntegerField(label="年龄从", required=False, min_value=0, max_value=120)
+    age_max = forms.IntegerField(label="到", required=False, min_value=0, max_value=120)
+    joined_year = forms.IntegerField(
+        label="入党年份", required=False, min_value=1921, max_value=2100
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="花名册（.xlsx）")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件")
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("文件不能超过 20 MB")
+        return upload

@@ -1,0 +1,139 @@
+from decimal import Decimal
+
+from django.db import models
+from django.utils import timezone
+
+from mofan.orgs.models import Org
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
+
+
+class Category(models.TextChoices):
+    FULL = "full", "正式党员"
+    PROBATIONARY = "probationary", "预备党员"
+
+
+class Status(models.TextChoices):
+    NORMAL = "normal", "正常"
+    MOBILE = "mobile", "流动"
+    LOST = "lost", "失联"
+    SUSPENDED = "suspended", "停止党籍"
+    EXPELLED = "expelled", "出党"
+    DECEASED = "deceased", "去世"
+    TRANSFERRED_OUT = "transferred_out", "转出"
+
+
+# Members still on the roll of their branch (counted, listed); the rest are history.
+CURRENT_STATUSES = (Status.NORMAL, Status.MOBILE, Status.LOST)
+
+
+class Education(models.TextChoices):
+    POSTGRADUATE = "postgraduate", "研究生"
+    BACHELOR = "bachelor", "大学本科"
+    COLLEGE = "college", "大学专科"
+    SECONDARY = "secondary", "中专"
+    HIGH_SCHOOL = "high_school", "高中"
+    JUNIOR = "junior", "初中及以下"
+
+
+class DuesCategory(models.TextChoices):
+    EMPLOYED = "employed", "在职"
+    RETIRED = "retired", "离退休"
+    FARMER = "farmer", "农民"
+    STUDENT = "student", "学生"
+    UNEMPLOYED = "unemployed", "下岗失业"
+    SUBSISTENCE = "subsistence", "低保"
+    OTHER = "other", "其他"
+
+
+class Member(models.Model):
+    name = models.CharField("姓名", max_length=50, db_index=True)
+    sex = models.CharField("性别", max_length=8, choices=Sex.choices)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    id_number_cipher = models.TextField("公民身份号码（密文）")
+    id_number_hash = models.CharField("公民身份号码摘要", max_length=64, unique=True)
+    id_number_masked = models.CharField("公民身份号码（脱敏）", max_length=18)
+    birth_date = models.DateField("出生日期")
+    native_place = models.CharField("籍贯", max_length=50, blank=True)
+    education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
+    category = models.CharField("人员类别", max_length=16, choices=Category.choices)
+    org = models.ForeignKey(
+        Org, verbose_name="所在支部", on_delete=models.PROTECT, related_name="members"
+    )
+    party_group = models.ForeignKey(
+        Org,
+        verbose_name="党小组",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_members",
+    )
+    joined_on = models.DateField("入党日期", db_index=True)
+    full_member_on = models.DateField("转正日期", null=True, blank=True)
+    work_unit = models.CharField("工作单位", max_length=100, blank=True)
+    post = models.CharField("职务", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, db_index=True)
+    status = models.CharField(
+        "党籍状态", max_length=20, choices=Status.choices, default=Status.NORMAL, db_index=True
+    )
+    is_hardship = models.BooleanField("困难党员", default=False)
+    photo = models.FileField("照片", upload_to="members/photos/", null=True, blank=True)
+    remarks = models.TextField("备注", blank=True)
+    dues_category = models.CharField(
+        "党费类别", max_length=16, choices=DuesCategory.choices, default=DuesCategory.EMPLOYED
+    )
+    dues_base = models.DecimalField(
+        "党费计算基数（元/月）", max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "党员"
+        verbose_name_plural = "党员"
+        ordering = ["org_id", "name", "id"]
+        indexes = [models.Index(fields=["org", "status", "category"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in CURRENT_STATUSES
+
+    @property
+    def party_age(self) -> int:
+        """Years in the Party as of this year's anniversary of joining."""
+        return timezone.localdate().year - self.joined_on.year
+
+
+class MemberEvent(models.Model):
+    """One line of a member's history timeline."""
+
+    class Kind(models.TextChoices):
+        JOINED = "joined", "入党"
+        BECAME_FULL = "became_full", "转为正式党员"
+        PROBATION_EXTENDED = "probation_extended", "延长预备期"
+        TRANSFER_OUT = "transfer_out", "组织关系转出"
+        TRANSFER_IN = "transfer_in", "组织关系转入"
+        STATUS = "status", "党籍状态变更"
+        RECORD = "record", "信息录入"
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField("事项", max_length=32, choices=Kind.choices)
+    on = models.DateField("日期")
+    detail = models.CharField("说明", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "党员历史"
+        verbose_name_plural = "党员历史"
+        ordering = ["on", "id"]
+
+    def __str__(self):
+        return f"{self.on} {self.get_kind_display()}"

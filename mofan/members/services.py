@@ -1,0 +1,170 @@
+"""Writes to member records: each checks scope and rules, and leaves an audit record."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from mofan.accounts.roles import ADMIN_ROLES, Role
+from mofan.accounts.scope import scope_of
+from mofan.core.audit import audit, diff, snapshot
+from mofan.core.dates import add_years
+from mofan.core.errors import ApplicationError
+from mofan.members import crypto, idcard
+from mofan.members.models import Category, Member, MemberEvent
+from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
+
+WRITER_ROLES = ADMIN_ROLES | {Role.SECRETARY}
+MEMBER_FIELDS = [
+    "name",
+    "sex",
+    "ethnicity",
+    "birth_date",
+    "native_place",
+    "education",
+    "category",
+    "org",
+    "party_group",
+    "joined_on",
+    "full_member_on",
+    "work_unit",
+    "post",
+    "phone",
+    "is_hardship",
+    "remarks",
+    "dues_category",
+    "dues_base",
+]
+AUDITED_FIELDS = [*MEMBER_FIELDS, "id_number_masked", "status"]
+MIN_JOIN_AGE = 18
+
+
+def require_member_writer(actor, org: Org) -> None:
+    if actor is not None and not scope_of(actor).roles_over(org.path) & WRITER_ROLES:
+        raise PermissionDenied("您没有维护该组织党员信息的权限")
+
+
+def require_reveal_right(actor, org: Org) -> None:
+    if actor is not None and not scope_of(actor).can_admin(org.path):
+        raise PermissionDenied("只有单位管理员及以上可以查看完整的公民身份号码")
+
+
+def _check_org(org: Org, party_group: Org | None) -> None:
+    if org.org_type not in BRANCH_TYPES:
+        raise ApplicationError("党员须编入党支部或联合支部", field="org")
+    if org.is_dissolved:
+        raise ApplicationError(f"“{org.name}”已撤销，不能编入", field="org")
+    if party_group is not None and not (
+        party_group.org_type == OrgType.PARTY_GROUP and party_group.path.startswith(org.path)
+    ):
+        raise ApplicationError("党小组须是所在支部下的党小组", field="party_group")
+
+
+def _apply_id_number(member: Member, raw: str) -> None:
+    """Check the number against the record, then store it encrypted, hashed and masked."""
+    try:
+        parsed = idcard.parse(raw)
+    except ValueError as exc:
+        raise ApplicationError(str(exc), field="id_number") from exc
+    if member.birth_date and member.birth_date != parsed.birth_date:
+        raise ApplicationError(
+            f"出生日期 {member.birth_date:%Y-%m-%d} 与公民身份号码中的 {parsed.birth_date:%Y-%m-%d} 不一致",
+            field="birth_date",
+        )
+    if member.sex and member.sex != parsed.sex:
+        raise ApplicationError("性别与公民身份号码（第 17 位）不一致", field="sex")
+    member.birth_date = member.birth_date or parsed.birth_date
+    member.sex = member.sex or parsed.sex
+    digest = crypto.keyed_hash(parsed.number)
+    if Member.objects.filter(id_number_hash=digest).exclude(pk=member.pk).exists():
+        raise ApplicationError("该公民身份号码已登记在系统中", field="id_number")
+    member.id_number_hash = digest
+    member.id_number_cipher = crypto.encrypt(parsed.number)
+    member.id_number_masked = parsed.masked
+
+
+def _check_dates(member: Member) -> None:
+    if (
+        member.joined_on
+        and member.birth_date
+        and member.joined_on < add_years(member.birth_date, MIN_JOIN_AGE)
+    ):
+        raise ApplicationError(
+            f"入党时须年满 {MIN_JOIN_AGE} 岁，请核对入党日期和出生日期", field="joined_on"
+        )
+    if member.category == Category.PROBATIONARY and member.full_member_on:
+        raise ApplicationError("预备党员不应有转正日期", field="full_member_on")
+    if member.full_member_on and member.joined_on and member.full_member_on <= member.joined_on:
+        raise ApplicationError("转正日期须晚于入党日期", field="full_member_on")
+    if member.joined_on and member.joined_on > timezone.localdate():
+        raise ApplicationError("入党日期不能晚于今天", field="joined_on")
+
+
+def member_rule_check(member: Member) -> None:
+    """The record rules that need no database, shared with the roster import's preview."""
+    _check_org(member.org, member.party_group)
+    _check_dates(member)
+
+
+def _full_clean(member: Member) -> None:
+    try:
+        member.full_clean(
+            exclude=["id_number_cipher", "id_number_hash", "id_number_masked", "photo"]
+        )
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ApplicationError(messages[0], field=field) from exc
+
+
+def _audit_view(member: Member) -> dict:
+    return snapshot(member, AUDITED_FIELDS)
+
+
+@transaction.atomic
+def member_create(*, actor, id_number: str, **fields) -> Member:
+    member = Member(**{k: v for k, v in fields.items() if k in MEMBER_FIELDS})
+    _check_org(member.org, member.party_group)
+    require_member_writer(actor, member.org)
+    _apply_id_number(member, id_number)
+    _check_dates(member)
+    _full_clean(member)
+    member.save()
+    MemberEvent.objects.create(
+        member=member,
+        kind=MemberEvent.Kind.JOINED,
+        on=member.joined_on,
+        detail=f"加入中国共产党，编入{member.org.name}",
+    )
+    if member.full_member_on:
+        MemberEvent.objects.create(
+            member=member, kind=MemberEvent.Kind.BECAME_FULL, on=member.full_member_on
+        )
+    audit(actor=actor, action="member.create", target=member, changes=diff({}, _audit_view(member)))
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, id_number: str | None = None, **fields) -> Member:
+    require_member_writer(actor, member.org)
+    before = _audit_view(member)
+    for name, value in fields.items():
+        if name in MEMBER_FIELDS:
+            setattr(member, name, value)
+    _check_org(member.org, member.party_group)
+    require_member_writer(actor, member.org)
+    if id_number:
+        _apply_id_number(member, id_number)
+    _check_dates(member)
+    _full_clean(member)
+    member.save()
+    changes = diff(before, _audit_view(member))
+    if changes:
+        audit(actor=actor, action="member.update", target=member, changes=changes)
+    return member
+
+
+@transaction.atomic
+def member_reveal_id_number(*, actor, member: Member) -> str:
+    """The full number, for unit admins and above; every reveal is audited."""
+    require_reveal_right(actor, member.org)
+    audit(actor=actor, action="member.reveal_id", target=member, detail="查看完整公民身份号码")
+    return crypto.decrypt(member.id_number_cipher)

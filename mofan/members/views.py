@@ -1,0 +1,243 @@
+import os
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mofan.accounts.scope import scope_of
+from mofan.core.audit import audit
+from mofan.core.errors import ApplicationError
+from mofan.core.excel import xlsx_response
+from mofan.core.views_helpers import paginate_page, run_service, sort_param
+from mofan.members import excel, services
+from mofan.members.forms import ImportForm, MemberFilterForm, MemberForm
+from mofan.members.selectors import member_filter, member_get, member_list, political_birthdays
+from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
+from mofan.orgs.selectors import org_breadcrumb, org_get
+
+MEMBER_SORTS = {
+    "name": "name",
+    "joined_on": "joined_on",
+    "birth_date": "birth_date",
+    "org": "org__path",
+}
+
+
+def _writable_orgs(user, org_types):
+    """Active orgs of these types in which the user may record members."""
+    scope = scope_of(user)
+    paths = [g.path for g in scope.grants if g.role in services.WRITER_ROLES]
+    orgs = Org.objects.filter(
+        scope.paths_q(paths), org_type__in=org_types, dissolved_on__isnull=True
+    )
+    return orgs.order_by("path")
+
+
+def _can_write_somewhere(user) -> bool:
+    return any(g.role in services.WRITER_ROLES for g in scope_of(user).grants)
+
+
+def _filtered(request):
+    form = MemberFilterForm(request.GET or None)
+    filters = dict(form.cleaned_data) if form.is_valid() else {}
+    org = org_get(actor=request.user, org_id=filters["org"]) if filters.get("org") else None
+    members = member_list(actor=request.user, include_history=bool(filters.get("status")))
+    members = member_filter(
+        members,
+        today=timezone.localdate(),
+        org=org,
+        category=filters.get("category", ""),
+        status=filters.get("status", ""),
+        sex=filters.get("sex", ""),
+        education=filters.get("education", ""),
+        age_min=filters.get("age_min"),
+        age_max=filters.get("age_max"),
+        joined_year=filters.get("joined_year"),
+        text=filters.get("q", ""),
+    )
+    return form, org, members
+
+
+@login_required
+def member_index(request):
+    form, org, members = _filtered(request)
+    sort, order_by = sort_param(request, MEMBER_SORTS, "org")
+    page = paginate_page(request, members.order_by(order_by, "name", "id"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/list.html",
+        {
+            "form": form,
+            "page": page,
+            "org": org,
+            "sort": sort,
+            "query": query.urlencode(),
+            "can_write": _can_write_somewhere(request.user),
+            "breadcrumb": org_breadcrumb(actor=request.user, org=org) if org else None,
+        },
+    )
+
+
+@login_required
+def export(request):
+    _, org, members = _filtered(request)
+    title = f"{org.name if org else '党员'}花名册（{timezone.localdate():%Y-%m-%d}）"
+    workbook = excel.export_workbook(members.order_by("org__path", "name", "id"), title)
+    audit(
+        actor=request.user,
+        action="member.export",
+        target=org,
+        detail=f"导出党员名单 {request.GET.urlencode()}",
+    )
+    return xlsx_response(workbook, f"{title}.xlsx")
+
+
+@login_required
+def detail(request, member_id):
+    member = member_get(actor=request.user, member_id=member_id)
+    scope = scope_of(request.user)
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "member": member,
+            "events": member.events.all(),
+            "breadcrumb": org_breadcrumb(actor=request.user, org=member.org),
+            "can_write": bool(scope.roles_over(member.org.path) & services.WRITER_ROLES),
+            "can_reveal": scope.can_admin(member.org.path),
+        },
+    )
+
+
+@login_required
+@require_POST
+def reveal(request, member_id):
+    member = member_get(actor=request.user, member_id=member_id)
+    number = services.member_reveal_id_number(actor=request.user, member=member)
+    return HttpResponse(f'<span id="id-number">{number}</span>')
+
+
+def _member_form(request, *, member=None):
+    if not _can_write_somewhere(request.user):
+        raise PermissionDenied("您没有维护党员信息的权限")
+    initial = {}
+    if member is not None:
+        initial = {f: getattr(member, f) for f in services.MEMBER_FIELDS}
+    elif request.GET.get("org"):
+        initial["org"] = request.GET["org"]
+    return MemberForm(
+        request.POST or None,
+        initial=initial,
+        branches=_writable_orgs(request.user, BRANCH_TYPES),
+        groups=_writable_orgs(request.user, [OrgType.PARTY_GROUP]),
+        creating=member is None,
+    )
+
+
+@login_required
+def create(request):
+    form = _member_form(request)
+    if request.method == "POST" and form.is_valid():
+        member = run_service(
+            form, lambda: services.member_create(actor=request.user, **form.service_fields())
+        )
+        if member is not None:
+            messages.success(request, f"已录入党员 {member.name}")
+            return redirect("members:detail", member.id)
+    return render(request, "members/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def edit(request, member_id):
+    member = member_get(actor=request.user, member_id=member_id)
+    if not scope_of(request.user).roles_over(member.org.path) & services.WRITER_ROLES:
+        raise PermissionDenied("您没有维护该党员信息的权限")
+    form = _member_form(request, member=member)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.member_update(
+                actor=request.user, member=member, **form.service_fields()
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "已保存")
+            return redirect("members:detail", member.id)
+    return render(request, "members/form.html", {"form": form, "creating": False, "member": member})
+
+
+@login_required
+def birthdays(request):
+    month = timezone.localdate().month
+    org = org_get(actor=request.user, org_id=request.GET["org"]) if request.GET.get("org") else None
+    members = political_birthdays(actor=request.user, org=org, month=month)
+    page = paginate_page(request, members)
+    return render(
+        request,
+        "members/birthdays.html",
+        {"page": page, "month": month, "org": org, "year": timezone.localdate().year},
+    )
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def import_roster(request):
+    if not _can_write_somewhere(request.user):
+        raise PermissionDenied("您没有维护党员信息的权限")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and request.POST.get("token"):
+        return _commit_import(request, request.POST["token"])
+    checked = token = None
+    if request.method == "POST" and form.is_valid():
+        token = uuid.uuid4().hex
+        stored = _upload_dir() / f"{request.user.pk}-{token}.xlsx"
+        with open(stored, "wb") as out:
+            for chunk in form.cleaned_data["file"].chunks():
+                out.write(chunk)
+        try:
+            checked = excel.check_roster(actor=request.user, upload=stored)
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
+            os.remove(stored)
+            token = None
+    return render(
+        request, "members/import.html", {"form": form, "checked": checked, "token": token}
+    )
+
+
+def _commit_import(request, token: str):
+    if not token.isalnum():
+        raise PermissionDenied("导入凭据无效")
+    stored = _upload_dir() / f"{request.user.pk}-{token}.xlsx"
+    if not stored.exists():
+        messages.error(request, "预览已过期，请重新上传文件")
+        return redirect("members:import")
+    try:
+        checked = excel.check_roster(actor=request.user, upload=stored)
+        created, updated = excel.commit_roster(actor=request.user, checked=checked)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("members:import")
+    finally:
+        stored.unlink(missing_ok=True)
+    messages.success(request, f"导入完成：新增 {created} 人，更新 {updated} 人")
+    return redirect("members:list")
+
+
+@login_required
+def import_template(request):
+    return xlsx_response(excel.template_workbook(), "党员花名册导入模板.xlsx")
