@@ -70,7 +70,8 @@ def paginate(queryset, page: int, page_size: int) -> tuple[list, dict]:
         raise ApplicationError(f"page_size 必须在 1 到 {MAX_PAGE_SIZE} 之间")
     count = queryset.count()
     start = (page - 1) * page_size
-    items = list(queryset[start : start + page_size])
+    # A page past the end is empty; no query, so a huge page number cannot overflow the OFFSET.
+    items = list(queryset[start : start + page_size]) if start < count else []
     return items, {"count": count, "page": page, "page_size": page_size}
 
 
@@ -128,6 +129,17 @@ def on_unauthenticated(request, exc):
     return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
 
 
+# django-ninja's own English messages, as a party-affairs worker should read them.
+NINJA_MESSAGES = {
+    "Cannot parse request body": "请求体无法解析，应为 JSON 对象",
+    "CSRF check Failed": "CSRF 校验失败，请刷新页面后重试",
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    message = str(exc)
+    for english, chinese in NINJA_MESSAGES.items():
+        if message.startswith(english):
+            message = chinese
+    return api.create_response(request, {"detail": message}, status=exc.status_code)

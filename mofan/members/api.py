@@ -12,7 +12,7 @@ from mofan.core.api import ErrorOut, Page, paginate
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
-from mofan.members import excel, services
+from mofan.members import dues, excel, services
 from mofan.members.models import Category, DuesCategory, Education, Sex, Status
 from mofan.members.selectors import member_filter, member_get, member_list
 from mofan.orgs.models import Org
@@ -164,6 +164,24 @@ def _service_fields(request, payload: dict) -> dict:
         if key in payload and payload[key] is None:
             payload[key] = ""
     return payload
+
+
+class StandardOut(Schema):
+    amount: str
+    rate: str | None
+
+
+@router.get(
+    "/dues/standard",
+    response={200: StandardOut, **ERRORS},
+    summary="按党费类别和计算基数求月缴纳标准",
+)
+def dues_standard(request, category: str, base: Decimal):
+    standard = dues.dues_standard(dues.category_from_label(category), base)
+    return {
+        "amount": str(standard.amount),
+        "rate": str(standard.rate) if standard.rate is not None else None,
+    }
 
 
 @router.get("/members", response={200: MemberPage, **ERRORS}, summary="党员列表（分页、筛选）")

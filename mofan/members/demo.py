@@ -12,9 +12,37 @@ from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国志文斌海燕晨宇婷欣浩然子涵思雨梓萱一诺博文嘉怡俊杰佳琪雅婷振华丹凤鹏飞晓东春梅立新德明卫东红梅国华"
-REGIONS = ["110101", "110105", "120101", "130102", "320102", "330106", "370102", "410105", "420106", "440106", "510104", "610103"]
-POSTS = ["科员", "副主任科员", "主任科员", "副处长", "处长", "一级主任科员", "四级调研员", "办事员", "副局长"]
-EDUCATION_WEIGHTS = [(Education.POSTGRADUATE, 30), (Education.BACHELOR, 55), (Education.COLLEGE, 10), (Education.HIGH_SCHOOL, 5)]
+REGIONS = [
+    "110101",
+    "110105",
+    "120101",
+    "130102",
+    "320102",
+    "330106",
+    "370102",
+    "410105",
+    "420106",
+    "440106",
+    "510104",
+    "610103",
+]
+POSTS = [
+    "科员",
+    "副主任科员",
+    "主任科员",
+    "副处长",
+    "处长",
+    "一级主任科员",
+    "四级调研员",
+    "办事员",
+    "副局长",
+]
+EDUCATION_WEIGHTS = [
+    (Education.POSTGRADUATE, 30),
+    (Education.BACHELOR, 55),
+    (Education.COLLEGE, 10),
+    (Education.HIGH_SCHOOL, 5),
+]
 BASES = [Decimal(v) for v in ("2800", "3600", "4500", "5400", "6800", "8200", "10500", "12800")]
 
 
@@ -33,7 +61,9 @@ def branch_size(rng: random.Random, index: int) -> int:
 def build_demo_members(today: date) -> int:
     """Add members to every demo branch that has none yet (idempotent)."""
     branches = list(
-        Org.objects.filter(org_type__in=BRANCH_TYPES, dissolved_on__isnull=True, members__isnull=True)
+        Org.objects.filter(
+            org_type__in=BRANCH_TYPES, dissolved_on__isnull=True, members__isnull=True
+        )
         .order_by("path")
         .distinct()
     )
@@ -56,15 +86,31 @@ def _person(rng: random.Random, branch: Org, groups: list[Org], n: int, today: d
     if probationary:
         joined = today - timedelta(days=rng.randint(30, 330))
     else:
-        joined = min(add_years(born, rng.randint(19, 35)), today - timedelta(days=800)) + timedelta(days=rng.randint(0, 200))
+        joined = min(add_years(born, rng.randint(19, 35)), today - timedelta(days=800)) + timedelta(
+            days=rng.randint(0, 200)
+        )
     number = _unique_number(rng, born, sex)
     return {
         "name": person_name(rng),
         "id_number": number,
         "sex": sex,
         "birth_date": born,
-        "native_place": rng.choice(["北京", "河北保定", "山东济南", "河南郑州", "湖北武汉", "四川成都", "江苏南京", "浙江杭州", "陕西西安"]),
-        "education": rng.choices([e for e, _ in EDUCATION_WEIGHTS], [w for _, w in EDUCATION_WEIGHTS])[0],
+        "native_place": rng.choice(
+            [
+                "北京",
+                "河北保定",
+                "山东济南",
+                "河南郑州",
+                "湖北武汉",
+                "四川成都",
+                "江苏南京",
+                "浙江杭州",
+                "陕西西安",
+            ]
+        ),
+        "education": rng.choices(
+            [e for e, _ in EDUCATION_WEIGHTS], [w for _, w in EDUCATION_WEIGHTS]
+        )[0],
         "category": Category.PROBATIONARY if probationary else Category.FULL,
         "org": branch,
         "party_group": rng.choice(groups) if groups else None,

@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 from django import forms
 
-from mofan.members.models import Category, DuesCategory, Education, Sex, Status
+from mofan.members.models import Category, DuesCategory, Education, PaymentMethod, Sex, Status
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -85,3 +87,94 @@ class ImportForm(forms.Form):
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError("文件不能超过 20 MB")
         return upload
+
+
+class MakeFullForm(forms.Form):
+    on = forms.DateField(label="转正日期（支部大会日期）", widget=DATE)
+    meeting = forms.CharField(
+        label="讨论转正的支部党员大会", max_length=100, help_text="如：2026年7月10日支部党员大会"
+    )
+
+
+class ExtendProbationForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label="延长期限", coerce=int, choices=[(m, f"{m} 个月") for m in range(6, 13)]
+    )
+    on = forms.DateField(label="决定日期", widget=DATE)
+    reason = forms.CharField(label="原因", max_length=200)
+
+
+class TransferForm(forms.Form):
+    to_org = forms.ModelChoiceField(label="转入支部", queryset=None, empty_label="请选择")
+    letter_number = forms.CharField(label="介绍信编号", max_length=50)
+    on = forms.DateField(label="转出日期", widget=DATE)
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = branches
+        self.fields["to_org"].label_from_instance = org_label
+
+
+class TransferOutForm(forms.Form):
+    destination = forms.CharField(label="转往的党组织（系统外）", max_length=100)
+    letter_number = forms.CharField(label="介绍信编号", max_length=50)
+    on = forms.DateField(label="转出日期", widget=DATE)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="新的状态",
+        choices=[
+            (s.value, s.label)
+            for s in (
+                Status.NORMAL,
+                Status.MOBILE,
+                Status.LOST,
+                Status.SUSPENDED,
+                Status.EXPELLED,
+                Status.DECEASED,
+            )
+        ],
+    )
+    on = forms.DateField(label="日期", widget=DATE)
+    reason = forms.CharField(label="原因或依据", max_length=200, required=False)
+
+
+class AnswerTransferForm(forms.Form):
+    on = forms.DateField(label="办理日期", widget=DATE)
+    reason = forms.CharField(label="退回原因", max_length=200, required=False)
+
+
+class LedgerForm(forms.Form):
+    month = forms.DateField(
+        label="月份",
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+
+class PaymentForm(forms.Form):
+    paid = forms.DecimalField(
+        label="实缴（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+    )
+    paid_on = forms.DateField(label="缴纳日期", widget=DATE)
+    method = forms.ChoiceField(label="方式", choices=PaymentMethod.choices)
+
+
+class PayAllForm(forms.Form):
+    paid_on = forms.DateField(label="缴纳日期", widget=DATE)
+    method = forms.ChoiceField(label="方式", choices=PaymentMethod.choices)
+
+
+class ApprovalForm(forms.Form):
+    amount = forms.DecimalField(
+        label="核定标准（元/月，免交填 0）", max_digits=10, decimal_places=2, min_value=0
+    )
+    valid_from = forms.DateField(
+        label="起始月份",
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    reason = forms.CharField(label="原因", max_length=200)
+    approved_by = forms.CharField(label="批准组织", max_length=100)
+    approved_on = forms.DateField(label="批准日期", widget=DATE)

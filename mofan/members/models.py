@@ -88,6 +88,7 @@ class Member(models.Model):
     dues_base = models.DecimalField(
         "党费计算基数（元/月）", max_digits=10, decimal_places=2, default=Decimal("0")
     )
+    probation_extended_months = models.PositiveSmallIntegerField("延长预备期（月）", default=0)
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -137,3 +138,86 @@ class MemberEvent(models.Model):
 
     def __str__(self):
         return f"{self.on} {self.get_kind_display()}"
+
+
+class Transfer(models.Model):
+    """组织关系转接 inside the system: the receiving org sees the member only once it accepts."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待接收"
+        ACCEPTED = "accepted", "已接收"
+        REJECTED = "rejected", "已退回"
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_org = models.ForeignKey(
+        Org, verbose_name="转出组织", on_delete=models.PROTECT, related_name="+"
+    )
+    to_org = models.ForeignKey(
+        Org, verbose_name="转入组织", on_delete=models.PROTECT, related_name="incoming_transfers"
+    )
+    letter_number = models.CharField("介绍信编号", max_length=50)
+    sent_on = models.DateField("转出日期")
+    state = models.CharField(
+        "状态", max_length=16, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    answered_on = models.DateField("办理日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "组织关系转接"
+        verbose_name_plural = "组织关系转接"
+        ordering = ["-sent_on", "-id"]
+
+    def __str__(self):
+        return f"{self.member.name}：{self.from_org.name} → {self.to_org.name}"
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", "现金"
+    TRANSFER = "transfer", "转账"
+    PROXY = "proxy", "代缴"
+
+
+class DuesApproval(models.Model):
+    """An approved reduced or waived monthly standard (减免), from a month on."""
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.CASCADE, related_name="dues_approvals"
+    )
+    amount = models.DecimalField("核定标准（元/月）", max_digits=10, decimal_places=2)
+    valid_from = models.DateField("起始月份")
+    reason = models.CharField("原因", max_length=200)
+    approved_by = models.CharField("批准组织", max_length=100)
+    approved_on = models.DateField("批准日期")
+
+    class Meta:
+        verbose_name = "党费减免"
+        verbose_name_plural = "党费减免"
+        ordering = ["-valid_from", "-id"]
+
+    def __str__(self):
+        return f"{self.member.name} {self.amount}"
+
+
+class DuesPayment(models.Model):
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="dues_payments"
+    )
+    month = models.DateField("所属月份")  # always the first day of the month
+    due = models.DecimalField("应缴（元）", max_digits=10, decimal_places=2)
+    paid = models.DecimalField("实缴（元）", max_digits=10, decimal_places=2)
+    paid_on = models.DateField("缴纳日期")
+    method = models.CharField("方式", max_length=16, choices=PaymentMethod.choices)
+
+    class Meta:
+        verbose_name = "党费缴纳"
+        verbose_name_plural = "党费缴纳"
+        constraints = [
+            models.UniqueConstraint(fields=["member", "month"], name="dues_one_payment_per_month")
+        ]
+        indexes = [models.Index(fields=["month", "member"])]
+
+    def __str__(self):
+        return f"{self.member.name} {self.month:%Y-%m} {self.paid}"

@@ -10,6 +10,8 @@ from mofan.core.dates import add_years
 from mofan.members.models import CURRENT_STATUSES, Category, Member
 from mofan.orgs.facts import MemberCount
 
+HISTORY = "history"  # filter value: everyone no longer on a branch's roll
+
 
 def member_counts_by_org(org_ids) -> dict[int, MemberCount]:
     """Current members per org id by category, in one query (registered with orgs.facts)."""
@@ -62,7 +64,9 @@ def member_filter(
         members = members.filter(org__path__startswith=org.path)
     if category:
         members = members.filter(category=category)
-    if status:
+    if status == HISTORY:
+        members = members.exclude(status__in=CURRENT_STATUSES)
+    elif status:
         members = members.filter(status=status)
     if sex:
         members = members.filter(sex=sex)

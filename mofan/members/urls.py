@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mofan.members import views
+from mofan.members import dues_views, lifecycle_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -10,7 +10,19 @@ urlpatterns = [
     path("import/", views.import_roster, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("birthdays/", views.birthdays, name="birthdays"),
+    path("dues/", dues_views.ledger, name="dues"),
+    path("dues/pay-all/", dues_views.pay_all, name="dues_pay_all"),
+    path("dues/summary/", dues_views.summary, name="dues_summary"),
+    path("<int:member_id>/dues/pay/", dues_views.pay, name="dues_pay"),
+    path("<int:member_id>/dues/approve/", dues_views.approve, name="dues_approve"),
     path("<int:member_id>/", views.detail, name="detail"),
     path("<int:member_id>/edit/", views.edit, name="edit"),
     path("<int:member_id>/reveal/", views.reveal, name="reveal"),
+    path("<int:member_id>/<slug:action>/", lifecycle_views.member_action, name="action"),
+    path("transfers/", lifecycle_views.transfers, name="transfers"),
+    path(
+        "transfers/<int:transfer_id>/<slug:answer>/",
+        lifecycle_views.transfer_answer,
+        name="transfer_answer",
+    ),
 ]

@@ -17,6 +17,7 @@ from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import paginate_page, run_service, sort_param
 from mofan.members import excel, services
+from mofan.members.dues import month_start, standards_for
 from mofan.members.forms import ImportForm, MemberFilterForm, MemberForm
 from mofan.members.selectors import member_filter, member_get, member_list, political_birthdays
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
@@ -114,6 +115,10 @@ def detail(request, member_id):
             "breadcrumb": org_breadcrumb(actor=request.user, org=member.org),
             "can_write": bool(scope.roles_over(member.org.path) & services.WRITER_ROLES),
             "can_reveal": scope.can_admin(member.org.path),
+            "dues_standard": standards_for([member], month_start(timezone.localdate()))[member.id],
+            "pending_transfer": member.transfers.filter(state="pending")
+            .select_related("to_org")
+            .first(),
         },
     )
 

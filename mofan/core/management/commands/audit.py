@@ -1,5 +1,4 @@
 import csv
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,12 +23,18 @@ class Command(BaseCommand):
             since_date = parse_date(since)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if since_date is None:
+            raise CommandError("请用 --since 指定起始日期，如 2026-01-01")
         records = AuditLog.objects.filter(at__date__gte=since_date).order_by("at", "id")
         if output:
-            with open(output, "w", newline="", encoding="utf-8-sig") as stream:
+            try:
+                stream = open(output, "w", newline="", encoding="utf-8-sig")  # noqa: SIM115
+            except OSError as exc:
+                raise CommandError(f"无法写入文件 {output}：{exc.strerror}") from exc
+            with stream:
                 count = write_csv(stream, records)
         else:
-            count = write_csv(sys.stdout, records)
+            count = write_csv(self.stdout, records)
         audit(
             actor=None,
             action="audit.export",

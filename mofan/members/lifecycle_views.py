@@ -1,0 +1,144 @@
+"""Pages for 转正, extension, transfers and status changes of a member."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from mofan.accounts.scope import scope_of
+from mofan.core.views_helpers import paginate_page, run_service
+from mofan.members import lifecycle
+from mofan.members.forms import (
+    AnswerTransferForm,
+    ExtendProbationForm,
+    MakeFullForm,
+    StatusForm,
+    TransferForm,
+    TransferOutForm,
+)
+from mofan.members.models import Transfer
+from mofan.members.selectors import member_get
+from mofan.members.services import WRITER_ROLES
+from mofan.orgs.models import BRANCH_TYPES, Org
+from mofan.orgs.selectors import org_breadcrumb
+
+ACTIONS = {
+    "make-full": ("转正", MakeFullForm),
+    "extend": ("延长预备期", ExtendProbationForm),
+    "transfer": ("转到系统内其他支部", TransferForm),
+    "transfer-out": ("转出本系统", TransferOutForm),
+    "status": ("变更党籍状态", StatusForm),
+}
+
+
+def _run(action: str, actor, member, data: dict):
+    if action == "make-full":
+        return lifecycle.member_make_full(actor=actor, member=member, **data)
+    if action == "extend":
+        return lifecycle.member_extend_probation(actor=actor, member=member, **data)
+    if action == "transfer":
+        return lifecycle.transfer_send(actor=actor, member=member, **data)
+    if action == "transfer-out":
+        return lifecycle.member_transfer_out_of_system(actor=actor, member=member, **data)
+    return lifecycle.member_set_status(actor=actor, member=member, **data)
+
+
+def _form(action: str, data=None):
+    title, form_class = ACTIONS[action]
+    today = {"on": timezone.localdate()}
+    if form_class is TransferForm:
+        branches = Org.objects.filter(
+            org_type__in=BRANCH_TYPES, dissolved_on__isnull=True
+        ).order_by("path")
+        return title, form_class(data, initial=today, branches=branches)
+    return title, form_class(data, initial=today)
+
+
+@login_required
+def member_action(request, member_id, action):
+    if action not in ACTIONS:
+        raise Http404("未知操作")
+    member = member_get(actor=request.user, member_id=member_id)
+    if not scope_of(request.user).roles_over(member.org.path) & WRITER_ROLES:
+        raise PermissionDenied("您没有维护该党员信息的权限")
+    title, form = _form(action, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(form, lambda: _run(action, request.user, member, form.cleaned_data))
+        if done is not None:
+            messages.success(request, f"已办理：{title}")
+            return redirect("members:detail", member.id)
+    return render(
+        request,
+        "members/action.html",
+        {
+            "member": member,
+            "form": form,
+            "title": title,
+            "breadcrumb": org_breadcrumb(actor=request.user, org=member.org),
+        },
+    )
+
+
+def _transfer_in_reach(request, transfer_id) -> Transfer:
+    transfer = get_object_or_404(
+        Transfer.objects.select_related("member", "from_org", "to_org"), pk=transfer_id
+    )
+    scope = scope_of(request.user)
+    if not (scope.sees(transfer.to_org.path) or scope.sees(transfer.from_org.path)):
+        raise Http404("未找到该转接")
+    return transfer
+
+
+@login_required
+def transfers(request):
+    scope = scope_of(request.user)
+    incoming = Transfer.objects.filter(scope.visible_q("to_org__path"))
+    outgoing = Transfer.objects.filter(scope.visible_q("from_org__path"))
+    records = (incoming | outgoing).select_related("member", "from_org", "to_org").distinct()
+    state = request.GET.get("state", Transfer.State.PENDING)
+    if state in Transfer.State.values:
+        records = records.filter(state=state)
+    page = paginate_page(request, records.order_by("-sent_on", "-id"))
+    return render(
+        request,
+        "members/transfers.html",
+        {
+            "page": page,
+            "state": state,
+            "states": Transfer.State.choices,
+            "query": f"state={state}",
+            "form": AnswerTransferForm(initial={"on": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+def transfer_answer(request, transfer_id, answer):
+    transfer = _transfer_in_reach(request, transfer_id)
+    if request.method != "POST":
+        return redirect("members:transfers")
+    form = AnswerTransferForm(request.POST)
+    if form.is_valid():
+        on = form.cleaned_data["on"]
+        if answer == "accept":
+            done = run_service(
+                form,
+                lambda: lifecycle.transfer_accept(actor=request.user, transfer=transfer, on=on),
+            )
+        else:
+            done = run_service(
+                form,
+                lambda: lifecycle.transfer_reject(
+                    actor=request.user, transfer=transfer, on=on, reason=form.cleaned_data["reason"]
+                ),
+            )
+        if done is not None:
+            messages.success(
+                request,
+                f"已{'接收' if answer == 'accept' else '退回'} {transfer.member.name} 的组织关系",
+            )
+            return redirect("members:transfers")
+    messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("members:transfers")
