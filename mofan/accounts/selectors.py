@@ -1,6 +1,6 @@
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, User
@@ -11,12 +11,16 @@ from mofan.orgs.models import Org
 def user_list(
     *, actor, text: str = "", role: str = "", include_inactive: bool = False
 ) -> QuerySet[User]:
-    """Users holding at least one grant inside the actor's administered sub-trees."""
+    """Users holding at least one grant inside the actor's administered sub-trees; for the
+    committee admin also the users left without any grant, whom nobody else can reach."""
     scope = scope_of(actor)
     grants_in_reach = Grant.objects.filter(scope.paths_q(scope.admin_paths, "org__path"))
     if role:
         grants_in_reach = grants_in_reach.filter(role=role)
-    users = User.objects.filter(pk__in=grants_in_reach.values("user_id"))
+    in_reach = Q(pk__in=grants_in_reach.values("user_id"))
+    if scope.is_committee_admin and not role:
+        in_reach |= ~Exists(Grant.objects.filter(user=OuterRef("pk")))
+    users = User.objects.filter(in_reach)
     if not include_inactive:
         users = users.filter(is_active=True)
     if text:
@@ -43,12 +47,15 @@ def administered_orgs(*, actor) -> QuerySet[Org]:
 
 
 def locked_usernames(usernames: list[str]) -> set[str]:
-    """Which of these accounts are locked out right now (one query)."""
+    """Which of these accounts are locked out right now (one query).
+
+    axes keeps one row per username, address and browser and locks on their sum, as we do.
+    """
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     return set(
-        AccessAttempt.objects.filter(
-            username__in=usernames,
-            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-            attempt_time__gte=since,
-        ).values_list("username", flat=True)
+        AccessAttempt.objects.filter(username__in=usernames, attempt_time__gte=since)
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .values_list("username", flat=True)
     )

@@ -45,6 +45,8 @@ def _require_can_manage(actor, user: User) -> None:
         raise PermissionDenied("不能对自己的账号执行此操作")
     grants = list(user.grants.select_related("org"))
     if not grants:
+        if scope_of(actor).is_committee_admin:
+            return
         raise PermissionDenied("该用户没有授权，请由工委管理员处理")
     for grant in grants:
         _require_can_grant(actor, grant.role, grant.org)

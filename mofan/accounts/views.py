@@ -245,4 +245,7 @@ def grant_revoke(request, grant_id):
     user = user_get(actor=request.user, user_id=grant.user_id)
     services.grant_revoke(actor=request.user, grant=grant)
     messages.success(request, "已撤销授权")
-    return redirect("accounts:user", user.id)
+    # After its last grant in the admin's reach goes, the user's page is out of reach too.
+    if user_list(actor=request.user, include_inactive=True).filter(pk=user.pk).exists():
+        return redirect("accounts:user", user.id)
+    return redirect("accounts:users")

@@ -4,9 +4,9 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from mofan.core.dates import add_years
+from mofan.core.dates import add_months, add_years
 from mofan.members import crypto, idcard
-from mofan.members.models import Category, DuesCategory, Education, Member
+from mofan.members.models import Candidate, Category, DuesCategory, Education, Member
 from mofan.members.services import member_create
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
 
@@ -129,3 +129,139 @@ def _unique_number(rng: random.Random, born: date, sex: str) -> str:
         number = idcard.make(rng.choice(REGIONS), born, rng.randint(0, 999), sex)
         if not Member.objects.filter(id_number_hash=crypto.keyed_hash(number)).exists():
             return number
+
+
+# Day offsets from the application (step 1) at which the demo records each step; they respect
+# the default timing rules (12 months as activist, probation of one year, approval in 3 months).
+STEP_DAYS = {
+    1: 0,
+    2: 20,
+    3: 90,
+    4: 100,
+    5: 100,
+    6: 280,
+    7: 470,
+    8: 475,
+    9: 480,
+    10: 500,
+    11: 520,
+    12: 540,
+    13: 550,
+    14: 555,
+    15: 560,
+    16: 570,
+    17: 600,
+    18: 610,
+    19: 615,
+    20: 620,
+    21: 700,
+    22: 915,
+    23: 930,
+    24: 945,
+    25: 955,
+}
+# (last step reached, extra days since it) for the demo's 30 candidates; some are overdue.
+CANDIDATE_PLAN = [
+    (1, 5),
+    (1, 12),
+    (1, 60),
+    (2, 30),
+    (2, 100),
+    (3, 40),
+    (5, 60),
+    (6, 30),
+    (6, 90),
+    (6, 230),
+    (7, 20),
+    (9, 10),
+    (11, 15),
+    (12, 5),
+    (14, 3),
+    (15, 30),
+    (15, 120),
+    (17, 40),
+    (18, 20),
+    (19, 30),
+    (20, 60),
+    (21, 100),
+    (21, 250),
+    (22, 5),
+    (24, 3),
+    (6, 150),
+    (3, 10),
+    (2, 200),
+    (11, 40),
+    (1, 2),
+]
+
+
+def build_demo_candidates(today: date) -> int:
+    from mofan.members.development import candidate_apply, candidate_record_step
+
+    if Candidate.objects.exists():
+        return 0
+    branches = list(
+        Org.objects.filter(org_type__in=BRANCH_TYPES, dissolved_on__isnull=True).order_by("path")[
+            :30
+        ]
+    )
+    for index, (last, extra) in enumerate(CANDIDATE_PLAN):
+        rng = random.Random(f"candidate-{index}")
+        branch = branches[index % len(branches)]
+        applied = today - timedelta(days=STEP_DAYS[last] + extra)
+        sex = rng.choice(["male", "female"])
+        born = date(rng.randint(1990, 2002), rng.randint(1, 12), rng.randint(1, 28))
+        candidate = candidate_apply(
+            actor=None,
+            org=branch,
+            name=person_name(rng),
+            id_number=_unique_number(rng, born, sex),
+            sex=sex,
+            birth_date=born,
+            applied_on=applied,
+            work_unit=branch.unit,
+            post="科员",
+        )
+        for number in range(2, last + 1):
+            candidate_record_step(
+                actor=None,
+                candidate=candidate,
+                number=number,
+                on=applied + timedelta(days=STEP_DAYS[number]),
+                handled_by=f"{person_name(rng)}、{person_name(rng)}"
+                if number == 9
+                else person_name(rng),
+                document=f"〔{applied.year}〕{number}号" if number in (4, 8, 13, 17, 24) else "",
+                hours=Decimal("32") if number == 11 else None,
+            )
+    return len(CANDIDATE_PLAN)
+
+
+def build_demo_dues(today: date) -> int:
+    """Twelve months of dues for every demo branch; a few members fall behind."""
+    from mofan.members.dues import dues_record_all_at_standard, month_start
+    from mofan.members.models import DuesPayment, PaymentMethod
+
+    if DuesPayment.objects.exists():
+        return 0
+    current = month_start(today)
+    by_branch: dict[int, list[Member]] = {}
+    for member in Member.objects.filter(
+        category__in=[Category.FULL, Category.PROBATIONARY]
+    ).select_related("org"):
+        by_branch.setdefault(member.org_id, []).append(member)
+    recorded = 0
+    for members in by_branch.values():
+        for back in range(12, 0, -1):
+            month = add_months(current, -back)
+            # Every 37th member stops paying a few months ago (3–7 months of arrears).
+            paying = [m for m in members if not (m.id % 37 == 0 and back <= 3 + m.id % 5)]
+            paid_on = month + timedelta(days=9)
+            recorded += dues_record_all_at_standard(
+                actor=None,
+                members=paying,
+                month=month,
+                paid_on=paid_on,
+                method=PaymentMethod.TRANSFER,
+            )
+    return recorded

@@ -172,26 +172,42 @@ def dues_record_payment(
 def dues_record_all_at_standard(
     *, actor, members: list[Member], month: date, paid_on: date, method: str
 ) -> int:
-    """Record every listed member who has not paid `month` as paid at the standard."""
+    """Record every listed member who owes `month` and has not paid it as paid at the standard."""
     month = month_start(month)
+    if method not in PaymentMethod.values:
+        raise ApplicationError("缴纳方式不正确", field="method")
+    for org in {m.org for m in members}:
+        require_member_writer(actor, org)
     already = set(
         DuesPayment.objects.filter(member__in=members, month=month).values_list(
             "member_id", flat=True
         )
     )
-    count = 0
-    for member in members:
-        if member.id not in already and month >= month_start(member.joined_on):
-            dues_record_payment(
-                actor=actor,
-                member=member,
-                month=month,
-                paid=standards_for([member], month)[member.id],
-                paid_on=paid_on,
-                method=method,
-            )
-            count += 1
-    return count
+    owing = [m for m in members if m.id not in already and month >= month_start(m.joined_on)]
+    standards = standards_for(owing, month)
+    payments = [
+        DuesPayment(
+            member=m,
+            month=month,
+            due=standards[m.id],
+            paid=standards[m.id],
+            paid_on=paid_on,
+            method=method,
+        )
+        for m in owing
+        if standards[m.id] > 0
+    ]
+    DuesPayment.objects.bulk_create(payments)
+    if payments:
+        names = "、".join(p.member.name for p in payments[:10]) + (
+            "等" if len(payments) > 10 else ""
+        )
+        audit(
+            actor=actor,
+            action="dues.pay_all",
+            detail=f"{month:%Y-%m} 按标准登记 {len(payments)} 人：{names}",
+        )
+    return len(payments)
 
 
 @dataclass

@@ -178,3 +178,53 @@ class ApprovalForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=200)
     approved_by = forms.CharField(label="批准组织", max_length=100)
     approved_on = forms.DateField(label="批准日期", widget=DATE)
+
+
+class CandidateForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="公民身份号码", max_length=18, min_length=18)
+    sex = forms.ChoiceField(label="性别", choices=Sex.choices)
+    birth_date = forms.DateField(label="出生日期", widget=DATE)
+    ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族")
+    education = forms.ChoiceField(
+        label="学历", choices=[("", "—"), *Education.choices], required=False
+    )
+    work_unit = forms.CharField(label="工作单位", max_length=100, required=False)
+    post = forms.CharField(label="职务", max_length=50, required=False)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    org = forms.ModelChoiceField(label="所在支部", queryset=None, empty_label="请选择")
+    applied_on = forms.DateField(label="递交入党申请书日期", widget=DATE)
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = branches
+        self.fields["org"].label_from_instance = org_label
+
+
+class StepForm(forms.Form):
+    number = forms.IntegerField(widget=forms.HiddenInput)
+    on = forms.DateField(label="日期", widget=DATE)
+    handled_by = forms.CharField(
+        label="经办人/参与人",
+        max_length=100,
+        required=False,
+        help_text="第 9 步填写两名入党介绍人，用顿号分隔",
+    )
+    document = forms.CharField(label="材料/文号", max_length=100, required=False)
+    hours = forms.DecimalField(
+        label="学时",
+        max_digits=6,
+        decimal_places=1,
+        required=False,
+        help_text="第 11 步集中培训填写",
+    )
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class StopForm(forms.Form):
+    on = forms.DateField(label="终止日期", widget=DATE)
+    reason = forms.CharField(label="终止原因", max_length=200)
+
+
+class DevelopmentRuleForm(forms.Form):
+    value = forms.IntegerField(label="数值", min_value=0, max_value=1000)

@@ -221,3 +221,82 @@ class DuesPayment(models.Model):
 
     def __str__(self):
         return f"{self.member.name} {self.month:%Y-%m} {self.paid}"
+
+
+class DevelopmentRule(models.Model):
+    """A timing rule of member development (2014 细则); localities may adjust the values."""
+
+    code = models.SlugField("规则编码", max_length=40, unique=True)
+    name = models.CharField("规则", max_length=100)
+    value = models.PositiveIntegerField("数值")
+    unit = models.CharField("单位", max_length=10)
+    basis = models.CharField("依据", max_length=200, blank=True)
+    sort_order = models.IntegerField("排序号", default=0)
+
+    class Meta:
+        verbose_name = "发展党员时限规则"
+        verbose_name_plural = "发展党员时限规则"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return f"{self.name}：{self.value} {self.unit}"
+
+
+class Candidate(models.Model):
+    """A person in the development pipeline (入党申请人 → 积极分子 → 发展对象 → 预备党员)."""
+
+    name = models.CharField("姓名", max_length=50)
+    sex = models.CharField("性别", max_length=8, choices=Sex.choices)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    id_number_cipher = models.TextField("公民身份号码（密文）")
+    id_number_hash = models.CharField("公民身份号码摘要", max_length=64, unique=True)
+    id_number_masked = models.CharField("公民身份号码（脱敏）", max_length=18)
+    birth_date = models.DateField("出生日期")
+    education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
+    work_unit = models.CharField("工作单位", max_length=100, blank=True)
+    post = models.CharField("职务", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    org = models.ForeignKey(
+        Org, verbose_name="所在支部", on_delete=models.PROTECT, related_name="candidates"
+    )
+    last_step = models.PositiveSmallIntegerField("已完成步骤", default=0)
+    member = models.OneToOneField(
+        Member,
+        verbose_name="党员记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="candidate",
+    )
+    stopped_on = models.DateField("终止日期", null=True, blank=True)
+    stop_reason = models.CharField("终止原因", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "发展对象"
+        verbose_name_plural = "发展对象"
+        ordering = ["org_id", "name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class DevelopmentStep(models.Model):
+    candidate = models.ForeignKey(
+        Candidate, verbose_name="发展对象", on_delete=models.CASCADE, related_name="steps"
+    )
+    number = models.PositiveSmallIntegerField("步骤")
+    on = models.DateField("日期")
+    handled_by = models.CharField("经办人/参与人", max_length=100, blank=True)
+    document = models.CharField("材料/文号", max_length=100, blank=True)
+    hours = models.DecimalField("学时", max_digits=6, decimal_places=1, null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "发展步骤"
+        verbose_name_plural = "发展步骤"
+        ordering = ["on", "number", "id"]
+
+    def __str__(self):
+        return f"{self.candidate.name} 第 {self.number} 步"

@@ -59,8 +59,9 @@ def _check_org(org: Org, party_group: Org | None) -> None:
         raise ApplicationError("党小组须是所在支部下的党小组", field="party_group")
 
 
-def _apply_id_number(member: Member, raw: str) -> None:
-    """Check the number against the record, then store it encrypted, hashed and masked."""
+def apply_id_number(member, raw: str, model=Member) -> None:
+    """Check the number against the record (a Member or a Candidate), then store it encrypted,
+    hashed and masked; the number must be new among records of `model`."""
     try:
         parsed = idcard.parse(raw)
     except ValueError as exc:
@@ -75,7 +76,7 @@ def _apply_id_number(member: Member, raw: str) -> None:
     member.birth_date = member.birth_date or parsed.birth_date
     member.sex = member.sex or parsed.sex
     digest = crypto.keyed_hash(parsed.number)
-    if Member.objects.filter(id_number_hash=digest).exclude(pk=member.pk).exists():
+    if model.objects.filter(id_number_hash=digest).exclude(pk=member.pk).exists():
         raise ApplicationError("该公民身份号码已登记在系统中", field="id_number")
     member.id_number_hash = digest
     member.id_number_cipher = crypto.encrypt(parsed.number)
@@ -124,7 +125,7 @@ def member_create(*, actor, id_number: str, **fields) -> Member:
     member = Member(**{k: v for k, v in fields.items() if k in MEMBER_FIELDS})
     _check_org(member.org, member.party_group)
     require_member_writer(actor, member.org)
-    _apply_id_number(member, id_number)
+    apply_id_number(member, id_number)
     _check_dates(member)
     _full_clean(member)
     member.save()
@@ -152,7 +153,7 @@ def member_update(*, actor, member: Member, id_number: str | None = None, **fiel
     _check_org(member.org, member.party_group)
     require_member_writer(actor, member.org)
     if id_number:
-        _apply_id_number(member, id_number)
+        apply_id_number(member, id_number)
     _check_dates(member)
     _full_clean(member)
     member.save()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mofan.members import dues_views, lifecycle_views, views
+from mofan.members import development_views, dues_views, lifecycle_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -10,6 +10,20 @@ urlpatterns = [
     path("import/", views.import_roster, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("birthdays/", views.birthdays, name="birthdays"),
+    path("development/", development_views.ledger, name="development"),
+    path("development/new/", development_views.apply, name="candidate_new"),
+    path("development/rules/", development_views.rules, name="development_rules"),
+    path(
+        "development/rules/<int:rule_id>/edit/",
+        development_views.rule_edit,
+        name="development_rule_edit",
+    ),
+    path("development/<int:candidate_id>/", development_views.candidate_detail, name="candidate"),
+    path(
+        "development/<int:candidate_id>/stop/",
+        development_views.candidate_stop,
+        name="candidate_stop",
+    ),
     path("dues/", dues_views.ledger, name="dues"),
     path("dues/pay-all/", dues_views.pay_all, name="dues_pay_all"),
     path("dues/summary/", dues_views.summary, name="dues_summary"),

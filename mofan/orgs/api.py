@@ -1,7 +1,7 @@
 from datetime import date
 
-from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from django.db import transaction
+from ninja import Field, Query, Router, Schema, Status
 
 from mofan.core.api import ErrorOut, Page, paginate
 from mofan.core.errors import ApplicationError
@@ -88,13 +88,6 @@ def with_parent_ids(orgs: list[Org]) -> list[Org]:
     return orgs
 
 
-def _parent_in_scope(request, parent_id: int) -> Org:
-    try:
-        return org_get(actor=request.user, org_id=parent_id)
-    except Http404 as exc:
-        raise ApplicationError("上级组织不存在", field="parent_id") from exc
-
-
 @router.get("/orgs", response={200: OrgPage, **ERRORS}, summary="组织列表（分页）")
 def list_orgs(request, filters: Query[OrgFilters]):
     orgs = org_list(actor=request.user, include_dissolved=filters.include_dissolved)
@@ -108,10 +101,10 @@ def list_orgs(request, filters: Query[OrgFilters]):
 
 @router.post("/orgs", response={201: OrgOut, **ERRORS}, summary="新建组织")
 def create_org(request, payload: OrgIn):
-    parent = _parent_in_scope(request, payload.parent_id)
+    parent = org_get(actor=request.user, org_id=payload.parent_id)
     fields = payload.dict(exclude={"parent_id"})
     org = services.org_create(actor=request.user, parent=parent, **fields)
-    return 201, with_parent_ids([org])[0]
+    return Status(201, with_parent_ids([org])[0])
 
 
 @router.get("/orgs/{org_id}", response={200: OrgOut, **ERRORS}, summary="组织详情")
@@ -124,11 +117,17 @@ def update_org(request, org_id: int, payload: OrgPatch):
     org = org_get(actor=request.user, org_id=org_id)
     changes = payload.dict(exclude_unset=True)
     new_parent_id = changes.pop("parent_id", None)
-    if changes:
-        org = services.org_update(actor=request.user, org=org, **changes)
-    if new_parent_id is not None:
-        new_parent = _parent_in_scope(request, new_parent_id)
-        org = services.org_move(actor=request.user, org=org, new_parent=new_parent)
+    for name, value in changes.items():
+        if value is None and not Org._meta.get_field(name).null:
+            raise ApplicationError(f"{Org._meta.get_field(name).verbose_name}不能为空", field=name)
+    new_parent = (
+        org_get(actor=request.user, org_id=new_parent_id) if new_parent_id is not None else None
+    )
+    with transaction.atomic():  # a refused move also undoes the field changes
+        if changes:
+            org = services.org_update(actor=request.user, org=org, **changes)
+        if new_parent is not None:
+            org = services.org_move(actor=request.user, org=org, new_parent=new_parent)
     return with_parent_ids([org])[0]
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mofan.accounts.scope import scope_of
@@ -125,6 +126,11 @@ def _parse_row(row_number: int, raw: dict, errors: list[RowError]) -> dict:
         error("code", "组织编码不能超过 32 个字符")
     if data["term_start"] and data["term_end"] and data["term_end"] <= data["term_start"]:
         error("term_end", "任期届满日期必须晚于任期开始日期")
+    for key in ("short_name", "unit", "sort_order"):  # what org_create would refuse later
+        try:
+            Org._meta.get_field(key).clean(data[key], None)
+        except ValidationError as exc:
+            error(key, exc.messages[0])
     return data
 
 

@@ -1,6 +1,6 @@
 """Reads of the org tree, always limited to the acting user's sub-tree."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from mofan.accounts.scope import scope_of
@@ -8,6 +8,8 @@ from mofan.orgs.facts import MemberCount, member_counts
 from mofan.orgs.models import ALLOWED_CHILDREN, Org
 
 STEPLEN = Org.steplen
+# The tree page shows at most this many orgs at once; deeper levels load on demand.
+TREE_NODE_LIMIT = 400
 
 
 def org_list(*, actor, include_dissolved: bool = False) -> QuerySet[Org]:
@@ -72,16 +74,15 @@ class TreeNode:
         return not self.children and self.org.numchild > 0
 
 
-def org_tree(*, root: Org, levels: int = 2) -> TreeNode:
+def org_tree(*, root: Org, levels: int = 2, limit: int = TREE_NODE_LIMIT) -> TreeNode:
     """The root and its active descendants down `levels` levels, each with its member counts.
 
-    A fixed number of queries whatever the size of the tree; deeper levels load on demand.
+    The root's children are always shown; a deeper level is left out when it would take the
+    page past `limit` orgs (its nodes then offer "展开下级"). A fixed number of queries whatever
+    the size of the tree; deeper levels load on demand.
     """
-    orgs = list(
-        org_subtree(root)
-        .filter(depth__lte=root.depth + levels)
-        .order_by("depth", "sort_order", "name")
-    )
+    depth = tree_depth_within(root, levels, limit)
+    orgs = list(org_subtree(root).filter(depth__lte=depth).order_by("depth", "sort_order", "name"))
     counts = subtree_member_counts(root, orgs)
     nodes = {o.path: TreeNode(o, counts.get(o.id, MemberCount())) for o in orgs}
     for org in orgs:
@@ -89,6 +90,26 @@ def org_tree(*, root: Org, levels: int = 2) -> TreeNode:
         if parent is not None and org.path != root.path:
             parent.children.append(nodes[org.path])
     return nodes[root.path] if root.path in nodes else TreeNode(root, MemberCount())
+
+
+def tree_depth_within(root: Org, levels: int, limit: int) -> int:
+    """The deepest level (at most `levels` below the root) that keeps the tree within `limit`."""
+    if levels <= 1:
+        return root.depth + levels
+    per_depth = dict(
+        org_subtree(root)
+        .filter(depth__gt=root.depth, depth__lte=root.depth + levels)
+        .order_by()
+        .values_list("depth")
+        .annotate(n=Count("id"))
+    )
+    deepest, shown = root.depth + 1, 1 + per_depth.get(root.depth + 1, 0)
+    for depth in range(root.depth + 2, root.depth + levels + 1):
+        shown += per_depth.get(depth, 0)
+        if shown > limit:
+            break
+        deepest = depth
+    return deepest
 
 
 def subtree_member_counts(root: Org, orgs: list[Org]) -> dict[int, MemberCount]:

@@ -85,7 +85,11 @@ def org_create(*, actor, parent: Org | None, **fields) -> Org:
     _check_fits_under(parent, org.org_type)
     _check_term(org.term_start, org.term_end)
     _full_clean(org)
-    org = Org.objects.add_child(parent, instance=org) if parent else Org.objects.add_root(instance=org)
+    org = (
+        Org.objects.add_child(parent, instance=org)
+        if parent
+        else Org.objects.add_root(instance=org)
+    )
     audit(actor=actor, action="org.create", target=org, changes=diff({}, snapshot(org, ORG_FIELDS)))
     return org
 
@@ -93,6 +97,8 @@ def org_create(*, actor, parent: Org | None, **fields) -> Org:
 @transaction.atomic
 def org_update(*, actor, org: Org, **fields) -> Org:
     _require_admin_over(actor, org)
+    if org.is_dissolved:
+        raise ApplicationError("已撤销的组织不能修改，其记录保留在历史中")
     before = snapshot(org, ORG_FIELDS)
     for name, value in fields.items():
         if name in ORG_FIELDS:
@@ -102,7 +108,7 @@ def org_update(*, actor, org: Org, **fields) -> Org:
         raise ApplicationError("请填写组织编码", field="code")
     _check_code_free(org.code, exclude_pk=org.pk)
     if before["org_type"] != org.org_type:
-        _check_fits_under(org.get_parent(update=True), org.org_type)
+        _check_fits_under(Org.objects.get_parent(org, update=True), org.org_type)
         _check_children_fit(org)
     _check_term(org.term_start, org.term_end)
     _full_clean(org)
@@ -136,7 +142,7 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
     if org.is_dissolved:
         raise ApplicationError("已撤销的组织不能移动")
     _check_fits_under(new_parent, org.org_type)
-    old_parent = org.get_parent()
+    old_parent = Org.objects.get_parent(org)
     if old_parent and old_parent.pk == new_parent.pk:
         raise ApplicationError("新的上级组织与原上级组织相同", field="parent")
     Org.objects.move(org, new_parent, pos="last-child")
@@ -174,6 +180,8 @@ def org_dissolve(*, actor, org: Org, reason: str, on: date | None = None) -> Org
 @transaction.atomic
 def committee_member_add(*, actor, org: Org, name: str, post: str, sort_order: int = 0):
     _require_admin_over(actor, org)
+    if org.is_dissolved:
+        raise ApplicationError("已撤销的组织不能调整班子成员")
     if not name.strip():
         raise ApplicationError("请填写姓名", field="name")
     seat = CommitteeMember(org=org, name=name.strip(), post=post, sort_order=sort_order)

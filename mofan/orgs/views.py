@@ -95,10 +95,18 @@ def org_index(request):
     page = paginate_page(request, orgs.order_by(order_by, "path"))
     query = request.GET.copy()
     query.pop("page", None)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)  # the column links set their own sort
     return render(
         request,
         "orgs/list.html",
-        {"form": form, "page": page, "sort": sort, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "query": query.urlencode(),
+            "unsorted_query": unsorted.urlencode(),
+        },
     )
 
 
@@ -210,6 +218,8 @@ def dissolve(request, org_id):
 @require_POST
 def committee_add(request, org_id):
     org = org_get(actor=request.user, org_id=org_id)
+    if not scope_of(request.user).can_admin(org.path):
+        raise PermissionDenied("您没有管理该组织的权限")
     form = CommitteeMemberForm(request.POST)
     if form.is_valid():
         added = run_service(

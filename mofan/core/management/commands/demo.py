@@ -10,7 +10,7 @@ from django.utils import timezone
 from mofan.accounts.models import User
 from mofan.accounts.roles import Role
 from mofan.accounts.services import grant_create
-from mofan.members.demo import build_demo_members
+from mofan.members.demo import build_demo_candidates, build_demo_dues, build_demo_members
 from mofan.orgs.models import CommitteePost, Org, OrgType
 from mofan.orgs.services import committee_member_add, org_create
 
@@ -123,7 +123,11 @@ class Command(BaseCommand):
             created = build_demo_tree(timezone.localdate())
             create_demo_users()
             members = build_demo_members(timezone.localdate())
-        self.stdout.write(f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名。")
+            build_demo_candidates(timezone.localdate())
+            build_demo_dues(timezone.localdate())
+        self.stdout.write(
+            f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名。"
+        )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label, _, _ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {label}")
