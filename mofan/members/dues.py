@@ -226,9 +226,11 @@ class LedgerRow:
         return self.arrears_months >= ARREARS_CONSTITUTION
 
 
-def dues_ledger(members: list[Member], month: date) -> list[LedgerRow]:
-    """One row per member for `month`, with consecutive unpaid months up to it (fixed queries)."""
+def dues_ledger(members: list[Member], month: date, today: date) -> list[LedgerRow]:
+    """One row per member for `month`, with the consecutive unpaid months up to it (a month
+    still running is not yet in arrears); a fixed number of queries."""
     month = month_start(month)
+    counted_to = min(month, add_months(month_start(today), -1))
     window_start = add_months(month, -11)
     payments = DuesPayment.objects.filter(
         member__in=members, month__gte=window_start, month__lte=month
@@ -247,7 +249,7 @@ def dues_ledger(members: list[Member], month: date) -> list[LedgerRow]:
                 member,
                 payment.due if payment else standards[member.id],
                 payment,
-                _arrears(mine, month, member, started),
+                _arrears(mine, counted_to, member, started),
             )
         )
     return rows

@@ -50,7 +50,7 @@ def ledger(request):
     if not is_branch:
         return redirect(f"{reverse('members:dues_summary')}?org={org.id}")
     month = _month(request)
-    rows = dues.dues_ledger(dues.current_members_of(org), month)
+    rows = dues.dues_ledger(dues.current_members_of(org), month, timezone.localdate())
     if request.GET.get("export"):
         return _export(request, org, month, rows)
     return render(
