@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from mofan.core.errors import ApplicationError
@@ -44,7 +45,14 @@ def _password_changed(user):
     return user
 
 
+class ReadableJSONRenderer(JSONRenderer):
+    """Chinese text as UTF-8, not \\u escapes, so people reading the API can read it."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ReadableJSONRenderer(),
     title="模范机关创建管理平台 API",
     version="1",
     description="所有接口只返回当前用户授权范围（组织子树）内的数据。认证：`Authorization: Bearer <令牌>`。",
