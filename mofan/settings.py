@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "mofan.accounts",
     "mofan.orgs",
     "mofan.members",
+    "mofan.meetings",
+    "mofan.notifications",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -51,12 +52,38 @@ class ReadableJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+NUL_MESSAGE = "内容不能包含空字符（\\0）"
+
+
+def _refuse_nul(data):
+    """PostgreSQL cannot store a NUL character: bad input, refused before it reaches a query."""
+    if isinstance(data, str) and "\x00" in data:
+        raise ApplicationError(NUL_MESSAGE)
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_nul(key)
+            _refuse_nul(value)
+    elif isinstance(data, list):
+        for value in data:
+            _refuse_nul(value)
+    return data
+
+
+class NulRefusingParser(Parser):
+    def parse_body(self, request):
+        return _refuse_nul(super().parse_body(request))
+
+    def parse_querydict(self, data, list_fields, request):
+        return _refuse_nul(super().parse_querydict(data, list_fields, request))
+
+
 api = NinjaAPI(
     renderer=ReadableJSONRenderer(),
     title="模范机关创建管理平台 API",
     version="1",
     description="所有接口只返回当前用户授权范围（组织子树）内的数据。认证：`Authorization: Bearer <令牌>`。",
     auth=[BearerToken(), SessionCookie()],
+    parser=NulRefusingParser(),
     urls_namespace="api",
 )
 
@@ -146,6 +173,8 @@ NINJA_MESSAGES = {
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if isinstance(exc.__cause__, ApplicationError):  # raised by our parser while reading the body
+        return on_application_error(request, exc.__cause__)
     message = str(exc)
     for english, chinese in NINJA_MESSAGES.items():
         if message.startswith(english):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 
 from mofan.accounts.scope import scope_of
@@ -52,7 +53,7 @@ class MemberPage(Page):
 
 class MemberIn(Schema):
     name: str = Field(..., min_length=1, max_length=50)
-    id_number: str = Field(..., min_length=18, max_length=18)
+    id_number: str = Field(..., max_length=40)
     sex: Sex | None = None
     ethnicity: str = Field("汉族", max_length=20)
     birth_date: date | None = None
@@ -74,7 +75,7 @@ class MemberIn(Schema):
 
 class MemberPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=50)
-    id_number: str | None = Field(None, min_length=18, max_length=18)
+    id_number: str | None = Field(None, max_length=40)
     sex: Sex | None = None
     ethnicity: str | None = Field(None, max_length=20)
     birth_date: date | None = None
@@ -103,7 +104,7 @@ class MemberFilters(Schema):
     education: Education | None = None
     age_min: int | None = Field(None, ge=0, le=120)
     age_max: int | None = Field(None, ge=0, le=120)
-    joined_year: int | None = None
+    joined_year: int | None = Field(None, ge=1921, le=2100)
 
 
 class ListParams(MemberFilters):
@@ -155,15 +156,23 @@ def _org_ref(request, org_id: int | None, field: str) -> Org | None:
         raise ApplicationError("组织不存在", field=field) from exc
 
 
+TEXT_FIELDS = ("sex", "education", "native_place", "work_unit", "post", "phone", "remarks")
+
+
 def _service_fields(request, payload: dict) -> dict:
     if "org_id" in payload:
         payload["org"] = _org_ref(request, payload.pop("org_id"), "org_id")
+        if payload["org"] is None:
+            raise ApplicationError("请指定所在支部", field="org_id")
     if "party_group_id" in payload:
         payload["party_group"] = _org_ref(request, payload.pop("party_group_id"), "party_group_id")
-    for key in ("sex", "education"):
+    for key in TEXT_FIELDS:  # null clears an optional text field
         if key in payload and payload[key] is None:
             payload[key] = ""
     return payload
+
+
+MAX_DUES_BASE = Decimal("99999999.99")  # as Member.dues_base holds
 
 
 class StandardOut(Schema):
@@ -177,6 +186,8 @@ class StandardOut(Schema):
     summary="按党费类别和计算基数求月缴纳标准",
 )
 def dues_standard(request, category: str, base: Decimal):
+    if base > MAX_DUES_BASE:
+        raise ApplicationError(f"计算基数不能超过 {MAX_DUES_BASE} 元", field="base")
     standard = dues.dues_standard(dues.category_from_label(category), base)
     return {
         "amount": str(standard.amount),
@@ -196,9 +207,7 @@ def list_members(request, params: Query[ListParams]):
 @router.post("/members", response={201: MemberOut, **ERRORS}, summary="录入党员")
 def create_member(request, payload: MemberIn):
     fields = _service_fields(request, payload.dict())
-    if fields["org"] is None:
-        raise ApplicationError("请指定所在支部", field="org_id")
-    return 201, services.member_create(actor=request.user, **fields)
+    return HttpStatus(201, services.member_create(actor=request.user, **fields))
 
 
 @router.get("/members/export", summary="导出党员名单（xlsx）", response={200: None, **ERRORS})
@@ -209,18 +218,6 @@ def export_members(request, filters: Query[MemberFilters]):
     return xlsx_response(
         excel.export_workbook(members.order_by("org__path", "name", "id"), title), f"{title}.xlsx"
     )
-
-
-@router.get("/members/{member_id}", response={200: MemberOut, **ERRORS}, summary="党员详情")
-def get_member(request, member_id: int):
-    return member_get(actor=request.user, member_id=member_id)
-
-
-@router.patch("/members/{member_id}", response={200: MemberOut, **ERRORS}, summary="修改党员信息")
-def update_member(request, member_id: int, payload: MemberPatch):
-    member = member_get(actor=request.user, member_id=member_id)
-    fields = _service_fields(request, payload.dict(exclude_unset=True))
-    return services.member_update(actor=request.user, member=member, **fields)
 
 
 @router.post(
@@ -236,7 +233,7 @@ def import_members(request, file: File[UploadedFile], dry_run: Form[bool] = Fals
     checked = excel.check_roster(actor=request.user, upload=file)
     if not checked.ok:
         detail = f"文件中有 {len(checked.errors)} 处错误，未导入任何数据"
-        return 400, {"detail": detail, "errors": [e.__dict__ for e in checked.errors]}
+        return HttpStatus(400, {"detail": detail, "errors": [e.__dict__ for e in checked.errors]})
     if dry_run:
         return {
             "dry_run": True,
@@ -245,3 +242,15 @@ def import_members(request, file: File[UploadedFile], dry_run: Form[bool] = Fals
         }
     created, updated = excel.commit_roster(actor=request.user, checked=checked)
     return {"dry_run": False, "created": created, "updated": updated}
+
+
+@router.get("/members/{member_id}", response={200: MemberOut, **ERRORS}, summary="党员详情")
+def get_member(request, member_id: int):
+    return member_get(actor=request.user, member_id=member_id)
+
+
+@router.patch("/members/{member_id}", response={200: MemberOut, **ERRORS}, summary="修改党员信息")
+def update_member(request, member_id: int, payload: MemberPatch):
+    member = member_get(actor=request.user, member_id=member_id)
+    fields = _service_fields(request, payload.dict(exclude_unset=True))
+    return services.member_update(actor=request.user, member=member, **fields)

@@ -20,7 +20,7 @@ from mofan.core.dates import add_months, add_years
 from mofan.core.errors import ApplicationError
 from mofan.members import crypto
 from mofan.members.lifecycle import member_make_full
-from mofan.members.models import Candidate, Category, DevelopmentRule, DevelopmentStep
+from mofan.members.models import Candidate, Category, DevelopmentRule, DevelopmentStep, Member
 from mofan.members.services import apply_id_number, member_create, require_member_writer
 from mofan.orgs.models import BRANCH_TYPES
 
@@ -104,6 +104,8 @@ def candidate_apply(
         raise ApplicationError("请填写姓名", field="name")
     candidate = Candidate(org=org, name=name.strip(), **fields)
     apply_id_number(candidate, id_number, model=Candidate)
+    if Member.objects.filter(id_number_hash=candidate.id_number_hash).exists():
+        raise ApplicationError("该公民身份号码已登记为党员，不能再申请入党", field="id_number")
     minimum = rules()["min-age"]
     if applied_on < add_years(candidate.birth_date, minimum):
         raise ApplicationError(
@@ -127,6 +129,8 @@ def candidate_apply(
 
 
 def _check_order(candidate: Candidate, number: int, on: date, recorded: dict[int, date]) -> None:
+    if candidate.last_step >= LAST_STEP:
+        raise ApplicationError("25 个步骤已全部完成，发展程序已结束", field="number")
     repeat_review = number == REVIEW_STEP and candidate.last_step == REVIEW_STEP
     if number != candidate.last_step + 1 and not repeat_review:
         expected = candidate.last_step + 1

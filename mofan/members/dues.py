@@ -85,19 +85,27 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def standards_for(members: list[Member], month: date) -> dict[int, Decimal]:
-    """Each member's standard for `month`: an approval in force, else the rate table (one query)."""
-    approvals: dict[int, DuesApproval] = {}
+def _approvals_until(members: list[Member], month: date) -> dict[int, list[DuesApproval]]:
+    """Per member, the approvals valid from `month` or earlier, oldest first (one query)."""
+    approvals: dict[int, list[DuesApproval]] = {}
     for approval in DuesApproval.objects.filter(member__in=members, valid_from__lte=month).order_by(
         "valid_from", "id"
     ):
-        approvals[approval.member_id] = approval
-    return {
-        m.id: approvals[m.id].amount
-        if m.id in approvals
-        else dues_standard(m.dues_category, m.dues_base).amount
-        for m in members
-    }
+        approvals.setdefault(approval.member_id, []).append(approval)
+    return approvals
+
+
+def _standard_in(member: Member, month: date, approvals: dict[int, list[DuesApproval]]) -> Decimal:
+    in_force = [a for a in approvals.get(member.id, ()) if a.valid_from <= month]
+    if in_force:
+        return in_force[-1].amount
+    return dues_standard(member.dues_category, member.dues_base).amount
+
+
+def standards_for(members: list[Member], month: date) -> dict[int, Decimal]:
+    """Each member's standard for `month`: an approval in force, else the rate table (one query)."""
+    approvals = _approvals_until(members, month)
+    return {m.id: _standard_in(m, month, approvals) for m in members}
 
 
 @transaction.atomic
@@ -230,6 +238,7 @@ def dues_ledger(members: list[Member], month: date, today: date) -> list[LedgerR
     """One row per member for `month`, with the consecutive unpaid months up to it (a month
     still running is not yet in arrears); a fixed number of queries."""
     month = month_start(month)
+    members = [m for m in members if month_start(m.joined_on) <= month]  # not yet members then
     counted_to = min(month, add_months(month_start(today), -1))
     window_start = add_months(month, -11)
     payments = DuesPayment.objects.filter(
@@ -239,7 +248,7 @@ def dues_ledger(members: list[Member], month: date, today: date) -> list[LedgerR
     for payment in payments:
         paid_months.setdefault(payment.member_id, {})[payment.month] = payment
     started = _collection_start(members)
-    standards = standards_for(members, month)
+    approvals = _approvals_until(members, month)
     rows = []
     for member in members:
         mine = paid_months.get(member.id, {})
@@ -247,9 +256,9 @@ def dues_ledger(members: list[Member], month: date, today: date) -> list[LedgerR
         rows.append(
             LedgerRow(
                 member,
-                payment.due if payment else standards[member.id],
+                payment.due if payment else _standard_in(member, month, approvals),
                 payment,
-                _arrears(mine, counted_to, member, started),
+                _arrears(mine, counted_to, member, started, approvals),
             )
         )
     return rows
@@ -266,14 +275,21 @@ def _collection_start(members: list[Member]) -> date | None:
 
 
 def _arrears(
-    paid: dict[date, DuesPayment], month: date, member: Member, started: date | None
+    paid: dict[date, DuesPayment],
+    month: date,
+    member: Member,
+    started: date | None,
+    approvals: dict[int, list[DuesApproval]],
 ) -> int:
+    """Consecutive unpaid months up to `month`; a month with nothing due (waived) is settled."""
     if started is None:
         return 0
     earliest = max(started, month_start(member.joined_on), add_months(month, -11))
     count = 0
     current = month
-    while current >= earliest and current not in paid:
+    while (
+        current >= earliest and current not in paid and _standard_in(member, current, approvals) > 0
+    ):
         count += 1
         current = add_months(current, -1)
     return count
@@ -308,8 +324,8 @@ def dues_year_summary(member_queryset, year: int) -> list[YearSummaryRow]:
             r["member__org__name"],
             r["members"],
             r["payments"],
-            r["due"] or Decimal(0),
-            r["paid"] or Decimal(0),
+            (r["due"] or Decimal(0)).quantize(FEN),  # SQLite sums lose the scale
+            (r["paid"] or Decimal(0)).quantize(FEN),
         )
         for r in rows
     ]

@@ -1,5 +1,7 @@
 """The monthly dues ledger of a branch, recording payments, approvals, the yearly summary."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,9 @@ from mofan.members.selectors import member_get, member_list
 from mofan.members.services import WRITER_ROLES
 from mofan.orgs.models import BRANCH_TYPES
 from mofan.orgs.selectors import org_breadcrumb, org_get
+
+ZERO = Decimal("0.00")
+MIN_YEAR, MAX_YEAR = 1921, 2999  # a year the summary can be asked for
 
 
 def _month(request):
@@ -65,8 +70,8 @@ def ledger(request):
             "all_form": PayAllForm(initial={"paid_on": timezone.localdate()}),
             "breadcrumb": org_breadcrumb(actor=request.user, org=org),
             "totals": {
-                "due": sum(r.due for r in rows),
-                "paid": sum(r.payment.paid for r in rows if r.payment),
+                "due": sum((r.due for r in rows), ZERO),
+                "paid": sum((r.payment.paid for r in rows if r.payment), ZERO),
             },
         },
     )
@@ -162,7 +167,9 @@ def approve(request, member_id):
 def summary(request):
     org = org_get(actor=request.user, org_id=request.GET["org"]) if request.GET.get("org") else None
     year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    year = int(year_text) if year_text.isdigit() else 0
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        year = timezone.localdate().year
     members = member_list(actor=request.user, include_history=True)
     if org is not None:
         members = members.filter(org__path__startswith=org.path)
@@ -174,7 +181,7 @@ def summary(request):
             "org": org,
             "year": year,
             "rows": rows,
-            "total_due": sum(r.due for r in rows),
-            "total_paid": sum(r.paid for r in rows),
+            "total_due": sum((r.due for r in rows), ZERO),
+            "total_paid": sum((r.paid for r in rows), ZERO),
         },
     )

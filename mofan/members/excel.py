@@ -1,8 +1,10 @@
 """Roster (花名册) import with preview, and export of any filtered list."""
 
+import copy
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mofan.accounts.scope import scope_of
@@ -52,6 +54,15 @@ CHOICES = {
     "dues_category": {label: value for value, label in DuesCategory.choices},
 }
 DATES = ("birth_date", "joined_on", "full_member_on")
+# Not checked per row in the preview: stored by the service, or already resolved in one query.
+UNCHECKED_FIELDS = (
+    "id_number_cipher",
+    "id_number_hash",
+    "id_number_masked",
+    "photo",
+    "org",
+    "party_group",
+)
 
 
 def export_workbook(members, title: str):
@@ -102,6 +113,12 @@ class RosterRow:
     row: int
     data: dict
     existing: Member | None = None
+    columns: frozenset[str] = frozenset()  # the keys of the columns the file has
+
+    @property
+    def changes(self) -> dict:
+        """What an update writes: only the columns the file has (the number identifies)."""
+        return {k: v for k, v in self.data.items() if k in self.columns and k != "id_number"}
 
 
 @dataclass
@@ -179,7 +196,7 @@ def check_roster(*, actor, upload) -> RosterImport:
                 RowError(row_number, "公民身份号码", f"与第 {seen[number]} 行重复")
             )
         seen.setdefault(number, row_number)
-        result.rows.append(RosterRow(row_number, data))
+        result.rows.append(RosterRow(row_number, data, columns=frozenset(raw)))
     _resolve(actor, result)
     result.errors.sort(
         key=lambda e: (
@@ -207,7 +224,7 @@ def _resolve(actor, result: RosterImport) -> None:
         if org.short_name:
             by_key.setdefault(org.short_name, org)
     hashes = {crypto.keyed_hash(r.data["id_number"]): r for r in result.rows if r.data["id_number"]}
-    existing = Member.objects.select_related("org").filter(id_number_hash__in=hashes)
+    existing = Member.objects.select_related("org", "party_group").filter(id_number_hash__in=hashes)
     for member in existing:
         row = hashes[member.id_number_hash]
         if scope.sees(member.org.path):
@@ -244,15 +261,23 @@ def _resolve(actor, result: RosterImport) -> None:
 
 
 def _check_rules(row: RosterRow, errors: list[RowError]) -> None:
-    fields = {k: v for k, v in row.data.items() if k != "id_number"}
     parsed = idcard.parse(row.data["id_number"])
-    member = Member(**fields)
+    if row.existing is None:
+        member = Member(**{k: v for k, v in row.data.items() if k != "id_number"})
+    else:
+        member = copy.copy(row.existing)
+        for key, value in row.changes.items():
+            setattr(member, key, value)
     member.birth_date = member.birth_date or parsed.birth_date
     member.sex = member.sex or parsed.sex
     try:
         member_rule_check(member)
+        member.clean_fields(exclude=[*UNCHECKED_FIELDS])
     except ApplicationError as exc:
         errors.append(RowError(row.row, HEADER_OF.get(exc.field or "", "—"), exc.message))
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.append(RowError(row.row, HEADER_OF.get(key, "—"), messages[0]))
 
 
 @transaction.atomic
@@ -266,8 +291,7 @@ def commit_roster(*, actor, checked: RosterImport) -> tuple[int, int]:
                 member_create(actor=actor, **row.data)
                 created += 1
             else:
-                fields = {k: v for k, v in row.data.items() if k != "id_number"}
-                member_update(actor=actor, member=row.existing, **fields)
+                member_update(actor=actor, member=row.existing, **row.changes)
                 updated += 1
         except ApplicationError as exc:
             column = HEADER_OF.get(exc.field or "", "")

@@ -64,7 +64,9 @@ class MemberFilterForm(forms.Form):
         label="类别", required=False, choices=[("", "全部类别"), *Category.choices]
     )
     status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "在册党员"), *Status.choices]
+        label="状态",
+        required=False,
+        choices=[("", "在册党员"), ("history", "历史党员"), *Status.choices],
     )
     sex = forms.ChoiceField(label="性别", required=False, choices=[("", "性别"), *Sex.choices])
     education = forms.ChoiceField(

@@ -6,11 +6,20 @@ Nothing is deleted: a member who leaves keeps the record with a history status.
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from mofan.core.audit import audit
 from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
-from mofan.members.models import CURRENT_STATUSES, Category, Member, MemberEvent, Status, Transfer
+from mofan.members.models import (
+    CURRENT_STATUSES,
+    Candidate,
+    Category,
+    Member,
+    MemberEvent,
+    Status,
+    Transfer,
+)
 from mofan.members.services import require_member_writer
 from mofan.orgs.models import BRANCH_TYPES, Org
 
@@ -43,6 +52,8 @@ def member_make_full(*, actor, member: Member, on: date, meeting: str) -> Member
         raise ApplicationError(f"{member.name} 已是正式党员")
     if not meeting.strip():
         raise ApplicationError("请填写讨论转正的支部党员大会", field="meeting")
+    if on > timezone.localdate():
+        raise ApplicationError("转正日期不能晚于今天", field="on")
     ends = probation_ends(member)
     if on < ends:
         raise ApplicationError(
@@ -130,6 +141,7 @@ def transfer_accept(*, actor, transfer: Transfer, on: date) -> Member:
     if on < transfer.sent_on:
         raise ApplicationError("接收日期不能早于转出日期", field="on")
     member = transfer.member
+    _require_current(member)
     transfer.state = Transfer.State.ACCEPTED
     transfer.answered_on = on
     transfer.save(update_fields=["state", "answered_on"])
@@ -144,6 +156,8 @@ def transfer_accept(*, actor, transfer: Transfer, on: date) -> Member:
     member.org = transfer.to_org
     member.party_group = None
     member.save(update_fields=["org", "party_group", "updated_at"])
+    # A probationary member's development record (steps 16–25) goes with them.
+    Candidate.objects.filter(member=member).update(org=transfer.to_org)
     audit(
         actor=actor,
         action="member.transfer_accept",

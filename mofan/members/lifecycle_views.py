@@ -101,11 +101,13 @@ def transfers(request):
     if state in Transfer.State.values:
         records = records.filter(state=state)
     page = paginate_page(request, records.order_by("-sent_on", "-id"))
+    answerable = {t.id for t in page if scope.roles_over(t.to_org.path) & WRITER_ROLES}
     return render(
         request,
         "members/transfers.html",
         {
             "page": page,
+            "answerable": answerable,
             "state": state,
             "states": Transfer.State.choices,
             "query": f"state={state}",
@@ -116,6 +118,8 @@ def transfers(request):
 
 @login_required
 def transfer_answer(request, transfer_id, answer):
+    if answer not in ("accept", "reject"):
+        raise Http404("未知操作")
     transfer = _transfer_in_reach(request, transfer_id)
     if request.method != "POST":
         return redirect("members:transfers")

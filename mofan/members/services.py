@@ -147,6 +147,7 @@ def member_create(*, actor, id_number: str, **fields) -> Member:
 def member_update(*, actor, member: Member, id_number: str | None = None, **fields) -> Member:
     require_member_writer(actor, member.org)
     before = _audit_view(member)
+    identity = (member.birth_date, member.sex)
     for name, value in fields.items():
         if name in MEMBER_FIELDS:
             setattr(member, name, value)
@@ -154,6 +155,9 @@ def member_update(*, actor, member: Member, id_number: str | None = None, **fiel
     require_member_writer(actor, member.org)
     if id_number:
         apply_id_number(member, id_number)
+    elif (member.birth_date, member.sex) != identity:
+        # A changed birth date or sex must still agree with the number on record.
+        apply_id_number(member, crypto.decrypt(member.id_number_cipher))
     _check_dates(member)
     _full_clean(member)
     member.save()

@@ -1,4 +1,5 @@
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -189,13 +190,30 @@ def birthdays(request):
     return render(
         request,
         "members/birthdays.html",
-        {"page": page, "month": month, "org": org, "year": timezone.localdate().year},
+        {
+            "page": page,
+            "month": month,
+            "org": org,
+            "year": timezone.localdate().year,
+            "query": f"org={org.id}" if org else "",  # kept by the pager's links
+        },
     )
+
+
+# An uploaded roster holds plain ID numbers: it waits this long for confirmation, then goes.
+PREVIEW_SECONDS = 3600
 
 
 def _upload_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "imports"
     path.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - PREVIEW_SECONDS
+    for stored in path.glob("*.xlsx"):
+        try:
+            if stored.stat().st_mtime < cutoff:
+                stored.unlink()
+        except FileNotFoundError:
+            pass  # removed by a concurrent request
     return path
 
 
@@ -217,6 +235,7 @@ def import_roster(request):
             checked = excel.check_roster(actor=request.user, upload=stored)
         except ApplicationError as exc:
             form.add_error("file", exc.message)
+        if checked is None or not checked.ok:  # nothing to confirm: keep no copy
             os.remove(stored)
             token = None
     return render(

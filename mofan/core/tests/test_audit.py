@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from datetime import date, datetime, time
 from unittest import mock
 
@@ -17,6 +18,7 @@ from mofan.core.audit import audit
 from mofan.core.management.commands.audit import CSV_HEADERS
 from mofan.core.models import AuditLog
 from mofan.core.tests.factories import make_user
+from mofan.orgs.services import org_update
 
 
 def record(user, marker, *, action="org.update", target=None, at=None):
@@ -141,8 +143,11 @@ def test_it_combines_search_fields(login, users, records):
     assert markers(login(users.committee_admin).get("/audit/", query)) == {"标记-民政局"}
 
 
-def test_it_ignores_a_bad_date_in_the_search(login, users, records):
-    response = login(users.committee_admin).get("/audit/", {"since": "昨天"})
+@pytest.mark.parametrize(
+    "query", [{"since": "昨天"}, {"until": "2026-02-30"}, {"username": "a\x00"}, {"page": "x"}]
+)
+def test_it_answers_bad_search_input_without_an_error(login, users, records, query):
+    response = login(users.committee_admin).get("/audit/", query)
     assert response.status_code == 200
 
 
@@ -191,6 +196,15 @@ def test_it_exports_csv_since_a_date(users, tree, tmp_path):
     mine = rows[1 + details.index("标记-今年")]
     assert mine[CSV_HEADERS.index("用户")] == "secretary"
     assert mine[CSV_HEADERS.index("对象")] == "发改委第一党支部"
+    assert mine[CSV_HEADERS.index("时间")] == "2026-01-01T10:00:00+08:00"
+
+
+def test_it_exports_the_changes_as_json(users, tree, tmp_path):
+    org_update(actor=users.unit_admin, org=tree.branch, short_name="一支部")
+    path = tmp_path / "audit.csv"
+    call_command("audit", "export", "--since", "2026-01-01", "--output", str(path))
+    row = next(r for r in read_csv(path) if r[CSV_HEADERS.index("操作")] == "org.update")
+    assert json.loads(row[CSV_HEADERS.index("变更")]) == {"short_name": ["", "一支部"]}
 
 
 def test_it_records_the_export_itself(users, tmp_path):

@@ -13,6 +13,7 @@ SECRET = "a-real-secret-key-for-this-test-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 def start(tmp_path, **env):
     """Import the settings and set Django up in a fresh interpreter, as `mofan` would."""
+    (tmp_path / "var").mkdir(exist_ok=True)  # a deployment's data directory exists
     environment = {
         key: value
         for key, value in os.environ.items()

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orgs', '0002_default_health_rules'),
+        ('orgs', '0001_initial'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0003_dues'),
-        ('orgs', '0002_default_health_rules'),
+        ('orgs', '0001_initial'),
     ]
 
     operations = [

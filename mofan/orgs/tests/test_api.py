@@ -100,7 +100,15 @@ def test_it_refuses_a_page_size_out_of_range(api, users, tree, query):
 
 
 @pytest.mark.parametrize(
-    "query", [{"page": 0}, {"page": "abc"}, {"org_type": "nope"}, {"include_dissolved": "maybe"}]
+    "query",
+    [
+        {"page": 0},
+        {"page": "abc"},
+        {"org_type": "nope"},
+        {"include_dissolved": "maybe"},
+        {"root": "一"},
+        {"q": "党\x00支部"},
+    ],
 )
 def test_it_refuses_bad_list_parameters(api, users, tree, query):
     assert_bad_request(api(users.committee_admin).get(url(), query))
@@ -194,6 +202,7 @@ def test_it_refuses_a_code_in_use(api, users, tree):
         {"parent_id": "PARENT", "name": "支部", "code": "U1-B3", "org_type": "branch", "sort_order": "第一"},
         {"parent_id": "PARENT", "name": "支部", "code": "U1-B3", "org_type": "branch", "sort_order": 10**30},
         {"parent_id": "PARENT", "name": "支部", "code": "U1-B3", "org_type": "branch", "term_start": "2026-01-01", "term_end": "2025-01-01"},
+        {"parent_id": "PARENT", "name": "支\x00部", "code": "U1-B3", "org_type": "branch"},
         [],
     ],
 )  # fmt: skip

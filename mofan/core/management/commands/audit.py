@@ -1,6 +1,8 @@
 import csv
+import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from mofan.core.audit import audit
 from mofan.core.excel import parse_date
@@ -51,14 +53,14 @@ def write_csv(stream, records) -> int:
     for r in records.iterator(chunk_size=2000):
         writer.writerow(
             [
-                r.at.isoformat(),
+                timezone.localtime(r.at).isoformat(),
                 r.username,
                 r.ip,
                 r.action,
                 r.target_type,
                 r.target_id,
                 r.target_repr,
-                r.changes,
+                json.dumps(r.changes, ensure_ascii=False) if r.changes else "",
                 r.detail,
             ]
         )

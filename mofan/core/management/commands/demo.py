@@ -10,8 +10,9 @@ from django.utils import timezone
 from mofan.accounts.models import User
 from mofan.accounts.roles import Role
 from mofan.accounts.services import grant_create
+from mofan.meetings.demo import build_demo_meetings
 from mofan.members.demo import build_demo_candidates, build_demo_dues, build_demo_members
-from mofan.orgs.models import CommitteePost, Org, OrgType
+from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org, OrgType
 from mofan.orgs.services import committee_member_add, org_create
 
 DEMO_PASSWORD = "Mofan@2026"
@@ -125,14 +126,22 @@ class Command(BaseCommand):
             members = build_demo_members(timezone.localdate())
             build_demo_candidates(timezone.localdate())
             build_demo_dues(timezone.localdate())
+            meetings = build_demo_meetings(timezone.localdate())
         self.stdout.write(
-            f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名。"
+            f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名；组织生活记录 {meetings} 条。"
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label, _, _ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {label}")
 
 
+COMMITTEE_POSTS = [
+    CommitteePost.SECRETARY,
+    CommitteePost.ORGANISATION,
+    CommitteePost.PUBLICITY,
+    CommitteePost.DISCIPLINE,
+    CommitteePost.DEPUTY_SECRETARY,
+]
 SHORT_SUFFIX = {
     OrgType.WORKING_COMMITTEE: "",
     OrgType.ORGAN_COMMITTEE: "机关党委",
@@ -189,14 +198,9 @@ class TreeBuilder:
             term_start=start,
             term_end=end,
         )
-        posts = [
-            CommitteePost.SECRETARY,
-            CommitteePost.ORGANISATION,
-            CommitteePost.PUBLICITY,
-            CommitteePost.DISCIPLINE,
-            CommitteePost.DEPUTY_SECRETARY,
-        ][:committee]
-        for order, post in enumerate(posts):
+        # Branch committees are chosen from the branch's members once they exist (members demo).
+        seats = 0 if org_type in BRANCH_TYPES else committee
+        for order, post in enumerate(COMMITTEE_POSTS[:seats]):
             committee_member_add(
                 actor=None, org=org, name=person_name(rng), post=post, sort_order=order
             )

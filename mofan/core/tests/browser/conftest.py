@@ -36,6 +36,13 @@ def _no_browser(reason: str):
     pytest.skip(f"{reason}; set MOFAN_REQUIRE_BROWSER=1 to make this a failure")
 
 
+# One Playwright and one chromium per process. Other apps' browser tests re-export these
+# fixtures from their own conftest (`from mofan.core.tests.browser.conftest import *`), which
+# gives pytest one session-scoped `browser` per conftest; a second sync Playwright cannot start
+# while the first one's loop runs, so every copy shares this one and the last closes it.
+_shared: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
@@ -45,12 +52,22 @@ def browser():
     except ImportError:
         _no_browser("the playwright package is not installed")
     expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    if not _shared:
+        playwright = sync_playwright().start()
+        _shared.update(
+            playwright=playwright,
+            browser=playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            ),
+            users=0,
         )
-        yield browser
-        browser.close()
+    _shared["users"] += 1
+    yield _shared["browser"]
+    _shared["users"] -= 1
+    if not _shared["users"]:
+        _shared["browser"].close()
+        _shared["playwright"].stop()
+        _shared.clear()
 
 
 @pytest.fixture

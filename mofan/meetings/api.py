@@ -1,0 +1,300 @@
+from datetime import date, time
+
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from mofan.accounts.scope import scope_of
+from mofan.core.api import ErrorOut, Page, paginate
+from mofan.core.errors import ApplicationError
+from mofan.meetings import elections, services
+from mofan.meetings.appraisal import appraisal_summary
+from mofan.meetings.compliance import STATUS_LABELS, compliance, span_of
+from mofan.meetings.models import AppraisalRound, Attendance, Kind, State
+from mofan.meetings.selectors import meeting_filter, meeting_get, meeting_list
+from mofan.orgs.selectors import org_get, org_list
+
+router = Router(tags=["组织生活"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+class AttendanceOut(Schema):
+    member_id: int
+    member_name: str = Field(..., alias="member.name")
+    status: str
+    reason: str
+    can_vote: bool
+
+
+class MeetingOut(Schema):
+    id: int
+    kind: str
+    org_id: int
+    topic: str
+    planned_on: date
+    held_on: date | None
+    held_time: time | None
+    place: str
+    first_topic: bool
+    first_topic_title: str
+    host: str
+    recorder: str
+    lecturer: str
+    votes: bool
+    votes_for: int | None
+    minutes: str
+    decisions: str
+    state: str
+    cancel_reason: str
+
+
+class MeetingDetail(MeetingOut):
+    attendance: list[AttendanceOut]
+
+
+class MeetingPage(Page):
+    items: list[MeetingOut]
+
+
+class MeetingFilters(Schema):
+    org: int | None = None
+    kind: Kind | None = None
+    state: State | None = None
+    since: date | None = None
+    until: date | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+class AttendanceIn(Schema):
+    member_id: int
+    status: Attendance.Status
+    reason: str = Field("", max_length=100)
+
+
+class MeetingIn(Schema):
+    org_id: int
+    kind: Kind
+    topic: str = Field(..., min_length=1, max_length=200)
+    planned_on: date | None = None
+    held_on: date | None = None
+    held_time: time | None = None
+    place: str = Field("", max_length=100)
+    first_topic: bool = False
+    first_topic_title: str = Field("", max_length=200)
+    host: str = Field("", max_length=50)
+    recorder: str = Field("", max_length=50)
+    lecturer: str = Field("", max_length=50)
+    votes: bool = False
+    votes_for: int | None = Field(None, ge=0)
+    minutes: str = ""
+    decisions: str = ""
+    attendance: list[AttendanceIn] | None = None
+
+
+class MeetingPatch(Schema):
+    topic: str | None = Field(None, min_length=1, max_length=200)
+    planned_on: date | None = None
+    held_on: date | None = None
+    held_time: time | None = None
+    place: str | None = Field(None, max_length=100)
+    first_topic: bool | None = None
+    first_topic_title: str | None = Field(None, max_length=200)
+    host: str | None = Field(None, max_length=50)
+    recorder: str | None = Field(None, max_length=50)
+    lecturer: str | None = Field(None, max_length=50)
+    votes: bool | None = None
+    votes_for: int | None = Field(None, ge=0)
+    minutes: str | None = None
+    decisions: str | None = None
+
+
+class ComplianceLine(Schema):
+    org_id: int
+    org_name: str
+    kind: str
+    kind_label: str
+    required: int
+    held: int
+    status: str
+    status_label: str
+
+
+class AppraisalOut(Schema):
+    id: int
+    org_id: int
+    org_name: str
+    year: int
+    closed: bool
+    grades: dict[str, int]
+
+
+class TermOut(Schema):
+    org_id: int
+    org_name: str
+    term_start: date | None
+    term_end: date
+    days_left: int
+
+
+def _rows(payload) -> list[services.AttendanceRow] | None:
+    if payload is None:
+        return None
+    return [services.AttendanceRow(a.member_id, a.status, a.reason) for a in payload]
+
+
+@router.get(
+    "/meetings", response={200: MeetingPage, **ERRORS}, summary="组织生活记录（分页、筛选）"
+)
+def list_meetings(request, filters: Query[MeetingFilters]):
+    org = org_get(actor=request.user, org_id=filters.org) if filters.org else None
+    meetings = meeting_filter(
+        meeting_list(actor=request.user),
+        org=org,
+        kind=filters.kind or "",
+        state=filters.state or "",
+        since=filters.since,
+        until=filters.until,
+    )
+    items, page = paginate(meetings.order_by("-planned_on", "-id"), filters.page, filters.page_size)
+    return {**page, "items": items}
+
+
+@router.post(
+    "/meetings",
+    response={201: MeetingDetail, **ERRORS},
+    summary="计划或记录一次会议（给出 held_on 即为已召开）",
+)
+def create_meeting(request, payload: MeetingIn):
+    try:
+        org = org_get(actor=request.user, org_id=payload.org_id)
+    except Http404 as exc:
+        raise ApplicationError("组织不存在", field="org_id") from exc
+    data = payload.dict(exclude={"org_id", "attendance"})
+    attendance = _rows(payload.attendance)
+    if data["held_on"]:
+        meeting = services.meeting_create_held(
+            actor=request.user, org=org, attendance=attendance, **data
+        )
+    else:
+        if not data["planned_on"]:
+            raise ApplicationError(
+                "请填写计划日期 planned_on 或召开日期 held_on", field="planned_on"
+            )
+        data.pop("held_on")
+        meeting = services.meeting_plan(actor=request.user, org=org, **data)
+    return 201, meeting
+
+
+@router.get(
+    "/meetings/{meeting_id}",
+    response={200: MeetingDetail, **ERRORS},
+    summary="会议详情（含出席情况）",
+)
+def get_meeting(request, meeting_id: int):
+    return meeting_get(actor=request.user, meeting_id=meeting_id)
+
+
+@router.patch(
+    "/meetings/{meeting_id}",
+    response={200: MeetingDetail, **ERRORS},
+    summary="修改计划、记录为已召开（给出 held_on）或更正记录",
+)
+def update_meeting(request, meeting_id: int, payload: MeetingPatch):
+    meeting = meeting_get(actor=request.user, meeting_id=meeting_id)
+    data = payload.dict(exclude_unset=True)
+    if meeting.state == State.PLANNED and data.get("held_on"):
+        return services.meeting_record(actor=request.user, meeting=meeting, **data)
+    return services.meeting_update(actor=request.user, meeting=meeting, **data)
+
+
+@router.put(
+    "/meetings/{meeting_id}/attendance",
+    response={200: MeetingDetail, **ERRORS},
+    summary="替换出席情况",
+)
+def put_attendance(request, meeting_id: int, payload: list[AttendanceIn]):
+    meeting = meeting_get(actor=request.user, meeting_id=meeting_id)
+    return services.meeting_update(actor=request.user, meeting=meeting, attendance=_rows(payload))
+
+
+@router.get(
+    "/compliance",
+    response={200: list[ComplianceLine], **ERRORS},
+    summary="组织生活完成情况：每个组织、每类会议的应开、已开与状态",
+)
+def get_compliance(
+    request, org: int, year: int, quarter: int | None = None, month: int | None = None
+):
+    if quarter is not None and not 1 <= quarter <= 4:
+        raise ApplicationError("quarter 须为 1–4")
+    if month is not None and not 1 <= month <= 12:
+        raise ApplicationError("month 须为 1–12")
+    if not 2000 <= year <= 2100:
+        raise ApplicationError("year 不正确")
+    root = org_get(actor=request.user, org_id=org)
+    orgs_query = org_list(actor=request.user).filter(path__startswith=root.path)
+    orgs = list(orgs_query.order_by("path"))
+    lines = compliance(orgs, orgs_query, span_of(year, quarter, month), timezone.localdate())
+    return [
+        {
+            "org_id": o.id,
+            "org_name": o.name,
+            "kind": line.kind,
+            "kind_label": line.kind_label,
+            "required": line.required,
+            "held": line.held,
+            "status": line.status,
+            "status_label": STATUS_LABELS[line.status],
+        }
+        for o in orgs
+        for line in lines.get(o.id, [])
+    ]
+
+
+@router.get(
+    "/appraisals", response={200: list[AppraisalOut], **ERRORS}, summary="民主评议党员结果汇总"
+)
+def list_appraisals(request, year: int | None = None, org: int | None = None):
+    rounds = AppraisalRound.objects.filter(
+        scope_of(request.user).visible_q("org__path")
+    ).select_related("org")
+    if org is not None:
+        rounds = rounds.filter(org__path__startswith=org_get(actor=request.user, org_id=org).path)
+    if year is not None:
+        rounds = rounds.filter(year=year)
+    rounds = list(rounds.order_by("-year", "org__path")[:1000])
+    summary = appraisal_summary(rounds)
+    return [
+        {
+            "id": r.id,
+            "org_id": r.org_id,
+            "org_name": r.org.name,
+            "year": r.year,
+            "closed": r.closed,
+            "grades": summary.get(r.id, {}),
+        }
+        for r in rounds
+    ]
+
+
+@router.get(
+    "/terms/expiring",
+    response={200: list[TermOut], **ERRORS},
+    summary="任期 N 天内届满或已逾期的组织",
+)
+def expiring_terms(request, within_days: int = 90):
+    if not 0 <= within_days <= 3650:
+        raise ApplicationError("within_days 须在 0–3650 之间")
+    today = timezone.localdate()
+    orgs = elections.terms_expiring(org_list(actor=request.user), today, within_days)
+    return [
+        {
+            "org_id": o.id,
+            "org_name": o.name,
+            "term_start": o.term_start,
+            "term_end": o.term_end,
+            "days_left": (o.term_end - today).days,
+        }
+        for o in orgs[:1000]
+    ]

@@ -1,0 +1,163 @@
+"""Compliance of organisational life with the frequency rules, for any sub-tree and period.
+
+One aggregate query counts held meetings per (org, kind, month); the rules and the period
+arithmetic run in Python, so the cost does not grow with the number of meetings per org.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth
+
+from mofan.core.dates import add_months
+from mofan.meetings.models import FrequencyRule, Kind, Meeting, Period, State
+from mofan.orgs.models import CommitteeMember, Org
+
+DONE, DUE_SOON, NOT_DONE, NOT_YET = "done", "due_soon", "not_done", "not_yet"
+STATUS_LABELS = {DONE: "已完成", DUE_SOON: "临期", NOT_DONE: "未完成", NOT_YET: "未到期"}
+DUE_SOON_DAYS = 10
+MONTHS_IN = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of whole months: [start, end)."""
+
+    start: date
+    end: date
+
+    @property
+    def months(self) -> list[int]:
+        return [add_months(self.start, i).month for i in range(self.month_count)]
+
+    @property
+    def month_count(self) -> int:
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+
+    @property
+    def label(self) -> str:
+        if self.month_count == 1:
+            return f"{self.start.year}年{self.start.month}月"
+        if self.month_count == 3:
+            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
+        return f"{self.start.year}年"
+
+
+def span_of(year: int, quarter: int | None = None, month: int | None = None) -> Span:
+    if month:
+        start = date(year, month, 1)
+        return Span(start, add_months(start, 1))
+    if quarter:
+        start = date(year, 3 * (quarter - 1) + 1, 1)
+        return Span(start, add_months(start, 3))
+    return Span(date(year, 1, 1), date(year + 1, 1, 1))
+
+
+def periods_in(span: Span, period: str) -> list[Span]:
+    step = MONTHS_IN[Period(period)]
+    if step > span.month_count:
+        return []
+    return [
+        Span(add_months(span.start, i), add_months(span.start, i + step))
+        for i in range(0, span.month_count, step)
+    ]
+
+
+def status_of(period: Span, required: int, held: int, today: date) -> str:
+    if held >= required:
+        return DONE
+    if today < period.start:
+        return NOT_YET
+    if period.start <= today < period.end:
+        return DUE_SOON if today >= period.end - timedelta(days=DUE_SOON_DAYS) else NOT_YET
+    return NOT_DONE
+
+
+@dataclass
+class Line:
+    """One org × one kind over the requested span."""
+
+    org_id: int
+    kind: str
+    required: int = 0
+    held: int = 0
+    periods: list[tuple[Span, int, int, str]] = field(
+        default_factory=list
+    )  # (period, required, held, status)
+
+    @property
+    def status(self) -> str:
+        statuses = {s for *_, s in self.periods}
+        for status in (NOT_DONE, DUE_SOON, NOT_YET):
+            if status in statuses:
+                return status
+        return DONE
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def kind_label(self) -> str:
+        return Kind(self.kind).label
+
+
+def rules_for(org: Org, rules: list[FrequencyRule], has_committee: bool) -> list[FrequencyRule]:
+    return [
+        r for r in rules if org.org_type in r.org_types and (has_committee or not r.needs_committee)
+    ]
+
+
+def held_counts(orgs_query, span: Span) -> dict[tuple[int, str, int], int]:
+    """Held meetings per (org id, kind, month number) within the span: one query."""
+    rows = (
+        Meeting.objects.filter(
+            org__in=orgs_query, state=State.HELD, held_on__gte=span.start, held_on__lt=span.end
+        )
+        .annotate(month=ExtractMonth("held_on"))
+        .values_list("org_id", "kind", "month")
+        .annotate(n=Count("id"))
+    )
+    return {(org_id, kind, month): n for org_id, kind, month, n in rows}
+
+
+def compliance(orgs: list[Org], orgs_query, span: Span, today: date) -> dict[int, list[Line]]:
+    """For each org, a Line per required kind over `span` (a fixed number of queries)."""
+    rules = list(FrequencyRule.objects.filter(enabled=True))
+    counts = held_counts(orgs_query, span)
+    with_committee = set(
+        CommitteeMember.objects.filter(org__in=orgs_query)
+        .values_list("org_id", flat=True)
+        .distinct()
+    )
+    result: dict[int, list[Line]] = {}
+    for org in orgs:
+        lines = []
+        for rule in rules_for(org, rules, org.id in with_committee):
+            line = Line(org.id, rule.kind)
+            for period in periods_in(span, rule.period):
+                held = sum(counts.get((org.id, rule.kind, m), 0) for m in period.months)
+                line.periods.append(
+                    (period, rule.required, held, status_of(period, rule.required, held, today))
+                )
+                line.required += rule.required
+                line.held += held
+            if line.periods:
+                lines.append(line)
+        result[org.id] = lines
+    return result
+
+
+DEFAULT_RULES = [
+    (Kind.BRANCH_GENERAL, ["branch", "joint_branch"], Period.QUARTER, 1, False),
+    (Kind.COMMITTEE, ["branch", "joint_branch"], Period.MONTH, 1, True),
+    (Kind.GROUP, ["party_group"], Period.MONTH, 1, False),
+    (Kind.LECTURE, ["branch", "joint_branch"], Period.QUARTER, 1, False),
+    (Kind.LECTURE, ["organ_committee", "basic_committee", "general_branch"], Period.YEAR, 1, False),
+    (Kind.THEME_DAY, ["branch", "joint_branch"], Period.MONTH, 1, False),
+    (Kind.LIFE_MEETING, ["branch", "joint_branch"], Period.YEAR, 1, False),
+    (Kind.APPRAISAL, ["branch", "joint_branch"], Period.YEAR, 1, False),
+    (Kind.TALK, ["branch", "joint_branch"], Period.YEAR, 1, False),
+    (Kind.CENTER_GROUP, ["organ_committee", "basic_committee"], Period.QUARTER, 1, False),
+]

@@ -1,0 +1,367 @@
+"""Compliance matrix, attendance rates, the six-month list, appraisal and elections pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from mofan.accounts.scope import scope_of
+from mofan.core.audit import audit
+from mofan.core.dates import add_months
+from mofan.core.errors import ApplicationError
+from mofan.core.excel import new_sheet, xlsx_response
+from mofan.core.views_helpers import paginate_page, run_service
+from mofan.meetings import appraisal, elections
+from mofan.meetings.compliance import STATUS_LABELS, Span, compliance, span_of
+from mofan.meetings.forms import GRADE_CHOICES, AnswerForm, AppraisalForm, ElectionForm, PeriodForm
+from mofan.meetings.models import AppraisalRound, Election, Kind
+from mofan.meetings.selectors import attendance_rates, inactive_members
+from mofan.meetings.services import WRITER_ROLES
+from mofan.members.selectors import member_list
+from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org
+from mofan.orgs.selectors import org_breadcrumb, org_get, org_list, org_roots
+
+MATRIX_PAGE = 50
+
+
+def _root(request):
+    org_id = request.GET.get("org")
+    if org_id:
+        return org_get(actor=request.user, org_id=org_id)
+    roots = list(org_roots(actor=request.user))
+    if not roots:
+        raise Http404("您还没有任何组织的授权")
+    return roots[0]
+
+
+def _period(request):
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None, initial={"year": today.year})
+    data = (
+        form.cleaned_data
+        if form.is_valid()
+        else {"year": today.year, "quarter": None, "month": None, "kind": ""}
+    )
+    return form, data
+
+
+@login_required
+def matrix(request):
+    """Orgs × months (a year or quarter) or × quarters: held / required with the status."""
+    root = _root(request)
+    form, data = _period(request)
+    today = timezone.localdate()
+    span = span_of(data["year"], data.get("quarter"), data.get("month"))
+    orgs_query = org_list(actor=request.user).filter(path__startswith=root.path)
+    page = paginate_page(request, orgs_query.order_by("path"), per_page=MATRIX_PAGE)
+    orgs = list(page.object_list)
+    lines = compliance(orgs, orgs_query.filter(pk__in=[o.pk for o in orgs]), span, today)
+    columns = _columns(span, request.GET.get("by"))
+    kind = data.get("kind") or ""
+    rows = [_matrix_row(org, lines.get(org.id, []), columns, kind) for org in orgs]
+    if request.GET.get("export"):
+        return _export_matrix(request, root, span, columns, rows)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/compliance.html",
+        {
+            "root": root,
+            "form": form,
+            "span": span,
+            "columns": columns,
+            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
+            "labels": STATUS_LABELS,
+            "breadcrumb": org_breadcrumb(actor=request.user, org=root),
+        },
+    )
+
+
+def _columns(span, by: str | None):
+    step = 3 if by == "quarter" and span.month_count >= 3 else 1
+    return [
+        Span(add_months(span.start, i), add_months(span.start, i + step))
+        for i in range(0, span.month_count, step)
+    ]
+
+
+def _matrix_row(org: Org, lines, columns, kind: str) -> dict:
+    """For each column: required and held summed over the kinds' periods that fall in it."""
+    cells = []
+    for column in columns:
+        required = held = 0
+        statuses = []
+        for line in lines:
+            if kind and line.kind != kind:
+                continue
+            for period, req, got, status in line.periods:
+                if column.start <= period.start and period.end <= column.end:
+                    required += req
+                    held += min(got, req)
+                    statuses.append(status)
+        worst = (
+            next((s for s in ("not_done", "due_soon", "not_yet") if s in statuses), "done")
+            if statuses
+            else None
+        )
+        cells.append({"required": required, "held": held, "status": worst, "span": column})
+    return {
+        "org": org,
+        "cells": cells,
+        "lines": [line for line in lines if not kind or line.kind == kind],
+    }
+
+
+def _export_matrix(request, root, span, columns, rows):
+    title = f"{root.name}{span.label}组织生活完成情况"
+    workbook, sheet = new_sheet(title, ["组织", *[c.label for c in columns]], "完成情况")
+    for row in rows:
+        sheet.append(
+            [
+                row["org"].name,
+                *[
+                    f"{c['held']}/{c['required']} {STATUS_LABELS.get(c['status'], '')}"
+                    if c["required"]
+                    else "—"
+                    for c in row["cells"]
+                ],
+            ]
+        )
+    audit(actor=request.user, action="meeting.compliance_export", target=root, detail=title)
+    return xlsx_response(workbook, f"{title}.xlsx")
+
+
+@login_required
+def attendance(request):
+    root = _root(request)
+    form, data = _period(request)
+    span = span_of(data["year"], data.get("quarter"), data.get("month"))
+    members = member_list(actor=request.user).filter(org__path__startswith=root.path)
+    page = paginate_page(request, members.order_by("org__path", "name"))
+    rates = attendance_rates(
+        members.filter(pk__in=[m.pk for m in page]), span.start, add_months(span.end, 0)
+    )
+    rows = [
+        {"member": m, "present": rates.get(m.id, (0, 0))[0], "expected": rates.get(m.id, (0, 0))[1]}
+        for m in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/attendance.html",
+        {
+            "root": root,
+            "form": form,
+            "span": span,
+            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def inactive(request):
+    root = _root(request)
+    today = timezone.localdate()
+    members = inactive_members(
+        member_list(actor=request.user).filter(org__path__startswith=root.path), today
+    )
+    page = paginate_page(request, members.order_by("org__path", "name"))
+    return render(
+        request,
+        "meetings/inactive.html",
+        {"root": root, "page": page, "since": add_months(today, -6), "query": f"org={root.id}"},
+    )
+
+
+def _writable_branches(user):
+    scope = scope_of(user)
+    paths = [g.path for g in scope.grants if g.role in WRITER_ROLES]
+    return Org.objects.filter(
+        scope.paths_q(paths), org_type__in=BRANCH_TYPES, dissolved_on__isnull=True
+    ).order_by("path")
+
+
+@login_required
+def appraisals(request):
+    rounds = AppraisalRound.objects.filter(
+        scope_of(request.user).visible_q("org__path")
+    ).select_related("org")
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        rounds = rounds.filter(year=int(year))
+    page = paginate_page(request, rounds.order_by("-year", "org__path"))
+    summary = appraisal.appraisal_summary(list(page))
+    totals: dict[str, int] = {}
+    for counts in summary.values():
+        for grade, n in counts.items():
+            totals[grade] = totals.get(grade, 0) + n
+    form = AppraisalForm(
+        initial={"year": timezone.localdate().year, "held_on": timezone.localdate()},
+        branches=_writable_branches(request.user),
+    )
+    return render(
+        request,
+        "meetings/appraisals.html",
+        {
+            "page": page,
+            "summary": summary,
+            "totals": totals,
+            "form": form,
+            "grades": GRADE_CHOICES,
+            "year": year,
+            "query": f"year={year}",
+        },
+    )
+
+
+@login_required
+def appraisal_new(request):
+    form = AppraisalForm(request.POST or None, branches=_writable_branches(request.user))
+    if request.method == "POST" and form.is_valid():
+        round_ = run_service(
+            form, lambda: appraisal.appraisal_open(actor=request.user, **form.cleaned_data)
+        )
+        if round_ is not None:
+            return redirect("meetings:appraisal", round_.id)
+    for errors in form.errors.values():
+        messages.error(request, "；".join(errors))
+    return redirect("meetings:appraisals")
+
+
+@login_required
+def appraisal_detail(request, round_id):
+    round_ = get_object_or_404(AppraisalRound.objects.select_related("org"), pk=round_id)
+    if not scope_of(request.user).sees(round_.org.path):
+        raise Http404("未找到")
+    can_write = (
+        bool(scope_of(request.user).roles_over(round_.org.path) & WRITER_ROLES)
+        and not round_.closed
+    )
+    results = list(
+        round_.results.select_related("member").order_by("member__category", "member__name")
+    )
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied("您没有评议该支部党员的权限")
+        grades = {r.member_id: request.POST.get(f"grade-{r.member_id}", "") for r in results}
+        try:
+            appraisal.appraisal_grade(actor=request.user, round_=round_, grades=grades)
+            if request.POST.get("close"):
+                appraisal.appraisal_close(actor=request.user, round_=round_)
+            messages.success(request, "已保存评议结果")
+            return redirect("meetings:appraisal", round_.id)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            for r in results:
+                r.grade = grades.get(r.member_id, r.grade)
+    full = sum(1 for r in results if r.member.category == "full")
+    return render(
+        request,
+        "meetings/appraisal.html",
+        {
+            "round": round_,
+            "results": results,
+            "grades": GRADE_CHOICES,
+            "can_write": can_write,
+            "limit": appraisal.excellent_limit(full),
+            "full": full,
+        },
+    )
+
+
+@login_required
+def terms(request):
+    today = timezone.localdate()
+    orgs = elections.terms_expiring(org_list(actor=request.user), today)
+    scope = scope_of(request.user)
+    pending = Election.objects.filter(
+        scope.visible_q("org__path"), status=Election.Status.SUBMITTED
+    ).select_related("org")
+    return render(
+        request, "meetings/terms.html", {"orgs": orgs, "today": today, "pending": pending}
+    )
+
+
+def _parse_elected(text: str) -> list[tuple[str, str, int]]:
+    posts = {label: value for value, label in CommitteePost.choices}
+    elected = []
+    for number, line in enumerate(text.strip().splitlines(), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) != 3 or parts[1] not in posts or not parts[2].isdigit():
+            raise ApplicationError(
+                f"第 {number} 行应为“姓名 职务 得票”，如“张伟 书记 23”", field="elected"
+            )
+        elected.append((parts[0], posts[parts[1]], int(parts[2])))
+    return elected
+
+
+@login_required
+def election_new(request, org_id):
+    org = org_get(actor=request.user, org_id=org_id)
+    if not scope_of(request.user).roles_over(org.path) & WRITER_ROLES:
+        raise PermissionDenied("您没有记录该组织换届选举的权限")
+    form = ElectionForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        election = run_service(
+            form,
+            lambda: elections.election_record(
+                actor=request.user, org=org, **{**data, "elected": _parse_elected(data["elected"])}
+            ),
+        )
+        if election is not None:
+            messages.success(request, "已记录换届选举结果，待上级党组织批复")
+            return redirect("meetings:election", election.id)
+    return render(
+        request,
+        "meetings/election_form.html",
+        {"form": form, "org": org, "breadcrumb": org_breadcrumb(actor=request.user, org=org)},
+    )
+
+
+@login_required
+def election_detail(request, election_id):
+    election = get_object_or_404(Election.objects.select_related("org"), pk=election_id)
+    scope = scope_of(request.user)
+    if not scope.sees(election.org.path):
+        raise Http404("未找到")
+    form = AnswerForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        on, note = form.cleaned_data["on"], form.cleaned_data["note"]
+        if request.POST.get("answer") == "approve":
+            done = run_service(
+                form,
+                lambda: elections.election_approve(actor=request.user, election=election, on=on),
+            )
+        else:
+            done = run_service(
+                form,
+                lambda: elections.election_reject(
+                    actor=request.user, election=election, on=on, note=note
+                ),
+            )
+        if done is not None:
+            messages.success(request, "已批复")
+            return redirect("meetings:election", election.id)
+    return render(
+        request,
+        "meetings/election.html",
+        {
+            "election": election,
+            "elected": election.elected.all(),
+            "form": form,
+            "can_answer": scope.can_admin_strictly_below(election.org.path)
+            and election.status == Election.Status.SUBMITTED,
+            "kinds": Kind,
+        },
+    )

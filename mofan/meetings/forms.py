@@ -1,0 +1,140 @@
+from django import forms
+
+from mofan.meetings.models import Grade, Kind, State
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=Kind.choices)
+    topic = forms.CharField(label="主题", max_length=200)
+    planned_on = forms.DateField(label="计划日期", widget=DATE)
+    held = forms.BooleanField(label="已召开（现在记录出席情况）", required=False)
+    held_on = forms.DateField(label="召开日期", widget=DATE, required=False)
+    held_time = forms.TimeField(label="开始时间", widget=TIME, required=False)
+    place = forms.CharField(label="地点", max_length=100, required=False)
+    first_topic = forms.BooleanField(
+        label="第一议题学习习近平总书记最新重要讲话和指示批示精神", required=False
+    )
+    first_topic_title = forms.CharField(label="第一议题内容", max_length=200, required=False)
+    host = forms.CharField(label="主持人", max_length=50, required=False)
+    recorder = forms.CharField(label="记录人", max_length=50, required=False)
+    lecturer = forms.CharField(label="授课人（党课）", max_length=50, required=False)
+    votes = forms.BooleanField(label="有表决事项", required=False)
+    votes_for = forms.IntegerField(label="赞成票", min_value=0, required=False)
+    minutes = forms.CharField(
+        label="会议记录", widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    decisions = forms.CharField(
+        label="决定事项", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    observer_notes = forms.CharField(
+        label="巡听旁听意见（中心组学习）", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    observer_rating = forms.ChoiceField(
+        label="巡听旁听评价",
+        required=False,
+        choices=[("", "—"), ("good", "好"), ("fair", "较好"), ("ordinary", "一般"), ("poor", "差")],
+    )
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [(k, label) for k, label in Kind.choices if k in kinds]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("held") and not data.get("held_on"):
+            self.add_error("held_on", "已召开的会议请填写召开日期")
+        return data
+
+    def service_fields(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "held"}
+        for key in (
+            "first_topic_title",
+            "place",
+            "host",
+            "recorder",
+            "lecturer",
+            "minutes",
+            "decisions",
+            "observer_notes",
+            "observer_rating",
+        ):
+            data[key] = data.get(key) or ""
+        return data
+
+
+class MeetingFilterForm(forms.Form):
+    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label="类型", required=False, choices=[("", "全部类型"), *Kind.choices]
+    )
+    state = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *State.choices]
+    )
+    since = forms.DateField(label="从", required=False, widget=DATE)
+    until = forms.DateField(label="到", required=False, widget=DATE)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="取消原因", max_length=200)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="附件（照片、PDF、Word、Excel，20 MB 以内）")
+
+
+class PeriodForm(forms.Form):
+    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label="季度",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "全年"), (1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度")],
+    )
+    month = forms.TypedChoiceField(
+        label="月份",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—")] + [(m, f"{m}月") for m in range(1, 13)],
+    )
+    kind = forms.ChoiceField(
+        label="类型", required=False, choices=[("", "全部类型"), *Kind.choices]
+    )
+
+
+class AppraisalForm(forms.Form):
+    org = forms.ModelChoiceField(label="党支部", queryset=None, empty_label="请选择")
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    held_on = forms.DateField(label="评议日期", widget=DATE)
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = branches
+
+
+GRADE_CHOICES = [("", "—"), *Grade.choices]
+
+
+class ElectionForm(forms.Form):
+    held_on = forms.DateField(label="选举日期", widget=DATE)
+    method = forms.ChoiceField(
+        label="选举方式", choices=[("competitive", "差额选举"), ("equal", "等额选举")]
+    )
+    voters = forms.IntegerField(label="应到有选举权党员", min_value=1)
+    ballots = forms.IntegerField(label="收回选票", min_value=0)
+    elected = forms.CharField(
+        label="当选委员",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="每行一人：姓名 职务 得票，如“张伟 书记 23”。职务：书记、副书记、组织委员、宣传委员、纪检委员、委员",
+    )
+
+
+class AnswerForm(forms.Form):
+    on = forms.DateField(label="批复日期", widget=DATE)
+    note = forms.CharField(label="意见", max_length=200, required=False)

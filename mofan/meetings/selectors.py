@@ -1,0 +1,102 @@
+"""Reads of organisational life, limited to the acting user's sub-tree."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
+
+from mofan.accounts.scope import scope_of
+from mofan.core.dates import add_months
+from mofan.meetings.models import Attendance, Meeting, State
+from mofan.members.models import CURRENT_STATUSES, Member
+
+INACTIVE_MONTHS = 6
+
+
+def meeting_list(*, actor) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(scope_of(actor).visible_q("org__path")).select_related("org")
+
+
+def meeting_get(*, actor, meeting_id) -> Meeting:
+    try:
+        return meeting_list(actor=actor).get(pk=int(meeting_id))
+    except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该会议记录") from exc
+
+
+def meeting_filter(
+    meetings,
+    *,
+    org=None,
+    kind: str = "",
+    state: str = "",
+    since: date | None = None,
+    until: date | None = None,
+):
+    if org is not None:
+        meetings = meetings.filter(org__path__startswith=org.path)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if state:
+        meetings = meetings.filter(state=state)
+    if since:
+        meetings = meetings.filter(
+            Q(held_on__gte=since) | Q(held_on__isnull=True, planned_on__gte=since)
+        )
+    if until:
+        meetings = meetings.filter(
+            Q(held_on__lte=until) | Q(held_on__isnull=True, planned_on__lte=until)
+        )
+    return meetings
+
+
+def calendar_month(*, actor, org, year: int, month: int) -> dict[date, list[Meeting]]:
+    """Planned and held meetings of the sub-tree in a month, by day (one query)."""
+    start = date(year, month, 1)
+    end = add_months(start, 1) - timedelta(days=1)
+    meetings = meeting_filter(meeting_list(actor=actor), org=org, since=start, until=end).exclude(
+        state=State.CANCELLED
+    )
+    days: dict[date, list[Meeting]] = {}
+    for meeting in meetings.order_by("held_on", "planned_on", "held_time", "id"):
+        days.setdefault(meeting.date, []).append(meeting)
+    return days
+
+
+def attendance_rates(
+    members: QuerySet[Member], since: date, until: date
+) -> dict[int, tuple[int, int]]:
+    """(present, expected) per member over held meetings in [since, until] (one query)."""
+    rows = (
+        Attendance.objects.filter(
+            member__in=members,
+            meeting__state=State.HELD,
+            meeting__held_on__gte=since,
+            meeting__held_on__lte=until,
+        )
+        .values("member_id")
+        .annotate(
+            expected=Count("id"), present=Count("id", filter=Q(status=Attendance.Status.PRESENT))
+        )
+    )
+    return {r["member_id"]: (r["present"], r["expected"]) for r in rows}
+
+
+def inactive_members(members: QuerySet[Member], today: date) -> QuerySet[Member]:
+    """Current members with no organisational life attended for six months in a row (the
+    Constitution's 自行脱党 case), leaving out those who joined or transferred in recently."""
+    since = add_months(today, -INACTIVE_MONTHS)
+    return (
+        members.filter(status__in=CURRENT_STATUSES, joined_on__lt=since)
+        .annotate(
+            last_present=Max(
+                "attendance__meeting__held_on",
+                filter=Q(
+                    attendance__status=Attendance.Status.PRESENT,
+                    attendance__meeting__state=State.HELD,
+                ),
+            )
+        )
+        .filter(Q(last_present__lt=since) | Q(last_present__isnull=True))
+        .exclude(events__kind="transfer_in", events__on__gte=since)
+    )
