@@ -1,17 +1,28 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils import timezone
 
 from mofan.accounts.scope import scope_of
 from mofan.core.forms import AuditSearchForm
 from mofan.core.selectors import ACTION_LABELS, audit_list
 from mofan.core.views_helpers import paginate_page
+from mofan.meetings.selectors import owed_this_period
 from mofan.orgs.selectors import org_roots
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"roots": org_roots(actor=request.user)})
+    today = timezone.localdate()
+    return render(
+        request,
+        "core/home.html",
+        {
+            "roots": org_roots(actor=request.user),
+            "owed": owed_this_period(actor=request.user, today=today),
+            "today": today,
+        },
+    )
 
 
 @login_required

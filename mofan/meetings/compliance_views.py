@@ -1,5 +1,7 @@
 """Compliance matrix, attendance rates, the six-month list, appraisal and elections pages."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -100,7 +102,9 @@ def _matrix_row(org: Org, lines, columns, kind: str) -> dict:
             if kind and line.kind != kind:
                 continue
             for period, req, got, status in line.periods:
-                if column.start <= period.start and period.end <= column.end:
+                # A period is shown in the column holding its last month (a quarter in its third).
+                last_day = period.end - timedelta(days=1)
+                if column.start <= last_day < column.end:
                     required += req
                     held += min(got, req)
                     statuses.append(status)

@@ -100,3 +100,42 @@ def inactive_members(members: QuerySet[Member], today: date) -> QuerySet[Member]
         .filter(Q(last_present__lt=since) | Q(last_present__isnull=True))
         .exclude(events__kind="transfer_in", events__on__gte=since)
     )
+
+
+def owed_this_period(*, actor, today: date) -> list[tuple]:
+    """For the branches and party groups the actor records meetings for: the kinds still owed
+    in the current month and quarter, as (org, [kind labels]) (a fixed number of queries)."""
+    from mofan.meetings.compliance import DONE, compliance, span_of
+    from mofan.meetings.services import WRITER_ROLES
+    from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
+
+    scope = scope_of(actor)
+    paths = [g.path for g in scope.grants if g.role in WRITER_ROLES]
+    orgs_query = Org.objects.filter(
+        scope.paths_q(paths),
+        org_type__in=[*BRANCH_TYPES, OrgType.PARTY_GROUP],
+        dissolved_on__isnull=True,
+    )
+    orgs = list(orgs_query.order_by("path")[:OWED_LIMIT])
+    if not orgs:
+        return []
+    quarter = (today.month - 1) // 3 + 1
+    lines = compliance(
+        orgs,
+        orgs_query.filter(pk__in=[o.pk for o in orgs]),
+        span_of(today.year, quarter=quarter),
+        today,
+    )
+    owed = []
+    for org in orgs:
+        kinds = [
+            line.kind_label
+            for line in lines.get(org.id, [])
+            if any(p.start <= today < p.end and status != DONE for p, _, _, status in line.periods)
+        ]
+        if kinds:
+            owed.append((org, kinds))
+    return owed
+
+
+OWED_LIMIT = 30
