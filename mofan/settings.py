@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "mofan.orgs",
     "mofan.members",
     "mofan.meetings",
+    "mofan.plans",
     "mofan.notifications",
 ]
 

@@ -7,6 +7,8 @@ MODULES = [
     ("发展党员", "members:development"),
     ("党费", "members:dues"),
     ("组织生活", "meetings:list"),
+    ("创建任务", "plans:plans"),
+    ("督查督办", "plans:supervision"),
 ]
 ADMIN_MODULES = [("用户管理", "accounts:users"), ("审计日志", "audit")]
 

@@ -29,3 +29,8 @@ def sort_param(request, allowed: dict[str, str], default: str) -> tuple[str, str
         key, bare = default, default.lstrip("-")
     field = allowed[bare]
     return key, ("-" + field if key.startswith("-") else field)
+
+
+def form_errors(form) -> str:
+    """All of a form's errors as one Chinese sentence, for a flash message after a redirect."""
+    return "；".join(e for errors in form.errors.values() for e in errors) or "请检查填写的内容"

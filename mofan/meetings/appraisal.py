@@ -86,3 +86,9 @@ def appraisal_summary(rounds) -> dict[int, dict[str, int]]:
     for row in rows:
         summary.setdefault(row["round_id"], {})[row["grade"] or "ungraded"] = row["n"]
     return summary
+
+
+def appraisal_totals(rounds) -> dict[str, int]:
+    """Grade counts summed over all the rounds, not only one page of them (one query)."""
+    rows = AppraisalResult.objects.filter(round__in=rounds).values("grade").annotate(n=Count("id"))
+    return {row["grade"] or "ungraded": row["n"] for row in rows}

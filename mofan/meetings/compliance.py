@@ -28,6 +28,11 @@ class Span:
     end: date
 
     @property
+    def last(self) -> date:
+        """The span's last day (end is the first day after it)."""
+        return self.end - timedelta(days=1)
+
+    @property
     def months(self) -> list[int]:
         return [add_months(self.start, i).month for i in range(self.month_count)]
 

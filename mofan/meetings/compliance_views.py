@@ -18,7 +18,7 @@ from mofan.core.views_helpers import paginate_page, run_service
 from mofan.meetings import appraisal, elections
 from mofan.meetings.compliance import STATUS_LABELS, Span, compliance, span_of
 from mofan.meetings.forms import GRADE_CHOICES, AnswerForm, AppraisalForm, ElectionForm, PeriodForm
-from mofan.meetings.models import AppraisalRound, Election, Kind
+from mofan.meetings.models import AppraisalRound, Election
 from mofan.meetings.selectors import attendance_rates, inactive_members
 from mofan.meetings.services import WRITER_ROLES
 from mofan.members.selectors import member_list
@@ -98,6 +98,7 @@ def _matrix_row(org: Org, lines, columns, kind: str) -> dict:
     for column in columns:
         required = held = 0
         statuses = []
+        since = column.start  # the drill-down covers the longest period counted in the cell
         for line in lines:
             if kind and line.kind != kind:
                 continue
@@ -108,12 +109,15 @@ def _matrix_row(org: Org, lines, columns, kind: str) -> dict:
                     required += req
                     held += min(got, req)
                     statuses.append(status)
+                    since = min(since, period.start)
         worst = (
             next((s for s in ("not_done", "due_soon", "not_yet") if s in statuses), "done")
             if statuses
             else None
         )
-        cells.append({"required": required, "held": held, "status": worst, "span": column})
+        cells.append(
+            {"required": required, "held": held, "status": worst, "span": column, "since": since}
+        )
     return {
         "org": org,
         "cells": cells,
@@ -147,9 +151,7 @@ def attendance(request):
     span = span_of(data["year"], data.get("quarter"), data.get("month"))
     members = member_list(actor=request.user).filter(org__path__startswith=root.path)
     page = paginate_page(request, members.order_by("org__path", "name"))
-    rates = attendance_rates(
-        members.filter(pk__in=[m.pk for m in page]), span.start, add_months(span.end, 0)
-    )
+    rates = attendance_rates(members.filter(pk__in=[m.pk for m in page]), span.start, span.last)
     rows = [
         {"member": m, "present": rates.get(m.id, (0, 0))[0], "expected": rates.get(m.id, (0, 0))[1]}
         for m in page
@@ -203,10 +205,7 @@ def appraisals(request):
         rounds = rounds.filter(year=int(year))
     page = paginate_page(request, rounds.order_by("-year", "org__path"))
     summary = appraisal.appraisal_summary(list(page))
-    totals: dict[str, int] = {}
-    for counts in summary.values():
-        for grade, n in counts.items():
-            totals[grade] = totals.get(grade, 0) + n
+    totals = appraisal.appraisal_totals(rounds)
     form = AppraisalForm(
         initial={"year": timezone.localdate().year, "held_on": timezone.localdate()},
         branches=_writable_branches(request.user),
@@ -366,6 +365,6 @@ def election_detail(request, election_id):
             "form": form,
             "can_answer": scope.can_admin_strictly_below(election.org.path)
             and election.status == Election.Status.SUBMITTED,
-            "kinds": Kind,
+            "posts": elections.POSTS,
         },
     )

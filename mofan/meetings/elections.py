@@ -38,7 +38,7 @@ def election_record(
     require_meeting_writer(actor, org)
     if ballots > voters:
         raise ApplicationError("收回选票多于应到有选举权的党员", field="ballots")
-    if ballots * 5 < voters * 4:
+    if ballots * 5 <= voters * 4:
         raise ApplicationError(
             f"到会有选举权的党员须超过应到会人数的五分之四：应到 {voters} 人，收回选票 {ballots} 张",
             field="ballots",

@@ -121,9 +121,8 @@ class AttendanceRow:
 
 def _check_kind(org, kind: str) -> None:
     if kind not in KINDS_FOR.get(OrgType(org.org_type), set()):
-        raise ApplicationError(
-            f"{org.get_org_type_display()}不召开“{Kind(kind).label}”", field="kind"
-        )
+        label = Kind(kind).label if kind in Kind.values else kind
+        raise ApplicationError(f"{org.get_org_type_display()}不召开“{label}”", field="kind")
     if org.is_dissolved:
         raise ApplicationError(f"“{org.name}”已撤销", field="org")
 
@@ -220,31 +219,43 @@ def meeting_record(
     return meeting
 
 
-def _replace_attendance(meeting: Meeting, rows: list[AttendanceRow]) -> None:
-    allowed = {m.id: m for m in expected_members(meeting.org)}
-    allowed.update({a.member_id: a.member for a in meeting.attendance.select_related("member")})
+def _checked_rows(
+    rows: list[AttendanceRow], allowed: dict[int, Member], prefix: str = ""
+) -> list[tuple[Member, str, str]]:
+    """(member, status, reason) per row; refused on a member from elsewhere, a member twice,
+    an unknown status or an absence without a reason."""
     seen = set()
-    records = []
+    checked = []
     for row in rows:
         if row.member_id in seen:
-            raise ApplicationError("同一名党员不能重复登记出席情况", field="attendance")
+            raise ApplicationError(f"{prefix}同一名党员不能重复登记出席情况", field="attendance")
         seen.add(row.member_id)
         member = allowed.get(row.member_id)
         if member is None:
-            raise ApplicationError("出席名单中有不属于本组织的党员", field="attendance")
+            raise ApplicationError(f"{prefix}出席名单中有不属于本组织的党员", field="attendance")
         if row.status not in Attendance.Status.values:
-            raise ApplicationError("出席情况须为出席、缺席或请假", field="attendance")
+            raise ApplicationError(f"{prefix}出席情况须为出席、缺席或请假", field="attendance")
         if row.status != Attendance.Status.PRESENT and not row.reason.strip():
-            raise ApplicationError(f"请填写 {member.name} 缺席或请假的原因", field="attendance")
-        records.append(
-            Attendance(
-                meeting=meeting,
-                member=member,
-                status=row.status,
-                reason=row.reason.strip(),
-                can_vote=member.category == Category.FULL,
+            raise ApplicationError(
+                f"{prefix}请填写 {member.name} 缺席或请假的原因", field="attendance"
             )
+        checked.append((member, row.status, row.reason.strip()))
+    return checked
+
+
+def _replace_attendance(meeting: Meeting, rows: list[AttendanceRow]) -> None:
+    allowed = {m.id: m for m in expected_members(meeting.org)}
+    allowed.update({a.member_id: a.member for a in meeting.attendance.select_related("member")})
+    records = [
+        Attendance(
+            meeting=meeting,
+            member=member,
+            status=status,
+            reason=reason,
+            can_vote=member.category == Category.FULL,
         )
+        for member, status, reason in _checked_rows(rows, allowed)
+    ]
     meeting.attendance.all().delete()
     Attendance.objects.bulk_create(records)
 
@@ -535,14 +546,8 @@ def _held_meeting(record: HeldRecord, members: dict[int, Member], committee: set
         ]
         rows = [(m, Attendance.Status.PRESENT, "") for m in expected]
     else:
-        rows = []
-        for row in record.attendance:
-            member = members.get(row.member_id)
-            if member is None:
-                raise ApplicationError(
-                    f"{record.org.name} 的出席名单中有不属于本组织的党员", field="attendance"
-                )
-            rows.append((member, row.status, row.reason))
+        prefix = f"{record.org.name} {record.held_on:%Y-%m-%d}："
+        rows = _checked_rows(record.attendance, members, prefix)
     counts = count_turnout(
         [(status, member.category == Category.FULL) for member, status, _ in rows]
     )

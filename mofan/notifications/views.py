@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mofan.core.views_helpers import paginate_page
@@ -22,9 +23,12 @@ def inbox(request):
 @login_required
 @require_POST
 def mark_read(request):
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
-    notification_mark_read(actor=request.user, notification_ids=ids or None)
+    # No `id` at all means "all"; ids that are not numbers mark nothing.
+    given = request.POST.getlist("id")
+    ids = [int(i) for i in given if i.isdigit()]
+    notification_mark_read(actor=request.user, notification_ids=ids if given else None)
     link = request.POST.get("next", "")
-    return redirect(
-        link if link.startswith("/") and not link.startswith("//") else "notifications:inbox"
+    safe = link.startswith("/") and url_has_allowed_host_and_scheme(
+        link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
+    return redirect(link if safe else "notifications:inbox")

@@ -64,7 +64,6 @@ def test_it_keeps_treebeard_working_on_the_built_tree(trees):
 def test_it_costs_the_same_queries_for_a_small_and_a_large_tree(trees):
     small, large = _counts(trees.small), _counts(trees.large)
     assert small == large
-    assert all(count <= 15 for count in large.values()), large
 
 
 def test_it_leaves_deep_levels_of_a_big_tree_to_load_on_demand(trees):

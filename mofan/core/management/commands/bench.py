@@ -132,8 +132,9 @@ def build_tree(size: int = 5000, *, prefix: str = "BENCH", today: date | None = 
     """A 机关工委 with about size/42 units, their branches and party groups: `size` orgs in all.
 
     Units alternate between 机关党委 and 党总支; each branch may hold up to two party groups.
-    Terms and committees vary so that every health rule has something to find. Users: a
-    committee admin on the root and a unit admin on the first unit.
+    Terms vary (most mid-way, some ending within 90 days, some overdue, a few missing) and
+    committees have 0, 3 or 5 seats, so the health rules have findings to format; there are no
+    members yet. Users: a committee admin on the root and a unit admin on the first unit.
     """
     if size < 4:
         raise ValueError("the bench tree needs at least 4 orgs")

@@ -14,6 +14,7 @@ from mofan.meetings.demo import build_demo_meetings
 from mofan.members.demo import build_demo_candidates, build_demo_dues, build_demo_members
 from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org, OrgType
 from mofan.orgs.services import committee_member_add, org_create
+from mofan.plans.demo import build_demo_plans
 
 DEMO_PASSWORD = "Mofan@2026"
 ROOT_CODE = "SZJG"
@@ -127,8 +128,9 @@ class Command(BaseCommand):
             build_demo_candidates(timezone.localdate())
             build_demo_dues(timezone.localdate())
             meetings = build_demo_meetings(timezone.localdate())
+            tasks = build_demo_plans(timezone.localdate())
         self.stdout.write(
-            f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名；组织生活记录 {meetings} 条。"
+            f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名；组织生活记录 {meetings} 条；任务 {tasks} 项。"
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label, _, _ in DEMO_USERS:

@@ -1,0 +1,190 @@
+"""The task ledger (台账) in the layout units hand in, and atomic import of a plan's tasks."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from mofan.accounts.scope import scope_of
+from mofan.core.audit import audit
+from mofan.core.errors import ApplicationError
+from mofan.core.excel import RowError, cell_text, new_sheet, parse_date, read_table
+from mofan.orgs.models import Org
+from mofan.plans.models import Plan
+from mofan.plans.services import derived_status, plan_item_add, task_create
+
+GROUPS = [
+    ("任务信息", ["序号", "方案", "方案事项", "任务", "目标要求"]),
+    ("责任", ["责任单位", "责任人", "分管领导"]),
+    ("时间", ["开始日期", "完成时限"]),
+    ("进展", ["进度（%）", "状态"]),
+]
+HEADERS = [h for _, headers in GROUPS for h in headers]
+BOLD = Font(bold=True)
+FILL = PatternFill("solid", fgColor="F2DCDB")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def ledger_workbook(title: str, tasks, progress: dict[int, Decimal], today: date) -> Workbook:
+    """Title row, merged group headers, headers, then one row per task."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "任务台账"
+    sheet.append([title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = CENTER
+    column = 1
+    group_row = []
+    for name, headers in GROUPS:
+        group_row += [name] + [None] * (len(headers) - 1)
+        sheet.merge_cells(
+            start_row=2, start_column=column, end_row=2, end_column=column + len(headers) - 1
+        )
+        column += len(headers)
+    sheet.append(group_row)
+    sheet.append(HEADERS)
+    for row in (2, 3):
+        for cell in sheet[row]:
+            cell.font, cell.fill, cell.alignment = BOLD, FILL, CENTER
+    for width, letter in zip(
+        [6, 18, 18, 30, 24, 18, 10, 10, 12, 12, 9, 8], "ABCDEFGHIJKL", strict=True
+    ):
+        sheet.column_dimensions[letter].width = width
+    for number, task in enumerate(tasks, start=1):
+        sheet.append(
+            [
+                number,
+                task.plan.title if task.plan else "周调度",
+                task.item.title if task.item else "",
+                task.title,
+                task.target,
+                task.owner_org.name,
+                task.owner_people,
+                task.leader,
+                task.start_on,
+                task.deadline,
+                float(progress.get(task.id, task.progress)),
+                derived_status(task, today)[1],
+            ]
+        )
+    sheet.freeze_panes = "A4"
+    return workbook
+
+
+IMPORT_COLUMNS = [
+    ("方案事项", "item"),
+    ("任务", "title"),
+    ("内容", "content"),
+    ("目标要求", "target"),
+    ("责任单位", "owner_org"),
+    ("责任人", "owner_people"),
+    ("分管领导", "leader"),
+    ("开始日期", "start_on"),
+    ("完成时限", "deadline"),
+    ("须佐证", "needs_evidence"),
+    ("权重", "weight"),
+]
+HEADER_OF = {key: header for header, key in IMPORT_COLUMNS}
+REQUIRED = ["title", "owner_org", "start_on", "deadline"]
+
+
+@dataclass
+class TaskImport:
+    rows: list[tuple[int, dict]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_tasks(*, actor, plan: Plan, upload) -> TaskImport:
+    """Check every row; create nothing unless all are right."""
+    result = TaskImport()
+    table = read_table(upload, dict(IMPORT_COLUMNS), REQUIRED)
+    if not table:
+        raise ApplicationError("文件中没有数据行")
+    scope = scope_of(actor)
+    units = {}
+    for org in Org.objects.filter(path__startswith=plan.org.path, dissolved_on__isnull=True):
+        units.setdefault(org.name, org)
+        units.setdefault(org.code, org)
+        if org.short_name:
+            units.setdefault(org.short_name, org)
+    for row_number, raw in table:
+        data = _parse(row_number, raw, units, result.errors)
+        if data.get("owner_org") is not None and not scope.sees(data["owner_org"].path):
+            result.errors.append(RowError(row_number, "责任单位", "不在您的管理范围内"))
+        result.rows.append((row_number, data))
+    if result.errors:
+        return result
+    with transaction.atomic():
+        items = {item.title: item for item in plan.items.all()}
+        for row_number, data in result.rows:
+            item_title = data.pop("item")
+            if item_title and item_title not in items:
+                items[item_title] = plan_item_add(actor=actor, plan=plan, title=item_title)
+            try:
+                task_create(actor=actor, plan=plan, item=items.get(item_title), **data)
+            except ApplicationError as exc:
+                raise ApplicationError(f"第 {row_number} 行：{exc.message}") from exc
+            result.created += 1
+        audit(
+            actor=actor, action="task.import", target=plan, detail=f"导入任务 {result.created} 项"
+        )
+    return result
+
+
+def _parse(row_number: int, raw: dict, units: dict[str, Org], errors: list[RowError]) -> dict:
+    def error(key, reason):
+        errors.append(RowError(row_number, HEADER_OF[key], reason))
+
+    data = {
+        key: cell_text(raw.get(key))
+        for _, key in IMPORT_COLUMNS
+        if key not in ("start_on", "deadline")
+    }
+    for key in REQUIRED:
+        if key not in ("start_on", "deadline") and not data[key]:
+            error(key, "必须填写")
+    org_text = data["owner_org"]
+    data["owner_org"] = units.get(org_text)
+    if org_text and data["owner_org"] is None:
+        error("owner_org", f"找不到单位“{org_text}”")
+    for key in ("start_on", "deadline"):
+        try:
+            data[key] = parse_date(raw.get(key))
+        except ValueError as exc:
+            error(key, str(exc))
+            data[key] = None
+        if data[key] is None and not any(
+            e.row == row_number and e.column == HEADER_OF[key] for e in errors
+        ):
+            error(key, "必须填写")
+    if data["start_on"] and data["deadline"] and data["deadline"] < data["start_on"]:
+        error("deadline", "完成时限早于开始日期")
+    data["needs_evidence"] = data["needs_evidence"] in {"是", "Y", "y", "1", "√"}
+    try:
+        data["weight"] = Decimal(data["weight"] or "1")
+        if data["weight"] <= 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        error("weight", "权重须为大于 0 的数字")
+        data["weight"] = Decimal(1)
+    if len(data["title"]) > 200:
+        error("title", "任务名称不能超过 200 字")
+    return data
+
+
+def import_template() -> Workbook:
+    workbook, sheet = new_sheet(
+        "方案任务导入模板（任务、责任单位、开始日期、完成时限为必填）",
+        [h for h, _ in IMPORT_COLUMNS],
+        "任务",
+    )
+    return workbook

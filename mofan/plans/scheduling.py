@@ -1,0 +1,63 @@
+"""周调度 (weekly scheduling) and 月计划 (the monthly plan, generated from the tasks)."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from mofan.core.audit import audit
+from mofan.core.dates import add_months
+from mofan.core.errors import ApplicationError
+from mofan.orgs.models import Org
+from mofan.plans.models import OPEN_STATUSES, Task, WeeklyMeeting, WeeklyReview
+from mofan.plans.services import is_overdue, require_admin
+
+
+@transaction.atomic
+def weekly_meeting_record(
+    *,
+    actor,
+    org: Org,
+    held_on: date,
+    attendees: str,
+    decisions: str,
+    reviews: list[tuple[Task, str]],
+) -> WeeklyMeeting:
+    """Record a weekly meeting; each reviewed task is kept with its state at that moment."""
+    require_admin(actor, org, "您没有为该组织记录周调度的权限")
+    if not attendees.strip():
+        raise ApplicationError("请填写参会人员", field="attendees")
+    for task, _ in reviews:
+        if not (
+            task.owner_org.path.startswith(org.path) or task.assigner.path.startswith(org.path)
+        ):
+            raise ApplicationError(f"任务“{task.title}”不在本组织范围内", field="reviews")
+    meeting = WeeklyMeeting.objects.create(
+        org=org, held_on=held_on, attendees=attendees.strip(), decisions=decisions.strip()
+    )
+    WeeklyReview.objects.bulk_create(
+        WeeklyReview(
+            meeting=meeting,
+            task=task,
+            status=task.status,
+            progress=task.progress,
+            overdue=is_overdue(task, held_on),
+            note=note.strip(),
+        )
+        for task, note in reviews
+    )
+    audit(actor=actor, action="weekly.record", target=meeting, detail=f"调度任务 {len(reviews)} 项")
+    return meeting
+
+
+def month_span(year: int, month: int) -> tuple[date, date]:
+    start = date(year, month, 1)
+    return start, add_months(start, 1) - timedelta(days=1)
+
+
+def monthly_plan(tasks, org: Org, year: int, month: int):
+    """月计划: the org's sub-tree tasks due this month, or open and running through it."""
+    start, end = month_span(year, month)
+    due = tasks.filter(owner_org__path__startswith=org.path)
+    return due.filter(deadline__gte=start, deadline__lte=end) | due.filter(
+        status__in=OPEN_STATUSES, start_on__lte=end, deadline__gt=end
+    )

@@ -1,0 +1,145 @@
+"""Reads of plans and tasks, limited to the acting user's sub-tree, and the weighted roll-up."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from mofan.accounts.scope import scope_of
+from mofan.plans.models import OPEN_STATUSES, Assignment, Instruction, Plan, Task, TaskStatus
+
+HUNDRED = Decimal(100)
+ONE_DECIMAL = Decimal("0.1")
+
+
+def plan_list(*, actor) -> QuerySet[Plan]:
+    scope = scope_of(actor)
+    # A plan is visible to its org's sub-tree and to every unit that holds a task of it.
+    return Plan.objects.filter(
+        scope.visible_q("org__path")
+        | Q(pk__in=Task.objects.filter(scope.visible_q("owner_org__path")).values("plan_id"))
+    ).select_related("org")
+
+
+def plan_get(*, actor, plan_id) -> Plan:
+    try:
+        return plan_list(actor=actor).get(pk=int(plan_id))
+    except (Plan.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该方案") from exc
+
+
+def task_list(*, actor) -> QuerySet[Task]:
+    """Tasks the actor's units own or assigned."""
+    scope = scope_of(actor)
+    return Task.objects.filter(
+        scope.visible_q("owner_org__path") | scope.visible_q("assigner__path")
+    ).select_related("owner_org", "assigner", "plan", "item")
+
+
+def task_get(*, actor, task_id) -> Task:
+    try:
+        return task_list(actor=actor).get(pk=int(task_id))
+    except (Task.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该任务") from exc
+
+
+def task_filter(
+    tasks,
+    *,
+    owner=None,
+    status: str = "",
+    plan=None,
+    due_after: date | None = None,
+    due_before: date | None = None,
+    today: date | None = None,
+    text: str = "",
+):
+    if owner is not None:
+        tasks = tasks.filter(owner_org__path__startswith=owner.path)
+    if status == "overdue":
+        tasks = tasks.filter(
+            status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS], deadline__lt=today
+        )
+    elif status == "open":
+        tasks = tasks.filter(status__in=OPEN_STATUSES)
+    elif status:
+        tasks = tasks.filter(status=status)
+    if plan is not None:
+        tasks = tasks.filter(plan=plan)
+    if due_after:
+        tasks = tasks.filter(deadline__gte=due_after)
+    if due_before:
+        tasks = tasks.filter(deadline__lte=due_before)
+    if text:
+        tasks = tasks.filter(
+            Q(title__contains=text) | Q(owner_people__contains=text) | Q(leader__contains=text)
+        )
+    return tasks
+
+
+def overdue_tasks(tasks: QuerySet[Task], today: date) -> QuerySet[Task]:
+    return task_filter(tasks, status="overdue", today=today)
+
+
+def weighted(pairs: list[tuple[Decimal, Decimal]]) -> Decimal:
+    """Weighted average of (value, weight) pairs, to one decimal place."""
+    total = sum((w for _, w in pairs), Decimal(0))
+    if not total:
+        return Decimal(0)
+    return (sum((v * w for v, w in pairs), Decimal(0)) / total).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def rolled_progress(tasks: list[Task]) -> dict[int, Decimal]:
+    """Each task's progress: its own report, or the weighted average of its sub-tasks (done
+    counts 100, cancelled ones are left out). All tasks of the tree must be in the list."""
+    children: dict[int, list[Task]] = defaultdict(list)
+    for task in tasks:
+        if task.parent_id is not None:
+            children[task.parent_id].append(task)
+    result: dict[int, Decimal] = {}
+
+    def progress(task: Task) -> Decimal:
+        if task.id in result:
+            return result[task.id]
+        subs = [c for c in children.get(task.id, []) if c.status != TaskStatus.CANCELLED]
+        if task.status == TaskStatus.DONE:
+            value = HUNDRED
+        elif subs:
+            value = weighted([(progress(c), c.weight) for c in subs])
+        else:
+            value = Decimal(task.progress)
+        result[task.id] = value
+        return value
+
+    for task in tasks:
+        progress(task)
+    return result
+
+
+def plan_progress(plan: Plan) -> tuple[Decimal, dict[int, Decimal], dict[int, Decimal], list[Task]]:
+    """(plan progress, progress per item id, per task id, the tasks) from one query."""
+    tasks = list(Task.objects.filter(plan=plan).select_related("owner_org"))
+    per_task = rolled_progress(tasks)
+    top = [t for t in tasks if t.parent_id is None and t.status != TaskStatus.CANCELLED]
+    by_item: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    for task in top:
+        by_item[task.item_id].append((per_task[task.id], task.weight))
+    per_item = {item_id: weighted(pairs) for item_id, pairs in by_item.items()}
+    return weighted([(per_task[t.id], t.weight) for t in top]), per_item, per_task, tasks
+
+
+def instruction_list(*, actor) -> QuerySet[Instruction]:
+    scope = scope_of(actor)
+    return Instruction.objects.filter(
+        scope.visible_q("org__path")
+        | Q(pk__in=Assignment.objects.filter(scope.visible_q("org__path")).values("instruction_id"))
+    ).select_related("org")
+
+
+def instruction_get(*, actor, instruction_id) -> Instruction:
+    try:
+        return instruction_list(actor=actor).get(pk=int(instruction_id))
+    except (Instruction.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该督办事项") from exc

@@ -1,0 +1,291 @@
+"""Pages of 督查督办, 周调度 and 月计划."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mofan.accounts.scope import scope_of
+from mofan.core.audit import audit
+from mofan.core.excel import new_sheet, xlsx_response
+from mofan.core.views_helpers import form_errors, paginate_page, run_service
+from mofan.orgs.models import Org
+from mofan.orgs.selectors import org_get, org_roots
+from mofan.plans import scheduling, services, supervision
+from mofan.plans.forms import FeedbackForm, InstructionForm, TaskForm, WeeklyForm
+from mofan.plans.models import Assignment, WeeklyMeeting
+from mofan.plans.selectors import instruction_get, instruction_list, task_list
+from mofan.plans.views import administered
+
+
+def _period(request) -> tuple[date | None, date | None]:
+    try:
+        since = date.fromisoformat(request.GET["since"]) if request.GET.get("since") else None
+        until = date.fromisoformat(request.GET["until"]) if request.GET.get("until") else None
+    except ValueError:
+        return None, None
+    return since, until
+
+
+@login_required
+def supervision_index(request):
+    today = timezone.localdate()
+    since, until = _period(request)
+    instructions = instruction_list(actor=request.user)
+    if since:
+        instructions = instructions.filter(received_on__gte=since)
+    if until:
+        instructions = instructions.filter(received_on__lte=until)
+    scope = scope_of(request.user)
+    assignments = Assignment.objects.filter(instruction__in=instructions).filter(
+        scope.visible_q("org__path") | scope.visible_q("instruction__org__path")
+    )
+    stats = supervision.supervision_stats(assignments, today, instructions.count())
+    if request.GET.get("export"):
+        return _export(request, assignments, today)
+    page = paginate_page(request, instructions.order_by("-received_on", "-id"))
+    orgs = administered(request.user)
+    form = InstructionForm(orgs=orgs, units=orgs, initial={"received_on": today})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "plans/supervision.html",
+        {
+            "page": page,
+            "stats": stats,
+            "form": form,
+            "can_register": orgs.exists(),
+            "query": query.urlencode(),
+            "since": since,
+            "until": until,
+        },
+    )
+
+
+def _export(request, assignments, today):
+    title = "督查督办工作台账"
+    workbook, sheet = new_sheet(
+        title,
+        [
+            "事项",
+            "来源",
+            "等级",
+            "收到日期",
+            "承办单位",
+            "反馈时限",
+            "首次反馈",
+            "催办次数",
+            "状态",
+        ],
+        "督办台账",
+    )
+    for a in assignments.select_related("instruction", "org").order_by(
+        "instruction__received_on", "id"
+    ):
+        state = (
+            a.get_state_display() if a.first_answered_on or a.deadline >= today else "逾期未反馈"
+        )
+        sheet.append(
+            [
+                a.instruction.title,
+                a.instruction.get_source_display(),
+                a.instruction.get_level_display(),
+                a.instruction.received_on,
+                a.org.name,
+                a.deadline,
+                a.first_answered_on,
+                a.reminders,
+                state,
+            ]
+        )
+    audit(actor=request.user, action="supervision.export", detail=title)
+    return xlsx_response(workbook, f"{title}.xlsx")
+
+
+@login_required
+def instruction_new(request):
+    orgs = administered(request.user)
+    form = InstructionForm(
+        request.POST or None, orgs=orgs, units=orgs, initial={"received_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        units, deadline = data.pop("units"), data.pop("deadline")
+        instruction = run_service(
+            form,
+            lambda: supervision.instruction_register(
+                actor=request.user, assignments=[(u, deadline) for u in units], **data
+            ),
+        )
+        if instruction is not None:
+            messages.success(request, f"已登记督办事项“{instruction.title}”")
+            return redirect("plans:instruction", instruction.id)
+    return render(request, "plans/instruction_form.html", {"form": form})
+
+
+@login_required
+def instruction_detail(request, instruction_id):
+    instruction = instruction_get(actor=request.user, instruction_id=instruction_id)
+    scope = scope_of(request.user)
+    assignments = list(
+        instruction.assignments.select_related("org").prefetch_related("feedback__by")
+    )
+    rows = [
+        {
+            "assignment": a,
+            "can_answer": bool(scope.roles_over(a.org.path) & services.REPORTER_ROLES)
+            and a.state != Assignment.State.CLOSED,
+            "overdue": a.first_answered_on is None and a.deadline < timezone.localdate(),
+        }
+        for a in assignments
+        if scope.sees(a.org.path) or scope.sees(instruction.org.path)
+    ]
+    return render(
+        request,
+        "plans/instruction.html",
+        {
+            "instruction": instruction,
+            "rows": rows,
+            "can_supervise": scope.can_admin(instruction.org.path),
+            "form": FeedbackForm(initial={"on": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assignment_act(request, assignment_id, action):
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("instruction__org", "org"), pk=assignment_id
+    )
+    instruction_get(actor=request.user, instruction_id=assignment.instruction_id)
+    form = FeedbackForm(request.POST)
+    actions = {
+        "answer": supervision.assignment_answer,
+        "remind": supervision.assignment_remind,
+        "close": supervision.assignment_close,
+    }
+    if action not in actions:
+        raise Http404("未知操作")
+    if form.is_valid() and run_service(
+        form,
+        lambda: actions[action](actor=request.user, assignment=assignment, **form.cleaned_data),
+    ):
+        messages.success(
+            request, {"answer": "已反馈", "remind": "已催办", "close": "已办结"}[action]
+        )
+    else:
+        messages.error(request, form_errors(form))
+    return redirect("plans:instruction", assignment.instruction_id)
+
+
+@login_required
+def weekly_index(request):
+    scope = scope_of(request.user)
+    meetings = WeeklyMeeting.objects.filter(scope.visible_q("org__path")).select_related("org")
+    page = paginate_page(request, meetings.order_by("-held_on", "-id"))
+    return render(
+        request, "plans/weekly_list.html", {"page": page, "orgs": administered(request.user)}
+    )
+
+
+@login_required
+def weekly_new(request, org_id):
+    org = org_get(actor=request.user, org_id=org_id)
+    if not scope_of(request.user).can_admin(org.path):
+        raise PermissionDenied("您没有为该组织记录周调度的权限")
+    today = timezone.localdate()
+    open_tasks = list(
+        task_list(actor=request.user)
+        .filter(
+            owner_org__path__startswith=org.path,
+            status__in=["not_started", "in_progress", "submitted"],
+        )
+        .order_by("deadline")[:200]
+    )
+    form = WeeklyForm(request.POST or None, initial={"held_on": today})
+    if request.method == "POST" and form.is_valid():
+        chosen = [
+            (t, request.POST.get(f"note-{t.id}", ""))
+            for t in open_tasks
+            if request.POST.get(f"review-{t.id}")
+        ]
+        meeting = run_service(
+            form,
+            lambda: scheduling.weekly_meeting_record(
+                actor=request.user, org=org, reviews=chosen, **form.cleaned_data
+            ),
+        )
+        if meeting is not None:
+            messages.success(request, "已记录周调度")
+            return redirect("plans:weekly", meeting.id)
+    rows = [(t, services.derived_status(t, today)) for t in open_tasks]
+    return render(request, "plans/weekly_form.html", {"form": form, "org": org, "rows": rows})
+
+
+@login_required
+def weekly_detail(request, meeting_id):
+    meeting = get_object_or_404(WeeklyMeeting.objects.select_related("org"), pk=meeting_id)
+    scope = scope_of(request.user)
+    if not scope.sees(meeting.org.path):
+        raise Http404("未找到")
+    can_admin = scope.can_admin(meeting.org.path)
+    orgs = Org.objects.filter(
+        path__startswith=meeting.org.path, dissolved_on__isnull=True
+    ).order_by("path")
+    form = TaskForm(request.POST or None, orgs=orgs, initial={"start_on": meeting.held_on})
+    if request.method == "POST":
+        if not can_admin:
+            raise PermissionDenied("您没有为该组织下达任务的权限")
+        if form.is_valid():
+            task = run_service(
+                form,
+                lambda: services.task_create(
+                    actor=request.user, source_meeting=meeting, **form.cleaned_data
+                ),
+            )
+            if task is not None:
+                messages.success(request, f"已根据议定事项下达任务“{task.title}”")
+                return redirect("plans:weekly", meeting.id)
+    return render(
+        request,
+        "plans/weekly.html",
+        {
+            "meeting": meeting,
+            "reviews": meeting.reviews.select_related("task__owner_org"),
+            "created": meeting.created_tasks.select_related("owner_org"),
+            "form": form,
+            "can_admin": can_admin,
+        },
+    )
+
+
+@login_required
+def monthly(request):
+    today = timezone.localdate()
+    org_id = request.GET.get("org")
+    roots = list(org_roots(actor=request.user))
+    org = org_get(actor=request.user, org_id=org_id) if org_id else (roots[0] if roots else None)
+    if org is None:
+        raise Http404("您还没有任何组织的授权")
+    try:
+        year, month = (
+            int(request.GET.get("year", today.year)),
+            int(request.GET.get("month", today.month)),
+        )
+        date(year, month, 1)
+    except ValueError:
+        year, month = today.year, today.month
+    tasks = scheduling.monthly_plan(task_list(actor=request.user), org, year, month).order_by(
+        "owner_org__path", "deadline", "id"
+    )
+    rows = [(t, services.derived_status(t, today)) for t in tasks[:1000]]
+    return render(
+        request, "plans/monthly.html", {"org": org, "year": year, "month": month, "rows": rows}
+    )
