@@ -119,8 +119,21 @@ PYDANTIC_MESSAGES = {
     "int_type": "应为整数",
     "bool_parsing": "应为 true 或 false",
     "string_type": "应为文字",
-    "string_too_long": "内容过长",
-    "string_too_short": "不能为空",
+    "string_too_long": "不能超过 {max_length} 个字",
+    "string_too_short": "至少 {min_length} 个字",
+    "greater_than": "须大于 {gt}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than": "须小于 {lt}",
+    "less_than_equal": "不能大于 {le}",
+    "finite_number": "应为有限的数字",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "decimal_max_digits": "数字位数过多",
+    "decimal_max_places": "小数位数过多",
+    "decimal_whole_digits": "整数部分位数过多",
+    "float_parsing": "应为数字",
+    "list_type": "应为列表",
+    "time_parsing": "时间格式应为 HH:MM",
     "json_invalid": "JSON 格式不正确",
     "model_attributes_type": "请求体应为 JSON 对象",
     "dict_type": "请求体应为 JSON 对象",
@@ -133,8 +146,20 @@ PYDANTIC_MESSAGES = {
 def _validation_message(exc: NinjaValidationError) -> str:
     parts = []
     for error in exc.errors:
-        location = ".".join(str(p) for p in error.get("loc", [])[1:]) or "请求"
-        reason = PYDANTIC_MESSAGES.get(error.get("type", ""), error.get("msg", "格式不正确"))
+        location = (
+            ".".join(
+                str(p)
+                for p in error.get("loc", [])[1:]
+                if p not in ("payload", "filters", "params")
+            )
+            or "请求"
+        )
+        template = PYDANTIC_MESSAGES.get(error.get("type", ""))
+        reason = (
+            template.format_map(error.get("ctx") or {})
+            if template
+            else error.get("msg", "格式不正确")
+        )
         parts.append(f"{location}：{reason}")
     return "参数不正确：" + "；".join(parts)
 

@@ -119,8 +119,11 @@ def read_table(upload, columns: dict[str, str], required: list[str]):
         if row_number >= HEADER_SEARCH_ROWS:
             break
     if header_map is None:
-        names = "、".join(h for h, k in columns.items() if k in required)
-        raise ApplicationError(f"没有找到表头行：表头须包含 {names}")
+        first_header = {}
+        for header, key in columns.items():
+            first_header.setdefault(key, header)
+        names = "、".join(first_header[key] for key in required)
+        raise ApplicationError(f"没有找到表头行：表头须包含 {names}（列的顺序不限）")
     result = []
     for row_number_offset, row in enumerate(rows, start=row_number + 1):
         values = {key: row[i] if i < len(row) else None for i, key in header_map.items()}

@@ -25,6 +25,7 @@ from mofan.members.models import (
 from mofan.members.services import require_member_writer
 
 FEN = Decimal("0.01")
+MAX_BASE = Decimal("99999999.99")  # the largest Member.dues_base can hold
 # (upper bound of the base inclusive, rate); None = no upper bound.
 EMPLOYED_RATES = [
     (Decimal("3000"), Decimal("0.005")),
@@ -59,8 +60,8 @@ def _rate(table, base: Decimal) -> Decimal:
 def dues_standard(category: str, base: Decimal) -> Standard:
     """The monthly standard by the rate table (before any approved reduction)."""
     base = Decimal(base)
-    if base < 0:
-        raise ApplicationError("计算基数不能为负数", field="base")
+    if not base.is_finite() or base < 0 or base > MAX_BASE:
+        raise ApplicationError(f"计算基数须在 0 到 {MAX_BASE} 元之间", field="base")
     if category in FIXED_AMOUNT:
         return Standard(FIXED_AMOUNT[category], None)
     if category == DuesCategory.FARMER:
