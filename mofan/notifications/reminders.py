@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import transaction
 
+from mofan.core.audit import audit
 from mofan.notifications.models import Notification
 
 
@@ -54,4 +55,6 @@ def write_reminders(today: date) -> int:
         ],
         ignore_conflicts=True,
     )
+    if pending:
+        audit(actor=None, action="notification.write", detail=f"{today:%Y-%m-%d} 写入提醒 {len(pending)} 条")
     return len(pending)

@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from mofan.core.audit import audit
 from mofan.notifications.models import Notification
 
 
@@ -10,4 +11,7 @@ def notification_mark_read(*, actor, notification_ids: list[int] | None = None) 
     unread = Notification.objects.filter(user=actor, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
-    return unread.update(read_at=timezone.now())
+    count = unread.update(read_at=timezone.now())
+    if count:
+        audit(actor=actor, action="notification.read", detail=f"标为已读 {count} 条")
+    return count
