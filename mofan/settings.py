@@ -25,6 +25,7 @@ def env_list(name: str, default: str) -> list[str]:
 MOFAN_ENV = os.environ.get("MOFAN_ENV", "demo")
 PRODUCTION = MOFAN_ENV == "production"
 DATA_DIR = Path(os.environ.get("MOFAN_DATA_DIR", BASE_DIR / "var"))
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite database and the huey queue live here
 SECRET_KEY = os.environ.get("MOFAN_SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = env_bool("MOFAN_DEBUG")
 
@@ -97,7 +98,6 @@ def database_config() -> dict:
     if url:
         config = dj_database_url.parse(url, conn_max_age=60)
     else:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "mofan.sqlite3"}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {

@@ -16,6 +16,7 @@ from mofan.orgs.selectors import org_get, org_list
 
 router = Router(tags=["组织生活"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+CLEARABLE = {"held_time", "votes_for"}
 
 
 class AttendanceOut(Schema):
@@ -202,7 +203,12 @@ def get_meeting(request, meeting_id: int):
 )
 def update_meeting(request, meeting_id: int, payload: MeetingPatch):
     meeting = meeting_get(actor=request.user, meeting_id=meeting_id)
-    data = payload.dict(exclude_unset=True)
+    # null clears only what may be empty; for any other field it means "leave as it is"
+    data = {
+        name: value
+        for name, value in payload.dict(exclude_unset=True).items()
+        if value is not None or name in CLEARABLE
+    }
     if meeting.state == State.PLANNED and data.get("held_on"):
         return services.meeting_record(actor=request.user, meeting=meeting, **data)
     return services.meeting_update(actor=request.user, meeting=meeting, **data)

@@ -103,7 +103,7 @@ def candidate_apply(
     if not name.strip():
         raise ApplicationError("请填写姓名", field="name")
     candidate = Candidate(org=org, name=name.strip(), **fields)
-    apply_id_number(candidate, id_number, model=Candidate)
+    apply_id_number(candidate, id_number, taken=Candidate.objects.filter(stopped_on__isnull=True))
     if Member.objects.filter(id_number_hash=candidate.id_number_hash).exists():
         raise ApplicationError("该公民身份号码已登记为党员，不能再申请入党", field="id_number")
     minimum = rules()["min-age"]

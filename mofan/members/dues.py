@@ -162,6 +162,7 @@ def dues_record_payment(
     due = standards_for([member], month)[member.id]
     payment = DuesPayment.objects.create(
         member=member,
+        org_id=member.org_id,
         month=month,
         due=due,
         paid=Decimal(paid).quantize(FEN),
@@ -197,6 +198,7 @@ def dues_record_all_at_standard(
     payments = [
         DuesPayment(
             member=m,
+            org_id=m.org_id,
             month=month,
             due=standards[m.id],
             paid=standards[m.id],
@@ -310,19 +312,19 @@ def dues_year_summary(member_queryset, year: int) -> list[YearSummaryRow]:
     """Per branch: paying members, payments and amounts for `year` (one aggregate query)."""
     rows = (
         DuesPayment.objects.filter(member__in=member_queryset, month__year=year)
-        .values("member__org_id", "member__org__name")
+        .values("org_id", "org__name")
         .annotate(
             members=Count("member", distinct=True),
             payments=Count("id"),
             due=Sum("due"),
             paid=Sum("paid"),
         )
-        .order_by("member__org__path")
+        .order_by("org__path")
     )
     return [
         YearSummaryRow(
-            r["member__org_id"],
-            r["member__org__name"],
+            r["org_id"],
+            r["org__name"],
             r["members"],
             r["payments"],
             (r["due"] or Decimal(0)).quantize(FEN),  # SQLite sums lose the scale

@@ -185,6 +185,13 @@ def transfer_reject(*, actor, transfer: Transfer, on: date, reason: str) -> Tran
     return transfer
 
 
+def _withdraw_pending_transfers(member: Member, on: date, why: str) -> None:
+    """A member who leaves the roll cannot still be waiting to be received elsewhere."""
+    member.transfers.filter(state=Transfer.State.PENDING).update(
+        state=Transfer.State.REJECTED, answered_on=on, note=f"转出方撤回：党员{why}"
+    )
+
+
 @transaction.atomic
 def member_transfer_out_of_system(
     *, actor, member: Member, destination: str, letter_number: str, on: date
@@ -196,6 +203,7 @@ def member_transfer_out_of_system(
     before = member.get_status_display()
     member.status = Status.TRANSFERRED_OUT
     member.save(update_fields=["status", "updated_at"])
+    _withdraw_pending_transfers(member, on, "已转出本系统")
     _event(
         member,
         MemberEvent.Kind.TRANSFER_OUT,
@@ -228,6 +236,8 @@ def member_set_status(*, actor, member: Member, status: str, on: date, reason: s
     before = member.get_status_display()
     member.status = status
     member.save(update_fields=["status", "updated_at"])
+    if status in LEAVING_STATUSES:
+        _withdraw_pending_transfers(member, on, f"已{member.get_status_display()}")
     detail = f"{before} → {member.get_status_display()}" + (
         f"：{reason.strip()}" if reason.strip() else ""
     )

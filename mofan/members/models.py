@@ -205,6 +205,10 @@ class DuesPayment(models.Model):
     member = models.ForeignKey(
         Member, verbose_name="党员", on_delete=models.PROTECT, related_name="dues_payments"
     )
+    # The branch the member belonged to when paying: summaries stay right after a transfer.
+    org = models.ForeignKey(
+        Org, verbose_name="缴纳时所在支部", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     month = models.DateField("所属月份")  # always the first day of the month
     due = models.DecimalField("应缴（元）", max_digits=10, decimal_places=2)
     paid = models.DecimalField("实缴（元）", max_digits=10, decimal_places=2)
@@ -249,7 +253,7 @@ class Candidate(models.Model):
     sex = models.CharField("性别", max_length=8, choices=Sex.choices)
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     id_number_cipher = models.TextField("公民身份号码（密文）")
-    id_number_hash = models.CharField("公民身份号码摘要", max_length=64, unique=True)
+    id_number_hash = models.CharField("公民身份号码摘要", max_length=64, db_index=True)
     id_number_masked = models.CharField("公民身份号码（脱敏）", max_length=18)
     birth_date = models.DateField("出生日期")
     education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
@@ -276,6 +280,14 @@ class Candidate(models.Model):
         verbose_name = "发展对象"
         verbose_name_plural = "发展对象"
         ordering = ["org_id", "name", "id"]
+        # Someone whose development was stopped may apply again later.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                condition=models.Q(stopped_on__isnull=True),
+                name="candidate_once_while_active",
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -59,9 +59,9 @@ def _check_org(org: Org, party_group: Org | None) -> None:
         raise ApplicationError("党小组须是所在支部下的党小组", field="party_group")
 
 
-def apply_id_number(member, raw: str, model=Member) -> None:
+def apply_id_number(member, raw: str, taken=None) -> None:
     """Check the number against the record (a Member or a Candidate), then store it encrypted,
-    hashed and masked; the number must be new among records of `model`."""
+    hashed and masked; the number must be new among the `taken` records (default: members)."""
     try:
         parsed = idcard.parse(raw)
     except ValueError as exc:
@@ -76,7 +76,8 @@ def apply_id_number(member, raw: str, model=Member) -> None:
     member.birth_date = member.birth_date or parsed.birth_date
     member.sex = member.sex or parsed.sex
     digest = crypto.keyed_hash(parsed.number)
-    if model.objects.filter(id_number_hash=digest).exclude(pk=member.pk).exists():
+    taken = Member.objects.all() if taken is None else taken
+    if taken.filter(id_number_hash=digest).exclude(pk=member.pk).exists():
         raise ApplicationError("该公民身份号码已登记在系统中", field="id_number")
     member.id_number_hash = digest
     member.id_number_cipher = crypto.encrypt(parsed.number)
@@ -147,12 +148,15 @@ def member_create(*, actor, id_number: str, **fields) -> Member:
 def member_update(*, actor, member: Member, id_number: str | None = None, **fields) -> Member:
     require_member_writer(actor, member.org)
     before = _audit_view(member)
+    before_org_id = member.org_id
     identity = (member.birth_date, member.sex)
     for name, value in fields.items():
         if name in MEMBER_FIELDS:
             setattr(member, name, value)
     _check_org(member.org, member.party_group)
     require_member_writer(actor, member.org)
+    if member.org_id != before_org_id and member.transfers.filter(state="pending").exists():
+        raise ApplicationError("该党员有待接收的组织关系转接，请先办理转接", field="org")
     if id_number:
         apply_id_number(member, id_number)
     elif (member.birth_date, member.sex) != identity:

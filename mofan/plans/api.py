@@ -1,6 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -16,7 +17,6 @@ from mofan.plans.selectors import (
     instruction_list,
     plan_get,
     plan_list,
-    rolled_progress,
     task_filter,
     task_get,
     task_list,
@@ -248,8 +248,6 @@ def create_task(request, payload: TaskIn):
 )
 def get_task(request, task_id: int):
     task = task_get(actor=request.user, task_id=task_id)
-    tree = [task, *task.subtasks.all()]
-    task.progress = int(rolled_progress(tree)[task.id]) if len(tree) > 1 else task.progress
     return _task_out([task], timezone.localdate())[0]
 
 
@@ -293,14 +291,26 @@ def return_task(request, task_id: int, payload: ReasonIn):
     )[0]
 
 
+def _instructions(request):
+    """Visible instructions with only the assignments the user may see (a unit sees its own,
+    not how the other units it shares an instruction with are doing)."""
+    scope = scope_of(request.user)
+    assignments = Assignment.objects.filter(
+        scope.visible_q("org__path") | scope.visible_q("instruction__org__path")
+    )
+    return instruction_list(actor=request.user).prefetch_related(
+        Prefetch("assignments", queryset=assignments)
+    )
+
+
 @router.get("/supervision", response={200: list[InstructionOut], **ERRORS}, summary="督办事项")
 def list_supervision(request, since: date | None = None, until: date | None = None):
-    instructions = instruction_list(actor=request.user)
+    instructions = _instructions(request)
     if since:
         instructions = instructions.filter(received_on__gte=since)
     if until:
         instructions = instructions.filter(received_on__lte=until)
-    return list(instructions.prefetch_related("assignments").order_by("-received_on", "-id")[:500])
+    return list(instructions.order_by("-received_on", "-id")[:500])
 
 
 @router.post("/supervision", response={201: InstructionOut, **ERRORS}, summary="登记督办事项并交办")
@@ -350,7 +360,7 @@ def feedback(request, instruction_id: int, payload: FeedbackIn):
         text=payload.text,
         on=payload.on or timezone.localdate(),
     )
-    return assignment.instruction
+    return _instructions(request).get(pk=instruction_id)
 
 
 @router.post(
@@ -366,4 +376,4 @@ def close(request, instruction_id: int, payload: FeedbackIn):
         text=payload.text,
         on=payload.on or timezone.localdate(),
     )
-    return assignment.instruction
+    return _instructions(request).get(pk=instruction_id)

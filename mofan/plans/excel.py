@@ -90,6 +90,8 @@ IMPORT_COLUMNS = [
 ]
 HEADER_OF = {key: header for header, key in IMPORT_COLUMNS}
 REQUIRED = ["title", "owner_org", "start_on", "deadline"]
+# Checked row by row, so that every long cell is listed rather than the first one met on saving.
+MAX_LENGTHS = {"item": 200, "title": 200, "target": 300, "owner_people": 100, "leader": 50}
 
 
 @dataclass
@@ -176,8 +178,9 @@ def _parse(row_number: int, raw: dict, units: dict[str, Org], errors: list[RowEr
     except InvalidOperation:
         error("weight", "权重须为大于 0 的数字")
         data["weight"] = Decimal(1)
-    if len(data["title"]) > 200:
-        error("title", "任务名称不能超过 200 字")
+    for key, limit in MAX_LENGTHS.items():
+        if len(data[key]) > limit:
+            error(key, f"不能超过 {limit} 字")
     return data
 
 

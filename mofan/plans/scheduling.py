@@ -8,8 +8,21 @@ from mofan.core.audit import audit
 from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
 from mofan.orgs.models import Org
-from mofan.plans.models import OPEN_STATUSES, Task, WeeklyMeeting, WeeklyReview
+from mofan.plans.models import OPEN_STATUSES, Task, TaskStatus, WeeklyMeeting, WeeklyReview
+from mofan.plans.selectors import rolled_progress
 from mofan.plans.services import is_overdue, require_admin
+
+
+def progress_now(tasks: list[Task]) -> dict[int, int]:
+    """Each task's progress as its page shows it: rolled up from its sub-tasks when split
+    (one query per level of splitting)."""
+    found = {t.id: t for t in tasks}
+    frontier = list(found)
+    while frontier:
+        level = [t for t in Task.objects.filter(parent_id__in=frontier) if t.id not in found]
+        found.update((t.id, t) for t in level)
+        frontier = [t.id for t in level]
+    return {k: int(v) for k, v in rolled_progress(list(found.values())).items()}
 
 
 @transaction.atomic
@@ -34,12 +47,13 @@ def weekly_meeting_record(
     meeting = WeeklyMeeting.objects.create(
         org=org, held_on=held_on, attendees=attendees.strip(), decisions=decisions.strip()
     )
+    progress = progress_now([task for task, _ in reviews])
     WeeklyReview.objects.bulk_create(
         WeeklyReview(
             meeting=meeting,
             task=task,
             status=task.status,
-            progress=task.progress,
+            progress=progress[task.id],
             overdue=is_overdue(task, held_on),
             note=note.strip(),
         )
@@ -55,9 +69,10 @@ def month_span(year: int, month: int) -> tuple[date, date]:
 
 
 def monthly_plan(tasks, org: Org, year: int, month: int):
-    """月计划: the org's sub-tree tasks due this month, or open and running through it."""
+    """月计划: the org's sub-tree tasks due this month, or open and running through it
+    (cancelled ones are no longer planned work)."""
     start, end = month_span(year, month)
-    due = tasks.filter(owner_org__path__startswith=org.path)
+    due = tasks.filter(owner_org__path__startswith=org.path).exclude(status=TaskStatus.CANCELLED)
     return due.filter(deadline__gte=start, deadline__lte=end) | due.filter(
         status__in=OPEN_STATUSES, start_on__lte=end, deadline__gt=end
     )

@@ -7,6 +7,7 @@ the assigner accepts or returns. 逾期 is never stored: it is derived from the 
 
 import uuid
 from datetime import date
+from decimal import ROUND_DOWN
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError
 from mofan.orgs.models import Org
 from mofan.plans.models import OPEN_STATUSES, Evidence, Plan, PlanItem, Task, TaskEvent, TaskStatus
+from mofan.plans.selectors import rolled_progress
 
 REPORTER_ROLES = ADMIN_ROLES | {Role.SECRETARY}
 TASK_FIELDS = [
@@ -73,6 +75,36 @@ def _clean(instance, exclude=()) -> None:
 def _event(task: Task, kind: str, actor, text: str = "", percent: int | None = None) -> TaskEvent:
     by = actor if getattr(actor, "pk", None) else None
     return TaskEvent.objects.create(task=task, kind=kind, by=by, text=text, percent=percent)
+
+
+def _roll_up(task: Task, actor) -> None:
+    """Keep the task a unit split in step with its sub-tasks, then its own parent likewise.
+
+    Its stored progress is their weighted roll-up (so lists, exports and the API show it); it is
+    进行中 once work on it starts, and 待验收 for its assigner when every sub-task not cancelled
+    is done. Nobody reports on a split task, so without this it would stay 未开始 and go 逾期.
+    """
+    if task.parent_id is None:
+        return
+    parent = Task.objects.select_for_update().get(pk=task.parent_id)
+    if parent.status not in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS):
+        return
+    subtree, frontier = [parent], [parent.id]
+    while frontier:
+        level = list(Task.objects.filter(parent_id__in=frontier))
+        subtree += level
+        frontier = [t.id for t in level]
+    subs = [t for t in subtree if t.parent_id == parent.id and t.status != TaskStatus.CANCELLED]
+    parent.progress = int(rolled_progress(subtree)[parent.id].to_integral_value(ROUND_DOWN))
+    if subs and all(t.status == TaskStatus.DONE for t in subs):
+        parent.status, parent.progress = TaskStatus.SUBMITTED, 100
+        text = "分解任务已全部完成，报请验收"
+        _event(parent, TaskEvent.Kind.SUBMITTED, actor, text, 100)
+        audit(actor=actor, action="task.report", target=parent, detail=f"100%：{text}")
+    elif parent.progress or any(t.status != TaskStatus.NOT_STARTED for t in subs):
+        parent.status = TaskStatus.IN_PROGRESS
+    parent.save(update_fields=["progress", "status"])
+    _roll_up(parent, actor)
 
 
 @transaction.atomic
@@ -217,6 +249,7 @@ def task_split(*, actor, parent: Task, owner_org: Org, **fields) -> Task:
     _event(parent, TaskEvent.Kind.SPLIT, actor, f"分解给{owner_org.name}：{task.title}")
     _event(task, TaskEvent.Kind.CREATED, actor, f"{parent.owner_org.name}分解下达")
     audit(actor=actor, action="task.split", target=task, detail=f"上级任务：{parent.title}")
+    _roll_up(task, actor)
     return task
 
 
@@ -237,6 +270,7 @@ def task_update(*, actor, task: Task, **fields) -> Task:
     if changes:
         _event(task, TaskEvent.Kind.UPDATED, actor, "、".join(changes))
         audit(actor=actor, action="task.update", target=task, changes=changes)
+        _roll_up(task, actor)
     return task
 
 
@@ -289,6 +323,7 @@ def task_report(*, actor, task: Task, text: str, percent: int, files=()) -> Task
     audit(
         actor=actor, action="task.report", target=task, detail=f"{percent}%：{text.strip()[:100]}"
     )
+    _roll_up(task, actor)
     return event
 
 
@@ -302,6 +337,7 @@ def task_accept(*, actor, task: Task, on: date | None = None, text: str = "") ->
     task.save(update_fields=["status", "finished_on"])
     _event(task, TaskEvent.Kind.ACCEPTED, actor, text.strip() or "验收通过")
     audit(actor=actor, action="task.accept", target=task)
+    _roll_up(task, actor)
     return task
 
 
@@ -317,6 +353,7 @@ def task_return(*, actor, task: Task, reason: str) -> Task:
     task.save(update_fields=["status", "progress"])
     _event(task, TaskEvent.Kind.RETURNED, actor, reason.strip())
     audit(actor=actor, action="task.return", target=task, detail=reason.strip())
+    _roll_up(task, actor)
     return task
 
 
@@ -333,6 +370,7 @@ def task_cancel(*, actor, task: Task, reason: str) -> Task:
     task.save(update_fields=["status"])
     _event(task, TaskEvent.Kind.CANCELLED, actor, reason.strip())
     audit(actor=actor, action="task.cancel", target=task, detail=reason.strip())
+    _roll_up(task, actor)
     return task
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from mofan.accounts.scope import scope_of
 from mofan.core.audit import audit
@@ -80,6 +81,10 @@ def assignment_answer(*, actor, assignment: Assignment, text: str, on: date) -> 
         raise ApplicationError("该事项已办结")
     if not text.strip():
         raise ApplicationError("请填写反馈内容", field="text")
+    if on < assignment.instruction.received_on:
+        raise ApplicationError("反馈日期不能早于收到日期", field="on")
+    if on > timezone.localdate():
+        raise ApplicationError("反馈日期不能晚于今天", field="on")
     feedback = Feedback.objects.create(
         assignment=assignment, kind=Feedback.Kind.ANSWER, on=on, text=text.strip(), by=_by(actor)
     )
@@ -125,6 +130,8 @@ def assignment_close(*, actor, assignment: Assignment, text: str, on: date) -> A
         raise ApplicationError("该事项已办结")
     if assignment.state != Assignment.State.ANSWERED:
         raise ApplicationError(f"“{assignment.org.name}”尚未反馈，不能办结")
+    if on < assignment.first_answered_on:
+        raise ApplicationError("办结日期不能早于首次反馈日期", field="on")
     Feedback.objects.create(
         assignment=assignment,
         kind=Feedback.Kind.CLOSE,

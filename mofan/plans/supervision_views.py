@@ -18,7 +18,7 @@ from mofan.orgs.models import Org
 from mofan.orgs.selectors import org_get, org_roots
 from mofan.plans import scheduling, services, supervision
 from mofan.plans.forms import FeedbackForm, InstructionForm, TaskForm, WeeklyForm
-from mofan.plans.models import Assignment, WeeklyMeeting
+from mofan.plans.models import Assignment, TaskStatus, WeeklyMeeting
 from mofan.plans.selectors import instruction_get, instruction_list, task_list
 from mofan.plans.views import administered
 
@@ -34,8 +34,11 @@ def _period(request) -> tuple[date | None, date | None]:
 
 @login_required
 def supervision_index(request):
+    """The register, and its statistics for a period (by date received) and, with ?org=,
+    for the units of one sub-tree."""
     today = timezone.localdate()
     since, until = _period(request)
+    org = org_get(actor=request.user, org_id=request.GET["org"]) if request.GET.get("org") else None
     instructions = instruction_list(actor=request.user)
     if since:
         instructions = instructions.filter(received_on__gte=since)
@@ -45,6 +48,9 @@ def supervision_index(request):
     assignments = Assignment.objects.filter(instruction__in=instructions).filter(
         scope.visible_q("org__path") | scope.visible_q("instruction__org__path")
     )
+    if org is not None:
+        assignments = assignments.filter(org__path__startswith=org.path)
+        instructions = instructions.filter(pk__in=assignments.values("instruction_id"))
     stats = supervision.supervision_stats(assignments, today, instructions.count())
     if request.GET.get("export"):
         return _export(request, assignments, today)
@@ -64,6 +70,7 @@ def supervision_index(request):
             "query": query.urlencode(),
             "since": since,
             "until": until,
+            "org": org,
         },
     )
 
@@ -111,6 +118,8 @@ def _export(request, assignments, today):
 @login_required
 def instruction_new(request):
     orgs = administered(request.user)
+    if not orgs.exists():
+        raise PermissionDenied("您没有登记督办事项的权限")
     form = InstructionForm(
         request.POST or None, orgs=orgs, units=orgs, initial={"received_on": timezone.localdate()}
     )
@@ -225,7 +234,8 @@ def weekly_new(request, org_id):
         if meeting is not None:
             messages.success(request, "已记录周调度")
             return redirect("plans:weekly", meeting.id)
-    rows = [(t, services.derived_status(t, today)) for t in open_tasks]
+    progress = scheduling.progress_now(open_tasks)
+    rows = [(t, progress[t.id], services.derived_status(t, today)) for t in open_tasks]
     return render(request, "plans/weekly_form.html", {"form": form, "org": org, "rows": rows})
 
 
@@ -258,7 +268,10 @@ def weekly_detail(request, meeting_id):
         "plans/weekly.html",
         {
             "meeting": meeting,
-            "reviews": meeting.reviews.select_related("task__owner_org"),
+            "reviews": [
+                (r, TaskStatus(r.status).label)
+                for r in meeting.reviews.select_related("task__owner_org")
+            ],
             "created": meeting.created_tasks.select_related("owner_org"),
             "form": form,
             "can_admin": can_admin,
@@ -285,7 +298,9 @@ def monthly(request):
     tasks = scheduling.monthly_plan(task_list(actor=request.user), org, year, month).order_by(
         "owner_org__path", "deadline", "id"
     )
-    rows = [(t, services.derived_status(t, today)) for t in tasks[:1000]]
+    tasks = list(tasks[:1000])
+    progress = scheduling.progress_now(tasks)
+    rows = [(t, progress[t.id], services.derived_status(t, today)) for t in tasks]
     return render(
         request, "plans/monthly.html", {"org": org, "year": year, "month": month, "rows": rows}
     )

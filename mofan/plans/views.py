@@ -72,6 +72,8 @@ def plan_index(request):
 @login_required
 def plan_new(request):
     orgs = administered(request.user)
+    if not orgs.exists():
+        raise PermissionDenied("只有组织的管理员可以制定方案")
     form = PlanForm(
         request.POST or None,
         orgs=orgs,
@@ -210,7 +212,8 @@ def import_template(request):
 
 def _filtered(request):
     form = TaskFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a wrong value shows on its field; the right ones still filter
+    data = getattr(form, "cleaned_data", {})
     owner = org_get(actor=request.user, org_id=data["owner"]) if data.get("owner") else None
     plan = plan_get(actor=request.user, plan_id=data["plan"]) if data.get("plan") else None
     tasks = task_filter(
@@ -249,8 +252,9 @@ def task_index(request):
     page = paginate_page(request, tasks.order_by(order_by, "deadline", "id"))
     rows = [(t, services.derived_status(t, today)) for t in page]
     query = request.GET.copy()
-    for key in ("page", "sort"):
-        query.pop(key, None)
+    query.pop("page", None)
+    page_query = query.urlencode()  # the pager keeps the sort, the sort links replace it
+    query.pop("sort", None)
     return render(
         request,
         "plans/tasks.html",
@@ -263,6 +267,7 @@ def task_index(request):
             "owner": owner,
             "sort": sort,
             "query": query.urlencode(),
+            "page_query": page_query,
         },
     )
 
@@ -287,7 +292,7 @@ def task_detail(request, task_id):
             "events": task.events.select_related("by").prefetch_related("evidence"),
             "can_report": bool(scope.roles_over(task.owner_org.path) & services.REPORTER_ROLES)
             and task.status in ("not_started", "in_progress")
-            and not subtasks,
+            and all(s.status == "cancelled" for s in subtasks),
             "can_assign": scope.can_admin(task.assigner.path),
             "can_split": scope.can_admin(task.owner_org.path)
             and task.status in ("not_started", "in_progress"),

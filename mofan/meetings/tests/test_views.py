@@ -142,9 +142,7 @@ def write_data(things):
 
 
 @pytest.mark.parametrize(("method", "url"), OBJECT_PAGES)
-def test_it_answers_404_to_a_secretary_of_another_branch(
-    tree, users, login, things, method, url
-):
+def test_it_answers_404_to_a_secretary_of_another_branch(tree, users, login, things, method, url):
     client = login(users.outsider)
     data = write_data(things) if method == "post" else None
     response = getattr(client, method)(url_of(url, tree, things), data)
@@ -153,7 +151,7 @@ def test_it_answers_404_to_a_secretary_of_another_branch(
     assert (meeting.state, meeting.topic) == (State.PLANNED, "主题党日")
     assert Attachment.objects.count() == 1
     assert Meeting.objects.count() == 2
-    assert not AuditLog.objects.filter(user=users.outsider).exists()
+    assert not AuditLog.objects.filter(user=users.outsider, action__startswith="meeting.").exists()
 
 
 WRITE_PAGES = [
@@ -171,9 +169,7 @@ WRITE_PAGES = [
 
 @pytest.mark.parametrize("role", ["leader", "member"])
 @pytest.mark.parametrize(("method", "url"), WRITE_PAGES)
-def test_it_answers_403_to_read_only_users_on_writes(
-    tree, users, login, things, role, method, url
-):
+def test_it_answers_403_to_read_only_users_on_writes(tree, users, login, things, role, method, url):
     client = login(getattr(users, role))
     data = write_data(things) if method == "post" else None
     response = getattr(client, method)(url_of(url, tree, things), data)
@@ -255,9 +251,7 @@ def test_it_records_a_held_meeting_with_attendance_from_the_members_list(
         f"/meetings/new/?org={tree.branch.id}",
         {
             **meeting_form(held="on", held_on=str(yesterday), place="党员活动室"),
-            **attendance_form(
-                [a, b, c], {b: "absent", c: "leave"}, {b: "外出学习", c: "病假"}
-            ),
+            **attendance_form([a, b, c], {b: "absent", c: "leave"}, {b: "外出学习", c: "病假"}),
         },
         follow=True,
     )
@@ -500,9 +494,7 @@ def test_it_offers_a_word_file_as_a_download_not_inline(tree, users, login, medi
         ("脚本.exe", b"MZ\x90\x00", "只能上传"),
     ],
 )
-def test_it_refuses_a_bad_upload_with_a_message(
-    tree, users, login, media, name, content, message
-):
+def test_it_refuses_a_bad_upload_with_a_message(tree, users, login, media, name, content, message):
     meeting = planned(tree.branch)
     response = login(users.secretary).post(
         f"/meetings/{meeting.id}/attachments/",
@@ -536,9 +528,7 @@ def year_of_meetings(tree):
     ]
 
 
-def test_it_lists_only_meetings_in_the_users_scope_newest_first(
-    users, login, year_of_meetings
-):
+def test_it_lists_only_meetings_in_the_users_scope_newest_first(users, login, year_of_meetings):
     assert topics(login(users.unit_admin).get("/meetings/")) == [
         "九月党员大会",
         "二支部六月主题党日",
@@ -561,9 +551,7 @@ def test_it_lists_only_meetings_in_the_users_scope_newest_first(
         ("sort=-org&kind=theme_day", ["二支部六月主题党日", "一月主题党日"]),
     ],
 )
-def test_it_filters_and_sorts_the_list(
-    tree, users, login, year_of_meetings, query, expected
-):
+def test_it_filters_and_sorts_the_list(tree, users, login, year_of_meetings, query, expected):
     url = "/meetings/?" + query.format(branch=tree.branch.id)
     assert topics(login(users.unit_admin).get(url)) == expected
 
@@ -586,17 +574,19 @@ def test_it_exports_the_filtered_list_to_excel(tree, users, login, year_of_meeti
     assert AuditLog.objects.filter(action="meeting.export", user=users.unit_admin).exists()
 
 
-def test_it_lists_many_meetings_in_the_same_number_of_queries(tree, users, login):
+def test_it_lists_many_meetings_in_the_same_number_of_queries(
+    tree, users, login, django_assert_max_num_queries
+):
     client = login(users.unit_admin)
+    url = f"/meetings/?org={tree.unit.id}"
     held(tree.branch, date(YEAR, 1, 10))
     with CaptureQueriesContext(connection) as few:
-        assert client.get(f"/meetings/?org={tree.branch.id}").status_code == 200
+        assert len(topics(client.get(url))) == 1
     for month in range(1, 13):
         held(tree.branch, date(YEAR, month, 12), topic=f"{month}月主题党日")
         held(tree.other_branch, date(YEAR, month, 12), kind=Kind.LECTURE)
-    with CaptureQueriesContext(connection) as many:
-        assert len(topics(client.get("/meetings/"))) == 25
-    assert len(many) <= len(few)
+    with django_assert_max_num_queries(len(few)):
+        assert len(topics(client.get(url))) == 25
 
 
 # --- calendar -----------------------------------------------------------------------------
@@ -604,11 +594,13 @@ def test_it_lists_many_meetings_in_the_same_number_of_queries(tree, users, login
 
 def day_cell(page: str, day: int) -> str:
     cells = re.findall(r"<td[^>]*>\s*<div>(\d+)</div>(.*?)</td>", page, re.S)
-    return "".join(content for number, content in cells if int(number) == day)
+    return "".join(content for number, content in cells if int(number) == day).strip()
 
 
 def test_it_shows_planned_and_held_meetings_on_their_days(tree, users, login):
-    held(tree.branch, date(YEAR, 5, 6), kind=Kind.LECTURE, topic="党课", planned_on=date(YEAR, 5, 2))
+    held(
+        tree.branch, date(YEAR, 5, 6), kind=Kind.LECTURE, topic="党课", planned_on=date(YEAR, 5, 2)
+    )
     planned(tree.branch, kind=Kind.BRANCH_GENERAL, on=date(YEAR, 5, 20))
     cancelled = planned(tree.branch, on=date(YEAR, 5, 25))
     services.meeting_cancel(actor=None, meeting=cancelled, reason="改期")
@@ -641,7 +633,9 @@ def test_it_shows_a_branchs_calendar_and_survives_a_bad_month(tree, users, login
 
 def matrix_cells(page: str, org) -> list[tuple[str, str]]:
     """(status, "held/required") of each cell in the org's row."""
-    row = re.search(rf'<tr><td class="org-name"><a href="/meetings/\?org={org.id}".*?</tr>', page, re.S)
+    row = re.search(
+        rf'<tr><td class="org-name"><a href="/meetings/\?org={org.id}".*?</tr>', page, re.S
+    )
     cells = re.findall(r'<td class="status-(\w+)"[^>]*>(.*?)</td>', row.group(0), re.S)
     return [(status, (re.search(r"\d+/\d+", body) or [""])[0]) for status, body in cells]
 
@@ -664,7 +658,7 @@ def test_it_turns_a_matrix_cell_from_not_done_to_done_once_a_meeting_is_recorded
         ("not_done", "0/1"),
         ("not_done", "0/1"),
     ]
-    assert f"since={YEAR}-04-01&amp;until={YEAR}-06-30" in page
+    assert f"since={YEAR}-04-01&until={YEAR}-06-30" in page
 
 
 def test_it_shows_a_quarters_meeting_in_the_quarters_last_month(tree, users, login):
@@ -679,7 +673,7 @@ def test_it_shows_a_quarters_meeting_in_the_quarters_last_month(tree, users, log
     assert cells[2] == ("done", "1/1")  # March holds Q1
     assert cells[5] == ("not_done", "0/1")  # June holds Q2
     assert cells[0] == ("None", "")
-    assert f"since={YEAR}-01-01&amp;until={YEAR}-03-31" in page
+    assert f"since={YEAR}-01-01&until={YEAR}-03-31" in page
 
 
 def test_it_lists_every_org_of_the_sub_tree_in_the_matrix(tree, users, login):
@@ -709,7 +703,13 @@ def test_it_exports_the_matrix_to_excel(tree, users, login):
         f"{YEAR}年第3季度",
         f"{YEAR}年第4季度",
     ]
-    assert list(rows[2]) == ["发改委第一党支部", "0/1 未完成", "1/1 已完成", "0/1 未完成", "0/1 未完成"]
+    assert list(rows[2]) == [
+        "发改委第一党支部",
+        "0/1 未完成",
+        "1/1 已完成",
+        "0/1 未完成",
+        "0/1 未完成",
+    ]
     assert AuditLog.objects.filter(action="meeting.compliance_export").exists()
 
 
@@ -741,7 +741,9 @@ def test_it_shows_each_members_attendance_rate_for_the_period(tree, users, login
     held(tree.branch, date(YEAR, 2, 1), attendance=present([a, b, c], 0))  # next month
 
     page = text(
-        login(users.secretary).get(f"/meetings/attendance/?org={tree.branch.id}&year={YEAR}&month=1")
+        login(users.secretary).get(
+            f"/meetings/attendance/?org={tree.branch.id}&year={YEAR}&month=1"
+        )
     )
     rows = dict(
         (name, (expected, there, rate))
@@ -751,8 +753,10 @@ def test_it_shows_each_members_attendance_rate_for_the_period(tree, users, login
     )
     assert rows == {a.name: ("2", "2", "100%"), b.name: ("2", "1", "50%"), c.name: ("2", "0", "0%")}
 
-    page = text(login(users.secretary).get(f"/meetings/attendance/?org={tree.branch.id}&year={YEAR}"))
-    assert f"<td>3</td><td>2</td>\n<td>67%</td>" in page
+    page = text(
+        login(users.secretary).get(f"/meetings/attendance/?org={tree.branch.id}&year={YEAR}")
+    )
+    assert "<td>3</td><td>2</td>\n<td>67%</td>" in page
 
 
 def test_it_lists_members_without_organisational_life_for_six_months(
@@ -788,4 +792,3 @@ def test_it_lists_members_without_organisational_life_for_six_months(
     assert "上月参加" not in page
     assert "新入党" not in page
     assert elsewhere.name not in page
-    assert newcomer.id and absent_long.id and came_last_month.id

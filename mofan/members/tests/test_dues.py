@@ -133,7 +133,7 @@ def test_it_keeps_farmers_between_0_20_and_1_yuan(base, amount):
 
 
 def test_it_refuses_a_negative_base():
-    with pytest.raises(ApplicationError, match="负数"):
+    with pytest.raises(ApplicationError, match="计算基数须在 0 到"):
         dues_standard(DuesCategory.EMPLOYED, Decimal("-1"))
 
 
