@@ -1,8 +1,9 @@
 from datetime import date, time
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from mofan.accounts.scope import scope_of
 from mofan.core.api import ErrorOut, Page, paginate
@@ -138,6 +139,14 @@ class TermOut(Schema):
     days_left: int
 
 
+def _detail(meeting):
+    """The meeting with its attendance and the members' names loaded in one query."""
+    prefetch_related_objects(
+        [meeting], Prefetch("attendance", queryset=Attendance.objects.select_related("member"))
+    )
+    return meeting
+
+
 def _rows(payload) -> list[services.AttendanceRow] | None:
     if payload is None:
         return None
@@ -184,7 +193,7 @@ def create_meeting(request, payload: MeetingIn):
             )
         data.pop("held_on")
         meeting = services.meeting_plan(actor=request.user, org=org, **data)
-    return 201, meeting
+    return Status(201, _detail(meeting))
 
 
 @router.get(
@@ -193,7 +202,7 @@ def create_meeting(request, payload: MeetingIn):
     summary="会议详情（含出席情况）",
 )
 def get_meeting(request, meeting_id: int):
-    return meeting_get(actor=request.user, meeting_id=meeting_id)
+    return _detail(meeting_get(actor=request.user, meeting_id=meeting_id))
 
 
 @router.patch(
@@ -210,8 +219,8 @@ def update_meeting(request, meeting_id: int, payload: MeetingPatch):
         if value is not None or name in CLEARABLE
     }
     if meeting.state == State.PLANNED and data.get("held_on"):
-        return services.meeting_record(actor=request.user, meeting=meeting, **data)
-    return services.meeting_update(actor=request.user, meeting=meeting, **data)
+        return _detail(services.meeting_record(actor=request.user, meeting=meeting, **data))
+    return _detail(services.meeting_update(actor=request.user, meeting=meeting, **data))
 
 
 @router.put(
@@ -221,7 +230,9 @@ def update_meeting(request, meeting_id: int, payload: MeetingPatch):
 )
 def put_attendance(request, meeting_id: int, payload: list[AttendanceIn]):
     meeting = meeting_get(actor=request.user, meeting_id=meeting_id)
-    return services.meeting_update(actor=request.user, meeting=meeting, attendance=_rows(payload))
+    return _detail(
+        services.meeting_update(actor=request.user, meeting=meeting, attendance=_rows(payload))
+    )
 
 
 @router.get(

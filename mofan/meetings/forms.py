@@ -89,12 +89,14 @@ class AttachmentForm(forms.Form):
 class PeriodForm(forms.Form):
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    # The matrix page shows these selects without a <label>: aria-label names them.
     quarter = forms.TypedChoiceField(
         label="季度",
         required=False,
         coerce=int,
         empty_value=None,
         choices=[("", "全年"), (1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度")],
+        widget=forms.Select(attrs={"aria-label": "季度"}),
     )
     month = forms.TypedChoiceField(
         label="月份",
@@ -102,9 +104,13 @@ class PeriodForm(forms.Form):
         coerce=int,
         empty_value=None,
         choices=[("", "—")] + [(m, f"{m}月") for m in range(1, 13)],
+        widget=forms.Select(attrs={"aria-label": "月份"}),
     )
     kind = forms.ChoiceField(
-        label="类型", required=False, choices=[("", "全部类型"), *Kind.choices]
+        label="类型",
+        required=False,
+        choices=[("", "全部类型"), *Kind.choices],
+        widget=forms.Select(attrs={"aria-label": "类型"}),
     )
 
 

@@ -14,9 +14,10 @@ HISTORY = "history"  # filter value: everyone no longer on a branch's roll
 
 
 def member_counts_by_org(org_ids) -> dict[int, MemberCount]:
-    """Current members per org id by category, in one query (registered with orgs.facts)."""
+    """Current members per org id by category, in one query (registered with orgs.facts).
+    `org_ids` may be a queryset of ids, which becomes a subquery."""
     rows = (
-        Member.objects.filter(org_id__in=list(org_ids), status__in=CURRENT_STATUSES)
+        Member.objects.filter(org_id__in=org_ids, status__in=CURRENT_STATUSES)
         .values("org_id", "category")
         .annotate(n=Count("id"))
     )

@@ -56,5 +56,9 @@ def write_reminders(today: date) -> int:
         ignore_conflicts=True,
     )
     if pending:
-        audit(actor=None, action="notification.write", detail=f"{today:%Y-%m-%d} 写入提醒 {len(pending)} 条")
+        audit(
+            actor=None,
+            action="notification.write",
+            detail=f"{today:%Y-%m-%d} 写入提醒 {len(pending)} 条",
+        )
     return len(pending)

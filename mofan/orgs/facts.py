@@ -7,6 +7,8 @@ rules run on those zeros.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 
 @dataclass(frozen=True)
 class MemberCount:
@@ -32,8 +34,10 @@ def register_member_counter(counter: MemberCounter) -> None:
 
 
 def member_counts(org_ids: Iterable[int]) -> dict[int, MemberCount]:
-    """Direct members per org id (not the sub-tree); orgs without members are absent."""
-    org_ids = list(org_ids)
+    """Direct members per org id (not the sub-tree); orgs without members are absent.
+    Pass a queryset of ids (`values_list("id", flat=True)`) to let the database select."""
+    if not isinstance(org_ids, QuerySet):
+        org_ids = list(org_ids)
     counts: dict[int, MemberCount] = {}
     for counter in _member_counters:
         for org_id, count in counter(org_ids).items():

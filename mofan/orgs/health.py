@@ -141,7 +141,7 @@ def subtree_health(root: Org, *, today=None) -> list[Finding]:
         .annotate(n=Count("id"))
         .values_list("org_id", "n")
     )
-    direct = member_counts(o.id for o in orgs)
+    direct = member_counts(org_subtree(root).values_list("id", flat=True))
     subtree = (
         roll_up_counts([(o.id, o.path) for o in orgs], direct, {o.path: o.id for o in orgs})
         if direct

@@ -115,7 +115,7 @@ def tree_depth_within(root: Org, levels: int, limit: int) -> int:
 def subtree_member_counts(root: Org, orgs: list[Org]) -> dict[int, MemberCount]:
     """Members of each listed org's whole sub-tree (all active orgs below `root` are read)."""
     rows = list(org_subtree(root).values_list("id", "path"))
-    direct = member_counts(org_id for org_id, _ in rows)
+    direct = member_counts(org_subtree(root).values_list("id", flat=True))
     return roll_up_counts(rows, direct, {o.path: o.id for o in orgs})
 
 

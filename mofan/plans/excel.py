@@ -37,16 +37,18 @@ def ledger_workbook(title: str, tasks, progress: dict[int, Decimal], today: date
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = CENTER
+    sheet.append(
+        [cell for name, headers in GROUPS for cell in [name] + [None] * (len(headers) - 1)]
+    )
+    sheet.append(HEADERS)
+    # Merge only once the rows are written: merged cells count as filled, so appending after
+    # merging row 2 would put the group names on row 3 under an empty merged row.
     column = 1
-    group_row = []
-    for name, headers in GROUPS:
-        group_row += [name] + [None] * (len(headers) - 1)
+    for _, headers in GROUPS:
         sheet.merge_cells(
             start_row=2, start_column=column, end_row=2, end_column=column + len(headers) - 1
         )
         column += len(headers)
-    sheet.append(group_row)
-    sheet.append(HEADERS)
     for row in (2, 3):
         for cell in sheet[row]:
             cell.font, cell.fill, cell.alignment = BOLD, FILL, CENTER

@@ -9,20 +9,7 @@ from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
 from mofan.orgs.models import Org
 from mofan.plans.models import OPEN_STATUSES, Task, TaskStatus, WeeklyMeeting, WeeklyReview
-from mofan.plans.selectors import rolled_progress
 from mofan.plans.services import is_overdue, require_admin
-
-
-def progress_now(tasks: list[Task]) -> dict[int, int]:
-    """Each task's progress as its page shows it: rolled up from its sub-tasks when split
-    (one query per level of splitting)."""
-    found = {t.id: t for t in tasks}
-    frontier = list(found)
-    while frontier:
-        level = [t for t in Task.objects.filter(parent_id__in=frontier) if t.id not in found]
-        found.update((t.id, t) for t in level)
-        frontier = [t.id for t in level]
-    return {k: int(v) for k, v in rolled_progress(list(found.values())).items()}
 
 
 @transaction.atomic
@@ -47,13 +34,12 @@ def weekly_meeting_record(
     meeting = WeeklyMeeting.objects.create(
         org=org, held_on=held_on, attendees=attendees.strip(), decisions=decisions.strip()
     )
-    progress = progress_now([task for task, _ in reviews])
     WeeklyReview.objects.bulk_create(
         WeeklyReview(
             meeting=meeting,
             task=task,
             status=task.status,
-            progress=progress[task.id],
+            progress=task.progress,
             overdue=is_overdue(task, held_on),
             note=note.strip(),
         )

@@ -234,8 +234,7 @@ def weekly_new(request, org_id):
         if meeting is not None:
             messages.success(request, "已记录周调度")
             return redirect("plans:weekly", meeting.id)
-    progress = scheduling.progress_now(open_tasks)
-    rows = [(t, progress[t.id], services.derived_status(t, today)) for t in open_tasks]
+    rows = [(t, services.derived_status(t, today)) for t in open_tasks]
     return render(request, "plans/weekly_form.html", {"form": form, "org": org, "rows": rows})
 
 
@@ -298,9 +297,7 @@ def monthly(request):
     tasks = scheduling.monthly_plan(task_list(actor=request.user), org, year, month).order_by(
         "owner_org__path", "deadline", "id"
     )
-    tasks = list(tasks[:1000])
-    progress = scheduling.progress_now(tasks)
-    rows = [(t, progress[t.id], services.derived_status(t, today)) for t in tasks]
+    rows = [(t, services.derived_status(t, today)) for t in tasks[:1000]]
     return render(
         request, "plans/monthly.html", {"org": org, "year": year, "month": month, "rows": rows}
     )

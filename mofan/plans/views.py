@@ -97,10 +97,11 @@ def plan_detail(request, plan_id):
     can_admin = scope_of(request.user).can_admin(plan.org.path)
     visible = {t.id for t in task_filter(task_list(actor=request.user), plan=plan)}
     items = list(plan.items.all())
+    # The top of what the user sees: a branch sees its sub-task, whose parent is another unit's.
     rows = [
         (t, per_task[t.id], services.derived_status(t, today))
         for t in tasks
-        if t.parent_id is None and t.id in visible
+        if t.id in visible and t.parent_id not in visible
     ]
     return render(
         request,
@@ -165,6 +166,8 @@ def task_new(request, plan_id):
 def plan_export(request, plan_id):
     plan = plan_get(actor=request.user, plan_id=plan_id)
     _, _, per_task, tasks = plan_progress(plan)
+    visible = {t.id for t in task_filter(task_list(actor=request.user), plan=plan)}
+    tasks = [t for t in tasks if t.id in visible]  # a plan is seen by units outside its org
     fmt = request.GET.get("format", "xlsx")
     audit(actor=request.user, action="plan.export", target=plan, detail=fmt)
     if fmt == "docx":

@@ -30,8 +30,9 @@ def plan_document(plan: Plan, items, tasks, progress: dict[int, Decimal], today:
     if plan.summary:
         _font(document.add_paragraph().add_run(plan.summary), "仿宋_GB2312", 14)
     by_item: dict[int | None, list] = {}
+    listed = {task.id for task in tasks}
     for task in tasks:
-        if task.parent_id is None:
+        if task.parent_id not in listed:  # sub-tasks roll up into their parent's row
             by_item.setdefault(task.item_id, []).append(task)
     for item in [*items, None]:
         item_tasks = by_item.get(item.id if item else None, [])

@@ -6,6 +6,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mofan.core.models import AuditLog
 from mofan.core.tests.factories import make_org
@@ -242,9 +244,6 @@ def test_it_refuses_a_bad_filter_with_a_chinese_400(users, api, query):
 def test_it_lists_many_meetings_in_the_same_number_of_queries(
     tree, users, api, django_assert_max_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = api(users.unit_admin)
     held(tree.branch, date(YEAR, 1, 10))
     with CaptureQueriesContext(connection) as few:
@@ -408,11 +407,23 @@ def test_it_shows_a_meeting_with_its_attendance(tree, users, api, roll, yesterda
     ]
 
 
-@pytest.mark.parametrize("meeting_id", ["999999", "abc"])
-def test_it_answers_404_or_400_for_a_meeting_that_does_not_exist(users, api, meeting_id):
+@pytest.mark.parametrize(("meeting_id", "status"), [("999999", 404), ("abc", 400)])
+def test_it_answers_404_or_400_for_a_meeting_that_does_not_exist(users, api, meeting_id, status):
     response = api(users.committee_admin).get(f"/api/v1/meetings/{meeting_id}")
-    assert response.status_code in (400, 404)
+    assert response.status_code == status
     assert CHINESE.search(response.json()["detail"])
+
+
+def test_it_shows_a_big_meeting_in_the_same_number_of_queries(
+    tree, users, api, roll, yesterday, django_assert_max_num_queries
+):
+    small = held(tree.other_branch, yesterday, attendance=present(roll(tree.other_branch, 1)))
+    big = held(tree.branch, yesterday, attendance=present(roll(tree.branch, 12)))
+    client = api(users.unit_admin)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get(f"/api/v1/meetings/{small.id}").json()["attendance"]) == 1
+    with django_assert_max_num_queries(len(few)):
+        assert len(client.get(f"/api/v1/meetings/{big.id}").json()["attendance"]) == 12
 
 
 def test_it_records_a_planned_meeting_as_held_through_patch(tree, users, api, roll, yesterday):

@@ -6,6 +6,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
@@ -144,6 +146,12 @@ def test_it_counts_excellent_grades_already_saved_against_the_limit(users, opene
 )
 def test_it_rounds_one_third_down(full, limit):
     assert excellent_limit(full) == limit
+
+
+@given(st.integers(0, 10_000))
+def test_it_allows_the_largest_number_of_excellent_within_one_third(full):
+    limit = excellent_limit(full)
+    assert limit * 3 <= full < (limit + 1) * 3
 
 
 def test_it_lists_probationary_members_but_refuses_a_grade_for_them(users, opened):

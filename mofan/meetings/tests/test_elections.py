@@ -7,6 +7,8 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
@@ -151,6 +153,53 @@ def test_it_lets_only_writers_of_the_org_record_an_election(users, tree, who):
     with pytest.raises(PermissionDenied):
         record(getattr(users, who), tree.branch)
     assert not Election.objects.exists()
+
+
+# Every refusal comes before anything is written, so one database for all examples is fine.
+ANY_NUMBERS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@ANY_NUMBERS
+@given(voters=st.integers(1, 500), data=st.data())
+def test_it_needs_more_than_four_fifths_of_the_voters_whatever_the_numbers(db, voters, data):
+    """An empty list of the elected is the next refusal: reaching it means the four-fifths
+    check passed."""
+    ballots = data.draw(st.integers(0, voters))
+    with pytest.raises(ApplicationError) as refused:
+        election_record(
+            actor=None,
+            org=None,
+            held_on=HELD_ON,
+            method="equal",
+            voters=voters,
+            ballots=ballots,
+            elected=[],
+        )
+    four_fifths = refused.value.message.startswith("到会有选举权的党员须超过应到会人数的五分之四")
+    assert four_fifths == (ballots * 5 <= voters * 4)
+
+
+@ANY_NUMBERS
+@given(ballots=st.integers(1, 500), data=st.data())
+def test_it_needs_more_than_half_of_the_ballots_whatever_the_numbers(db, ballots, data):
+    votes = data.draw(st.integers(0, ballots))
+    elected = [("张伟", Post.SECRETARY, votes), ("李娜", "no-such-post", ballots)]
+    with pytest.raises(ApplicationError) as refused:
+        election_record(
+            actor=None,
+            org=None,
+            held_on=HELD_ON,
+            method="equal",
+            voters=ballots,
+            ballots=ballots,
+            elected=elected,
+        )
+    if votes * 2 > ballots:
+        assert refused.value.message == "李娜 的职务不正确"  # 张伟 passed
+    else:
+        assert refused.value.message.startswith(
+            f"张伟 得票 {votes}，未超过收回选票 {ballots} 的半数"
+        )
 
 
 # --- approval ---------------------------------------------------------------------------------

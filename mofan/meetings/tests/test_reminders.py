@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from mofan.accounts.models import User
 from mofan.core.models import AuditLog
@@ -214,3 +215,22 @@ def test_it_refuses_a_malformed_date(db):
 def test_it_says_so_when_nothing_is_due(db):
     assert dry_run(DAY) == ["共 0 条提醒（未写入）"]
     assert write(DAY) == ["已写入提醒 0 条"]
+
+
+# --- the secretary's home page ----------------------------------------------------------------
+
+
+def test_it_shows_a_secretary_what_the_branch_still_owes_on_the_home_page(tree, users, login):
+    client = login(users.secretary)
+    page = client.get("/").content.decode()
+    assert "本月、本季度尚未开展的组织生活" in page
+    assert f'?org={tree.branch.id}">发改委第一党支部</a>：支部党员大会、党课、主题党日' in page
+    assert "发改委第二党支部" not in page
+
+    today = timezone.localdate()
+    for kind in (Kind.BRANCH_GENERAL, Kind.LECTURE, Kind.THEME_DAY):
+        held(tree.branch, kind, today)
+    assert "第一党小组</a>：党小组会" in client.get("/").content.decode()  # its party group too
+    held(tree.group, Kind.GROUP, today)
+    assert "尚未开展的组织生活" not in client.get("/").content.decode()
+    assert "尚未开展的组织生活" not in login(users.leader).get("/").content.decode()

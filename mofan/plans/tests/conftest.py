@@ -23,7 +23,7 @@ def audits(action, target=None) -> list[AuditLog]:
     logs = AuditLog.objects.filter(action=action)
     if target is not None:
         logs = logs.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
-    return list(logs)
+    return list(logs.order_by("id"))
 
 
 def timeline(task) -> list[str]:

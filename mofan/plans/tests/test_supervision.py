@@ -599,7 +599,10 @@ def test_the_page_refuses_to_close_an_unanswered_item_in_chinese(tree, users, lo
     a.refresh_from_db()
     assert a.state == Assignment.State.PENDING
 
-    client.post(f"/plans/supervision/assignments/{a.id}/remind/", {"on": TODAY.isoformat()})
+    response = client.post(
+        f"/plans/supervision/assignments/{a.id}/remind/", {"on": TODAY.isoformat()}, follow=True
+    )
+    assert flash(response) == ["已催办"]
     a.refresh_from_db()
     assert a.reminders == 1
     answer(a)
