@@ -1,7 +1,12 @@
-"""Daily reminders of organisational life: what a branch still owes in the current month and
-quarter, and committee terms ending within 90 / 30 days or overdue."""
+"""Daily reminders of organisational life: what a branch or party group still owes in the
+current month and quarter, and committee terms ending within 90 / 30 days or overdue.
 
-from datetime import date
+Reminders go to the people who act on them: the grant holders on the org itself and on the
+org directly above it (a party group's branch secretary; the upper org that approves an
+election), not to every admin up to the committee.
+"""
+
+from datetime import date, timedelta
 
 from mofan.accounts.models import Grant
 from mofan.accounts.roles import ADMIN_ROLES, Role
@@ -13,69 +18,57 @@ from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
 REMINDER_ROLES = ADMIN_ROLES | {Role.SECRETARY}
 
 
-def _holders(orgs: list[Org]) -> dict[str, list[tuple[int, str]]]:
-    """(user id, role) of grants on each org path or above it, by org path (one query)."""
-    grants = list(
-        Grant.objects.filter(role__in=REMINDER_ROLES, user__is_active=True).values_list(
-            "user_id", "role", "org__path"
-        )
-    )
-    holders: dict[str, list[tuple[int, str]]] = {}
-    for org in orgs:
-        holders[org.path] = [
-            (user_id, role) for user_id, role, path in grants if org.path.startswith(path)
-        ]
-    return holders
+def _holders_near(orgs: list[Org], roles) -> dict[str, set[int]]:
+    """User ids holding `roles` on each org or its parent, by org path (one query)."""
+    paths = {o.path for o in orgs} | {o.path[: -Org.steplen] for o in orgs if o.depth > 1}
+    by_path: dict[str, set[int]] = {}
+    grants = Grant.objects.filter(role__in=roles, user__is_active=True, org__path__in=paths)
+    for user_id, path in grants.values_list("user_id", "org__path"):
+        by_path.setdefault(path, set()).add(user_id)
+    return {
+        o.path: by_path.get(o.path, set()) | by_path.get(o.path[: -Org.steplen], set())
+        for o in orgs
+    }
 
 
 def owed_meetings(today: date):
-    """Reminders to a branch's own secretaries for kinds not yet held this month / quarter."""
-    branches = list(
+    """Once a month, to the secretaries of each branch or party group still owing meetings."""
+    orgs = list(
         Org.objects.filter(
             org_type__in=[*BRANCH_TYPES, OrgType.PARTY_GROUP], dissolved_on__isnull=True
         )
     )
-    if not branches:
+    holders = _holders_near(orgs, {Role.SECRETARY})
+    reminded = [o for o in orgs if holders[o.path]]
+    if not reminded:
         return
-    secretaries = {}
-    for user_id, path in Grant.objects.filter(
-        role=Role.SECRETARY, user__is_active=True, org__in=branches
-    ).values_list("user_id", "org__path"):
-        secretaries.setdefault(path, []).append(user_id)
-    query = Org.objects.filter(pk__in=[b.pk for b in branches if b.path in secretaries])
     quarter = (today.month - 1) // 3 + 1
-    lines = compliance(
-        [b for b in branches if b.path in secretaries],
-        query,
-        span_of(today.year, quarter=quarter),
-        today,
-    )
-    for branch in branches:
+    query = Org.objects.filter(pk__in=[o.pk for o in reminded])
+    lines = compliance(reminded, query, span_of(today.year, quarter=quarter), today)
+    for org in reminded:
         owed = [
             line.kind_label
-            for line in lines.get(branch.id, [])
-            for period, _, _, status in line.periods
-            if period.start <= today < period.end and status != DONE
+            for line in lines.get(org.id, [])
+            if any(p.start <= today < p.end and status != DONE for p, _, _, status in line.periods)
         ]
         if not owed:
             continue
-        for user_id in secretaries.get(branch.path, []):
+        for user_id in holders[org.path]:
             yield Reminder(
                 user_id,
-                f"owed-{branch.id}-{today:%Y-%m}-{'-'.join(sorted(set(owed)))}",
-                f"{branch.name}本期尚未召开：{'、'.join(dict.fromkeys(owed))}",
+                f"owed-{org.id}-{today:%Y-%m}",
+                f"{org.name}本期尚未召开：{'、'.join(owed)}",
                 "请按时开展组织生活并在系统中记录。",
-                f"/meetings/?org={branch.id}",
+                f"/meetings/?org={org.id}",
             )
 
 
 def expiring_terms(today: date):
-    orgs = [
-        o
-        for o in Org.objects.filter(dissolved_on__isnull=True, term_end__isnull=False)
-        if (o.term_end - today).days <= max(REMIND_DAYS)
-    ]
-    holders = _holders(orgs)
+    horizon = today + timedelta(days=max(REMIND_DAYS))
+    orgs = list(
+        Org.objects.filter(dissolved_on__isnull=True, term_end__isnull=False, term_end__lte=horizon)
+    )
+    holders = _holders_near(orgs, REMINDER_ROLES)
     for org in orgs:
         days = (org.term_end - today).days
         if days < 0:
@@ -89,7 +82,7 @@ def expiring_terms(today: date):
                 f"term-{window}-{org.id}-{org.term_end}",
                 f"{org.name}任期将于 {org.term_end:%Y-%m-%d} 届满（还有 {days} 天）",
             )
-        for user_id, _ in holders.get(org.path, []):
+        for user_id in holders[org.path]:
             yield Reminder(
                 user_id,
                 key,

@@ -55,10 +55,12 @@ def month_span(year: int, month: int) -> tuple[date, date]:
 
 
 def monthly_plan(tasks, org: Org, year: int, month: int):
-    """月计划: the org's sub-tree tasks due this month, or open and running through it
-    (cancelled ones are no longer planned work)."""
+    """月计划: the org's sub-tree tasks due this month, open ones running through it, and open
+    ones overdue from earlier months (still this month's work); cancelled ones are not work."""
     start, end = month_span(year, month)
     due = tasks.filter(owner_org__path__startswith=org.path).exclude(status=TaskStatus.CANCELLED)
-    return due.filter(deadline__gte=start, deadline__lte=end) | due.filter(
-        status__in=OPEN_STATUSES, start_on__lte=end, deadline__gt=end
+    return (
+        due.filter(deadline__gte=start, deadline__lte=end)
+        | due.filter(status__in=OPEN_STATUSES, start_on__lte=end, deadline__gt=end)
+        | due.filter(status__in=OPEN_STATUSES, deadline__lt=start)
     )

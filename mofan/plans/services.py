@@ -18,7 +18,7 @@ from mofan.accounts.roles import ADMIN_ROLES, Role
 from mofan.accounts.scope import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError
-from mofan.orgs.models import Org
+from mofan.orgs.models import Org, OrgType
 from mofan.plans.models import OPEN_STATUSES, Evidence, Plan, PlanItem, Task, TaskEvent, TaskStatus
 from mofan.plans.selectors import rolled_progress
 
@@ -59,9 +59,25 @@ def require_admin(actor, org: Org, message: str = "您没有管理该组织任�
         raise PermissionDenied(message)
 
 
-def require_reporter(actor, org: Org) -> None:
-    if actor is not None and not scope_of(actor).roles_over(org.path) & REPORTER_ROLES:
-        raise PermissionDenied("您不是该任务责任单位的管理员或书记")
+def is_reporter(actor, org: Org, above: Org) -> bool:
+    """The owner side answers for itself: an admin or secretary whose grant covers `org` but
+    lies below `above` (the assigning or supervising org), so nobody answers their own
+    instruction."""
+    if actor is None:
+        return True
+    # A party group has no accounts of its own: its branch's secretary answers for it.
+    own_level = len(above.path) - (1 if org.org_type == OrgType.PARTY_GROUP else 0)
+    return any(
+        g.role in REPORTER_ROLES
+        and org.path.startswith(g.path)
+        and (len(g.path) > own_level or org.pk == above.pk)
+        for g in scope_of(actor).grants
+    )
+
+
+def require_reporter(actor, org: Org, above: Org) -> None:
+    if not is_reporter(actor, org, above):
+        raise PermissionDenied("只有责任单位的管理员或书记可以报告，交办方不能代为报告")
 
 
 def _clean(instance, exclude=()) -> None:
@@ -298,7 +314,7 @@ def _store_evidence(event: TaskEvent, upload) -> Evidence:
 @transaction.atomic
 def task_report(*, actor, task: Task, text: str, percent: int, files=()) -> TaskEvent:
     """The owner reports progress; 100% submits the task for acceptance."""
-    require_reporter(actor, task.owner_org)
+    require_reporter(actor, task.owner_org, task.assigner)
     if task.status not in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS):
         raise ApplicationError(f"任务“{task.title}”{task.get_status_display()}，不能报告进展")
     if task.subtasks.exclude(status=TaskStatus.CANCELLED).exists():

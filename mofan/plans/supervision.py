@@ -9,12 +9,11 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from mofan.accounts.scope import scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.orgs.models import Org
 from mofan.plans.models import Assignment, Feedback, Instruction
-from mofan.plans.services import REPORTER_ROLES, require_admin
+from mofan.plans.services import is_reporter, require_admin
 
 
 @transaction.atomic
@@ -75,8 +74,8 @@ def _by(actor):
 @transaction.atomic
 def assignment_answer(*, actor, assignment: Assignment, text: str, on: date) -> Feedback:
     """The assigned unit answers (each answer is a feedback round)."""
-    if actor is not None and not scope_of(actor).roles_over(assignment.org.path) & REPORTER_ROLES:
-        raise PermissionDenied("只有承办单位可以反馈")
+    if not is_reporter(actor, assignment.org, assignment.instruction.org):
+        raise PermissionDenied("只有承办单位可以反馈，督办组织不能代为反馈")
     if assignment.state == Assignment.State.CLOSED:
         raise ApplicationError("该事项已办结")
     if not text.strip():

@@ -148,7 +148,7 @@ def instruction_detail(request, instruction_id):
     rows = [
         {
             "assignment": a,
-            "can_answer": bool(scope.roles_over(a.org.path) & services.REPORTER_ROLES)
+            "can_answer": services.is_reporter(request.user, a.org, instruction.org)
             and a.state != Assignment.State.CLOSED,
             "overdue": a.first_answered_on is None and a.deadline < timezone.localdate(),
         }

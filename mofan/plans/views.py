@@ -293,7 +293,7 @@ def task_detail(request, task_id):
                 (s, progress.get(s.id), services.derived_status(s, today)) for s in subtasks
             ],
             "events": task.events.select_related("by").prefetch_related("evidence"),
-            "can_report": bool(scope.roles_over(task.owner_org.path) & services.REPORTER_ROLES)
+            "can_report": services.is_reporter(request.user, task.owner_org, task.assigner)
             and task.status in ("not_started", "in_progress")
             and all(s.status == "cancelled" for s in subtasks),
             "can_assign": scope.can_admin(task.assigner.path),

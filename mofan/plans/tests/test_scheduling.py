@@ -260,7 +260,8 @@ def test_a_read_only_user_cannot_create_a_decision_task(tree, users, login):
 
 @pytest.fixture
 def march(tree, make_task):
-    """Tasks around March 2031; the unit's monthly plan lists the first three only."""
+    """Tasks around March 2031; the unit's monthly plan lists the first three and the task
+    still open from February."""
     d = date
     tasks = {
         "三月到期": report(make_task(tree.branch, "三月到期", d(2031, 1, 10), d(2031, 3, 20)), 40),
@@ -268,7 +269,7 @@ def march(tree, make_task):
         "跨月推进": make_task(tree.other_branch, "跨月推进", d(2031, 2, 1), d(2031, 5, 31)),
         "四月开始": make_task(tree.branch, "四月开始", d(2031, 4, 1), d(2031, 4, 30)),
         "二月已完成": finish(make_task(tree.branch, "二月已完成", d(2031, 1, 1), d(2031, 2, 28))),
-        # Overdue since February: neither due in March nor running through it.
+        # Overdue since February and still open: carried into March's plan.
         "二月未完成": make_task(tree.branch, "二月未完成", d(2031, 1, 1), d(2031, 2, 20)),
         "跨月已完成": finish(make_task(tree.branch, "跨月已完成", d(2031, 2, 1), d(2031, 5, 31))),
         "已取消": make_task(tree.branch, "已取消", d(2031, 3, 1), d(2031, 3, 15)),
@@ -285,7 +286,7 @@ def listed(response) -> list[str]:
 def test_the_monthly_plan_lists_what_is_due_or_running_and_nothing_else(march, tree, users, login):
     response = login(users.unit_admin).get(f"/plans/monthly/?org={tree.unit.id}&year=2031&month=3")
     assert response.status_code == 200
-    assert listed(response) == ["三月已完成", "三月到期", "跨月推进"]
+    assert listed(response) == ["三月已完成", "二月未完成", "三月到期", "跨月推进"]
     page = text(response)
     assert "市发改委机关党委 · 2031年3月工作计划" in page
     assert "<td>三月到期</td><td></td><td>2031-03-20</td><td>40%</td><td>进行中</td>" in page
@@ -296,7 +297,13 @@ def test_the_monthly_plan_of_the_whole_tree(march, tree, users, login):
     response = login(users.committee_admin).get(
         f"/plans/monthly/?org={tree.committee.id}&year=2031&month=3"
     )
-    assert sorted(listed(response)) == ["三月到期", "三月已完成", "民政局三月", "跨月推进"]
+    assert sorted(listed(response)) == [
+        "三月到期",
+        "三月已完成",
+        "二月未完成",
+        "民政局三月",
+        "跨月推进",
+    ]
 
 
 def test_the_monthly_plan_is_generated_from_the_tasks(march, tree, users, login):
@@ -304,9 +311,10 @@ def test_the_monthly_plan_is_generated_from_the_tasks(march, tree, users, login)
         actor=None, task=march["四月开始"], start_on=date(2031, 3, 1), deadline=date(2031, 3, 31)
     )
     response = login(users.unit_admin).get(f"/plans/monthly/?org={tree.unit.id}&year=2031&month=3")
-    assert listed(response) == ["三月已完成", "三月到期", "四月开始", "跨月推进"]
+    assert listed(response) == ["三月已完成", "二月未完成", "三月到期", "四月开始", "跨月推进"]
     response = login(users.unit_admin).get(f"/plans/monthly/?org={tree.unit.id}&year=2031&month=4")
-    assert listed(response) == ["跨月推进"]
+    # April: what is still open from February and March is carried over, overdue.
+    assert listed(response) == ["二月未完成", "三月到期", "四月开始", "跨月推进"]
 
 
 def test_a_split_task_shows_its_rolled_up_progress(tree, users, make_task, login):
