@@ -62,6 +62,7 @@ ACTION_LABELS = {
     "org.export": "导出组织",
     "audit.export": "导出审计日志",
     "appraisal.close": "完成民主评议",
+    "appraisal.export": "导出评议结果",
     "appraisal.grade": "评定等次",
     "appraisal.open": "开展民主评议",
     "development.apply": "登记入党申请",

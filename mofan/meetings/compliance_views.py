@@ -18,7 +18,7 @@ from mofan.core.views_helpers import paginate_page, run_service
 from mofan.meetings import appraisal, elections
 from mofan.meetings.compliance import STATUS_LABELS, Span, compliance, span_of
 from mofan.meetings.forms import GRADE_CHOICES, AnswerForm, AppraisalForm, ElectionForm, PeriodForm
-from mofan.meetings.models import AppraisalRound, Election
+from mofan.meetings.models import AppraisalResult, AppraisalRound, Election
 from mofan.meetings.selectors import attendance_rates, inactive_members
 from mofan.meetings.services import WRITER_ROLES
 from mofan.members.selectors import member_list
@@ -197,32 +197,58 @@ def _writable_branches(user):
 
 @login_required
 def appraisals(request):
+    """Rounds with their grade counts for any sub-tree and year, and the results export."""
     rounds = AppraisalRound.objects.filter(
         scope_of(request.user).visible_q("org__path")
     ).select_related("org")
+    org = org_get(actor=request.user, org_id=request.GET["org"]) if request.GET.get("org") else None
+    if org is not None:
+        rounds = rounds.filter(org__path__startswith=org.path)
     year = request.GET.get("year", "")
     if year.isdigit():
         rounds = rounds.filter(year=int(year))
+    if request.GET.get("export"):
+        return _export_appraisals(request, org, rounds)
     page = paginate_page(request, rounds.order_by("-year", "org__path"))
-    summary = appraisal.appraisal_summary(list(page))
-    totals = appraisal.appraisal_totals(rounds)
     form = AppraisalForm(
         initial={"year": timezone.localdate().year, "held_on": timezone.localdate()},
         branches=_writable_branches(request.user),
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "meetings/appraisals.html",
         {
             "page": page,
-            "summary": summary,
-            "totals": totals,
+            "summary": appraisal.appraisal_summary(list(page)),
+            "totals": appraisal.appraisal_totals(rounds),
             "form": form,
             "grades": GRADE_CHOICES,
             "year": year,
-            "query": f"year={year}",
+            "org": org,
+            "query": query.urlencode(),
         },
     )
+
+
+def _export_appraisals(request, org, rounds):
+    title = f"{org.name if org else ''}民主评议党员结果"
+    workbook, sheet = new_sheet(title, ["年度", "党支部", "姓名", "类别", "等次"], "评议结果")
+    results = AppraisalResult.objects.filter(round__in=rounds).select_related(
+        "round__org", "member"
+    )
+    for r in results.order_by("-round__year", "round__org__path", "member__name").iterator(
+        chunk_size=2000
+    ):
+        grade = r.get_grade_display() or (
+            "不评定等次" if r.member.category == "probationary" else "未评定"
+        )
+        sheet.append(
+            [r.round.year, r.round.org.name, r.member.name, r.member.get_category_display(), grade]
+        )
+    audit(actor=request.user, action="appraisal.export", target=org, detail=title)
+    return xlsx_response(workbook, f"{title}.xlsx")
 
 
 @login_required
@@ -288,8 +314,9 @@ def terms(request):
     pending = Election.objects.filter(
         scope.visible_q("org__path"), status=Election.Status.SUBMITTED
     ).select_related("org")
+    rows = [(o, bool(scope.roles_over(o.path) & WRITER_ROLES)) for o in orgs]
     return render(
-        request, "meetings/terms.html", {"orgs": orgs, "today": today, "pending": pending}
+        request, "meetings/terms.html", {"rows": rows, "today": today, "pending": pending}
     )
 
 

@@ -82,6 +82,8 @@ def election_approve(*, actor, election: Election, on: date) -> Org:
     _require_upper(actor, election.org)
     if election.status != Election.Status.SUBMITTED:
         raise ApplicationError("该选举结果已批复")
+    if election.org.is_dissolved:
+        raise ApplicationError(f"“{election.org.name}”已撤销，不能批复其换届选举")
     org = election.org
     before = [str(seat) for seat in org.committee.all()]
     org.committee.all().delete()

@@ -381,3 +381,24 @@ def test_it_keeps_the_api_within_the_users_scope(users, tree, api, opened):
 def test_it_fills_in_this_year_on_the_form(users, login):
     page = text(login(users.secretary).get("/meetings/appraisals/"))
     assert f'value="{timezone.localdate().year}"' in page
+
+
+def test_it_exports_the_results_of_a_sub_tree_with_every_member_and_grade(
+    users, tree, opened, login
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    round_, fulls, probs = opened
+    appraisal_grade(actor=users.secretary, round_=round_, grades={fulls[0].id: Grade.EXCELLENT})
+    response = login(users.unit_admin).get(f"/meetings/appraisals/?org={tree.unit.id}&export=1")
+    rows = list(
+        load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=3, values_only=True)
+    )
+    assert len(rows) == 11
+    assert (YEAR, tree.branch.name, "正式00", "正式党员", "优秀") in rows
+    assert (YEAR, tree.branch.name, "预备00", "预备党员", "不评定等次") in rows
+    assert AuditLog.objects.filter(action="appraisal.export", username="unitadmin").exists()
+    elsewhere = login(users.unit_admin).get(f"/meetings/appraisals/?org={tree.far_unit.id}")
+    assert elsewhere.status_code == 404

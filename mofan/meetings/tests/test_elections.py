@@ -449,3 +449,14 @@ def test_it_asks_for_a_reason_before_rejecting_on_the_page(tree, users, login, s
     assert (election.status, election.answer_note) == (Election.Status.REJECTED, "差额比例不足")
     assert "差额比例不足" in text(client.get(url))
     assert committee(tree.branch) == [("赵强", "secretary"), ("钱勇", "organisation")]
+
+
+def test_it_refuses_to_approve_the_election_of_a_dissolved_org(users, tree, sitting):
+    from mofan.orgs.models import Org
+
+    election = record(users.secretary, tree.branch)
+    Org.objects.filter(pk=tree.group.pk).update(dissolved_on=today())
+    Org.objects.filter(pk=tree.branch.pk).update(dissolved_on=today())
+    election.org.refresh_from_db()
+    with pytest.raises(ApplicationError, match="已撤销"):
+        election_approve(actor=users.unit_admin, election=election, on=today())
