@@ -2,7 +2,7 @@
 cancel, attach files. Every write checks scope and leaves an audit record."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -201,8 +201,9 @@ def meeting_record(
         raise ApplicationError("已取消的会议不能记录为已召开")
     before = snapshot(meeting, [*MEETING_FIELDS, "state"])
     for name, value in fields.items():
-        if name in MEETING_FIELDS and name != "kind":
+        if name in MEETING_FIELDS:
             setattr(meeting, name, value)
+    _check_kind(meeting.org, meeting.kind)  # a correction may fix the kind
     meeting.held_on = held_on
     meeting.state = State.HELD
     if held_on > timezone.localdate():
@@ -320,9 +321,23 @@ def check_voting_rules(meeting: Meeting) -> None:
         if names
         else 0
     )
-    problem = voting_problem(meeting, turnout(meeting), len(names), present)
+    counts = turnout(meeting)
+    if meeting.kind == Kind.BRANCH_GENERAL and meeting.votes:
+        counts = with_roll(counts, voting_on_roll(meeting.org))
+    problem = voting_problem(meeting, counts, len(names), present)
     if problem is not None:
         raise problem
+
+
+def voting_on_roll(org) -> int:
+    """Full members on the branch's roll: the quorum counts them even if left off the list."""
+    return Member.objects.filter(
+        org=org, status__in=CURRENT_STATUSES, category=Category.FULL
+    ).count()
+
+
+def with_roll(counts: Turnout, on_roll: int) -> Turnout:
+    return replace(counts, voting_expected=max(counts.voting_expected, on_roll))
 
 
 @transaction.atomic
@@ -551,6 +566,8 @@ def _held_meeting(record: HeldRecord, members: dict[int, Member], committee: set
     counts = count_turnout(
         [(status, member.category == Category.FULL) for member, status, _ in rows]
     )
+    if record.org.org_type in BRANCH_TYPES:
+        counts = with_roll(counts, sum(1 for m in members.values() if m.category == Category.FULL))
     committee_present = sum(
         1
         for member, status, _ in rows

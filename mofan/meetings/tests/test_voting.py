@@ -329,3 +329,14 @@ def test_it_applies_the_same_quorum_in_a_batch_as_one_by_one(tree, users, roll, 
     with pytest.raises(ApplicationError, match="应到有表决权的党员 6 人，实到 3 人"):
         services.meetings_record_bulk(actor=users.secretary, records=[refused])
     assert Meeting.objects.count() == 1
+
+
+def test_it_counts_the_whole_roll_even_when_members_are_left_off_the_list(
+    tree, roll, general_meeting
+):
+    people = roll(tree.branch, 10)
+    only_some = present(people[:5], 4)  # five left off, four of the five listed present
+    with pytest.raises(ApplicationError, match=QUORUM) as caught:
+        general_meeting(only_some)
+    assert "应到有表决权的党员 10 人，实到 4 人" in caught.value.message
+    assert not Meeting.objects.exists()
