@@ -29,7 +29,9 @@ def fast_password_hasher(settings):
 @pytest.fixture
 def tree(db):
     committee = make_org(None, OrgType.WORKING_COMMITTEE, "市直机关工委", code="ROOT")
-    unit = make_org(committee, OrgType.ORGAN_COMMITTEE, "市发改委机关党委", code="U1", unit="市发改委")
+    unit = make_org(
+        committee, OrgType.ORGAN_COMMITTEE, "市发改委机关党委", code="U1", unit="市发改委"
+    )
     branch = make_org(unit, OrgType.BRANCH, "发改委第一党支部", code="U1-B1", unit="市发改委")
     group = make_org(branch, OrgType.PARTY_GROUP, "第一党小组", code="U1-B1-G1")
     other_branch = make_org(unit, OrgType.BRANCH, "发改委第二党支部", code="U1-B2")
