@@ -71,6 +71,8 @@ def _refuse_nul(data):
 
 class NulRefusingParser(Parser):
     def parse_body(self, request):
+        if not request.body.strip():
+            return {}  # an empty body is an empty object; required fields are then reported
         return _refuse_nul(super().parse_body(request))
 
     def parse_querydict(self, data, list_fields, request):

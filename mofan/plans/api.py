@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Body, Field, Query, Router, Schema, Status
 
 from mofan.accounts.scope import scope_of
 from mofan.core.api import ErrorOut, Page, paginate
@@ -272,10 +272,14 @@ def report_progress(request, task_id: int, payload: ProgressIn):
 
 
 @router.post("/tasks/{task_id}/accept", response={200: TaskOut, **ERRORS}, summary="验收通过")
-def accept_task(request, task_id: int, payload: ReasonIn):
+def accept_task(request, task_id: int, payload: Body[ReasonIn | None] = None):
     task = task_get(actor=request.user, task_id=task_id)
     return _task_out(
-        [services.task_accept(actor=request.user, task=task, text=payload.reason)],
+        [
+            services.task_accept(
+                actor=request.user, task=task, text=payload.reason if payload else ""
+            )
+        ],
         timezone.localdate(),
     )[0]
 
