@@ -8,3 +8,14 @@ class ApplicationError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+def full_clean_or_refuse(instance, exclude=()) -> None:
+    """Django's model validation, its first problem turned into an ApplicationError."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ApplicationError(messages[0], field=field) from exc

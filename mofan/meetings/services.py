@@ -6,17 +6,19 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from mofan.accounts.roles import ADMIN_ROLES, Role
 from mofan.accounts.scope import scope_of
 from mofan.core.audit import audit, diff, snapshot
-from mofan.core.errors import ApplicationError
+from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.meetings.models import Attachment, Attendance, Kind, Meeting, State
 from mofan.members.models import CURRENT_STATUSES, Category, Member
 from mofan.orgs.models import BRANCH_TYPES, CommitteeMember, OrgType
+
+MEETING_CLEAN_EXCLUDE = ["org"]
 
 WRITER_ROLES = ADMIN_ROLES | {Role.SECRETARY}
 MEETING_FIELDS = [
@@ -127,14 +129,6 @@ def _check_kind(org, kind: str) -> None:
         raise ApplicationError(f"“{org.name}”已撤销", field="org")
 
 
-def _full_clean(meeting: Meeting) -> None:
-    try:
-        meeting.full_clean(exclude=["org"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ApplicationError(messages[0], field=field) from exc
-
-
 def _check_fields(meeting: Meeting) -> None:
     if not meeting.topic.strip():
         raise ApplicationError("请填写会议主题", field="topic")
@@ -163,7 +157,7 @@ def meeting_plan(*, actor, org, kind: str, topic: str, planned_on: date, **field
     )
     meeting.held_on = None
     _check_fields(meeting)
-    _full_clean(meeting)
+    full_clean_or_refuse(meeting, MEETING_CLEAN_EXCLUDE)
     meeting.save()
     Attendance.objects.bulk_create(
         Attendance(meeting=meeting, member=m, can_vote=m.category == Category.FULL)
@@ -209,7 +203,7 @@ def meeting_record(
     if held_on > timezone.localdate():
         raise ApplicationError("召开日期不能晚于今天；尚未召开的会议请保存为计划", field="held_on")
     _check_fields(meeting)
-    _full_clean(meeting)
+    full_clean_or_refuse(meeting, MEETING_CLEAN_EXCLUDE)
     meeting.save()
     if attendance is not None:
         _replace_attendance(meeting, attendance)
@@ -369,7 +363,7 @@ def meeting_create_held(
         if name in MEETING_FIELDS:
             setattr(meeting, name, value)
     _check_fields(meeting)
-    _full_clean(meeting)
+    full_clean_or_refuse(meeting, MEETING_CLEAN_EXCLUDE)
     meeting.save()
     if attendance is None:
         Attendance.objects.bulk_create(
@@ -410,7 +404,7 @@ def meeting_update(
             setattr(meeting, name, value)
     _check_kind(meeting.org, meeting.kind)
     _check_fields(meeting)
-    _full_clean(meeting)
+    full_clean_or_refuse(meeting, MEETING_CLEAN_EXCLUDE)
     meeting.save()
     if attendance is not None:
         _replace_attendance(meeting, attendance)
@@ -554,7 +548,7 @@ def _held_meeting(record: HeldRecord, members: dict[int, Member], committee: set
         if name in MEETING_FIELDS and name not in ("kind", "topic", "held_on"):
             setattr(meeting, name, value)
     _check_fields(meeting)
-    _full_clean(meeting)
+    full_clean_or_refuse(meeting, MEETING_CLEAN_EXCLUDE)
     if record.attendance is None:
         expected = [
             m for m in members.values() if record.kind != Kind.COMMITTEE or m.name in committee

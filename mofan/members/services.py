@@ -1,6 +1,6 @@
 """Writes to member records: each checks scope and rules, and leaves an audit record."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,10 +8,12 @@ from mofan.accounts.roles import ADMIN_ROLES, Role
 from mofan.accounts.scope import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.dates import add_years
-from mofan.core.errors import ApplicationError
+from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.members import crypto, idcard
 from mofan.members.models import Category, Member, MemberEvent
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
+
+MEMBER_CLEAN_EXCLUDE = ["id_number_cipher", "id_number_hash", "id_number_masked", "photo"]
 
 WRITER_ROLES = ADMIN_ROLES | {Role.SECRETARY}
 MEMBER_FIELDS = [
@@ -107,16 +109,6 @@ def member_rule_check(member: Member) -> None:
     _check_dates(member)
 
 
-def _full_clean(member: Member) -> None:
-    try:
-        member.full_clean(
-            exclude=["id_number_cipher", "id_number_hash", "id_number_masked", "photo"]
-        )
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ApplicationError(messages[0], field=field) from exc
-
-
 def _audit_view(member: Member) -> dict:
     return snapshot(member, AUDITED_FIELDS)
 
@@ -128,7 +120,7 @@ def member_create(*, actor, id_number: str, **fields) -> Member:
     require_member_writer(actor, member.org)
     apply_id_number(member, id_number)
     _check_dates(member)
-    _full_clean(member)
+    full_clean_or_refuse(member, MEMBER_CLEAN_EXCLUDE)
     member.save()
     MemberEvent.objects.create(
         member=member,
@@ -163,7 +155,7 @@ def member_update(*, actor, member: Member, id_number: str | None = None, **fiel
         # A changed birth date or sex must still agree with the number on record.
         apply_id_number(member, crypto.decrypt(member.id_number_cipher))
     _check_dates(member)
-    _full_clean(member)
+    full_clean_or_refuse(member, MEMBER_CLEAN_EXCLUDE)
     member.save()
     changes = diff(before, _audit_view(member))
     if changes:

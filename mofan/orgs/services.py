@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from mofan.accounts.scope import scope_of
 from mofan.core.audit import audit, diff, snapshot
-from mofan.core.errors import ApplicationError
+from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.orgs.models import ALLOWED_CHILDREN, CommitteeMember, HealthRule, Org, OrgType
+
+ORG_CLEAN_EXCLUDE = ["path", "depth", "numchild", "code"]
 
 ORG_FIELDS = [
     "name",
@@ -61,14 +63,6 @@ def _check_code_free(code: str, exclude_pk=None) -> None:
         raise ApplicationError(f"组织编码“{code}”已被使用", field="code")
 
 
-def _full_clean(org: Org) -> None:
-    try:
-        org.full_clean(exclude=["path", "depth", "numchild", "code"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ApplicationError(messages[0], field=field) from exc
-
-
 @transaction.atomic
 def org_create(*, actor, parent: Org | None, **fields) -> Org:
     """Create an org under `parent` (None: a top-level 机关工委, for the system only)."""
@@ -84,7 +78,7 @@ def org_create(*, actor, parent: Org | None, **fields) -> Org:
     _check_code_free(org.code)
     _check_fits_under(parent, org.org_type)
     _check_term(org.term_start, org.term_end)
-    _full_clean(org)
+    full_clean_or_refuse(org, ORG_CLEAN_EXCLUDE)
     org = (
         Org.objects.add_child(parent, instance=org)
         if parent
@@ -111,7 +105,7 @@ def org_update(*, actor, org: Org, **fields) -> Org:
         _check_fits_under(Org.objects.get_parent(org, update=True), org.org_type)
         _check_children_fit(org)
     _check_term(org.term_start, org.term_end)
-    _full_clean(org)
+    full_clean_or_refuse(org, ORG_CLEAN_EXCLUDE)
     org.save()
     changes = diff(before, snapshot(org, ORG_FIELDS))
     if changes:

@@ -10,14 +10,14 @@ from datetime import date
 from decimal import ROUND_DOWN
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from mofan.accounts.roles import ADMIN_ROLES, Role
 from mofan.accounts.scope import scope_of
 from mofan.core.audit import audit, diff, snapshot
-from mofan.core.errors import ApplicationError
+from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.orgs.models import Org, OrgType
 from mofan.plans.models import OPEN_STATUSES, Evidence, Plan, PlanItem, Task, TaskEvent, TaskStatus
 from mofan.plans.selectors import rolled_progress
@@ -78,14 +78,6 @@ def is_reporter(actor, org: Org, above: Org) -> bool:
 def require_reporter(actor, org: Org, above: Org) -> None:
     if not is_reporter(actor, org, above):
         raise PermissionDenied("只有责任单位的管理员或书记可以报告，交办方不能代为报告")
-
-
-def _clean(instance, exclude=()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ApplicationError(messages[0], field=field) from exc
 
 
 def _event(task: Task, kind: str, actor, text: str = "", percent: int | None = None) -> TaskEvent:
@@ -159,7 +151,7 @@ def plan_create(
         summary=summary,
         sort_order=sort_order,
     )
-    _clean(plan, exclude=["org", "master"])
+    full_clean_or_refuse(plan, exclude=["org", "master"])
     plan.save()
     audit(
         actor=actor, action="plan.create", target=plan, detail=f"{year} 年{plan.get_kind_display()}"
@@ -179,7 +171,7 @@ def plan_item_add(
         content=content,
         sort_order=sort_order,
     )
-    _clean(item, exclude=["plan"])
+    full_clean_or_refuse(item, exclude=["plan"])
     item.save()
     audit(actor=actor, action="plan.item_add", target=plan, detail=str(item))
     return item
@@ -201,7 +193,9 @@ def _check_task(task: Task) -> None:
             f"分解任务的完成时限不能晚于上级任务（{task.parent.deadline:%Y-%m-%d}）",
             field="deadline",
         )
-    _clean(task, exclude=["plan", "item", "parent", "assigner", "owner_org", "source_meeting"])
+    full_clean_or_refuse(
+        task, exclude=["plan", "item", "parent", "assigner", "owner_org", "source_meeting"]
+    )
 
 
 @transaction.atomic
