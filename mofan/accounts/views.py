@@ -20,7 +20,7 @@ from mofan.accounts.forms import (
 from mofan.accounts.models import ApiToken, Grant
 from mofan.accounts.scope import scope_of
 from mofan.accounts.selectors import administered_orgs, locked_usernames, user_get, user_list
-from mofan.core.views_helpers import paginate_page, run_service
+from mofan.core.views_helpers import form_errors, paginate_page, run_service
 
 LOCKED_MESSAGE = (
     "连续 {limit} 次登录失败，账号已被锁定 {minutes} 分钟，请稍后再试或联系管理员解锁。"
@@ -214,9 +214,7 @@ def user_reset_password(request, user_id):
     ):
         messages.success(request, f"已重置 {user} 的密码，对方下次登录须修改")
     else:
-        messages.error(
-            request, "重置失败：" + "；".join(e for errs in form.errors.values() for e in errs)
-        )
+        messages.error(request, "重置失败：" + form_errors(form))
     return redirect("accounts:user", user.id)
 
 
@@ -231,9 +229,7 @@ def grant_add(request, user_id):
     ):
         messages.success(request, "已授权")
     else:
-        messages.error(
-            request, "授权失败：" + "；".join(e for errs in form.errors.values() for e in errs)
-        )
+        messages.error(request, "授权失败：" + form_errors(form))
     return redirect("accounts:user", user.id)
 
 

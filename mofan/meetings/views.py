@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from mofan.accounts.scope import scope_of
 from mofan.core.audit import audit
 from mofan.core.excel import new_sheet, xlsx_response
-from mofan.core.views_helpers import paginate_page, run_service, sort_param
+from mofan.core.views_helpers import form_errors, paginate_page, run_service, sort_param
 from mofan.meetings import services
 from mofan.meetings.forms import AttachmentForm, CancelForm, MeetingFilterForm, MeetingForm
 from mofan.meetings.models import Attachment, Attendance, Kind, State
@@ -284,9 +284,7 @@ def cancel(request, meeting_id):
     ):
         messages.success(request, "已取消该会议")
     else:
-        messages.error(
-            request, "取消失败：" + "；".join(e for errs in form.errors.values() for e in errs)
-        )
+        messages.error(request, "取消失败：" + form_errors(form))
     return redirect("meetings:detail", meeting.id)
 
 
@@ -303,9 +301,7 @@ def attach(request, meeting_id):
     ):
         messages.success(request, "已上传附件")
     else:
-        messages.error(
-            request, "上传失败：" + "；".join(e for errs in form.errors.values() for e in errs)
-        )
+        messages.error(request, "上传失败：" + form_errors(form))
     return redirect("meetings:detail", meeting.id)
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from mofan.accounts.scope import scope_of
-from mofan.core.views_helpers import paginate_page, run_service
+from mofan.core.views_helpers import form_errors, paginate_page, run_service
 from mofan.members import lifecycle
 from mofan.members.forms import (
     AnswerTransferForm,
@@ -144,5 +144,5 @@ def transfer_answer(request, transfer_id, answer):
                 f"已{'接收' if answer == 'accept' else '退回'} {transfer.member.name} 的组织关系",
             )
             return redirect("members:transfers")
-    messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    messages.error(request, form_errors(form))
     return redirect("members:transfers")
