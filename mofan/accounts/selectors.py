@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from mofan.accounts.models import Grant, User
 from mofan.accounts.scope import scope_of
+from mofan.core.lookup import get_or_404
 from mofan.orgs.models import Org
 
 
@@ -31,12 +32,7 @@ def user_list(
 
 
 def user_get(*, actor, user_id) -> User:
-    from django.http import Http404
-
-    try:
-        return user_list(actor=actor, include_inactive=True).get(pk=int(user_id))
-    except (User.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("未找到该用户") from exc
+    return get_or_404(user_list(actor=actor, include_inactive=True), user_id, "未找到该用户")
 
 
 def administered_orgs(*, actor) -> QuerySet[Org]:

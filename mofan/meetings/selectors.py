@@ -3,10 +3,10 @@
 from datetime import date, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
-from django.http import Http404
 
 from mofan.accounts.scope import scope_of
 from mofan.core.dates import add_months
+from mofan.core.lookup import get_or_404
 from mofan.meetings.models import Attendance, Meeting, State
 from mofan.members.models import CURRENT_STATUSES, Member
 
@@ -18,10 +18,7 @@ def meeting_list(*, actor) -> QuerySet[Meeting]:
 
 
 def meeting_get(*, actor, meeting_id) -> Meeting:
-    try:
-        return meeting_list(actor=actor).get(pk=int(meeting_id))
-    except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("未找到该会议记录") from exc
+    return get_or_404(meeting_list(actor=actor), meeting_id, "未找到该会议记录")
 
 
 def meeting_filter(

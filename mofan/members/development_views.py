@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from mofan.accounts.scope import scope_of
+from mofan.core.lookup import get_or_404
 from mofan.core.views_helpers import paginate_page, run_service
 from mofan.members import development
 from mofan.members.forms import CandidateForm, DevelopmentRuleForm, StepForm, StopForm
@@ -27,10 +27,7 @@ def candidate_list(actor):
 
 
 def candidate_get(actor, candidate_id) -> Candidate:
-    try:
-        return candidate_list(actor).get(pk=int(candidate_id))
-    except (Candidate.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("未找到该发展对象") from exc
+    return get_or_404(candidate_list(actor), candidate_id, "未找到该发展对象")
 
 
 def _can_write(user, org) -> bool:

@@ -3,10 +3,10 @@
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from mofan.accounts.scope import scope_of
 from mofan.core.dates import add_years
+from mofan.core.lookup import get_or_404
 from mofan.members.models import CURRENT_STATUSES, Category, Member
 from mofan.orgs.facts import MemberCount
 
@@ -41,10 +41,7 @@ def member_list(*, actor, include_history: bool = False) -> QuerySet[Member]:
 
 
 def member_get(*, actor, member_id) -> Member:
-    try:
-        return member_list(actor=actor, include_history=True).get(pk=int(member_id))
-    except (Member.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("未找到该党员") from exc
+    return get_or_404(member_list(actor=actor, include_history=True), member_id, "未找到该党员")
 
 
 def member_filter(

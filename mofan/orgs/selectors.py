@@ -1,9 +1,9 @@
 """Reads of the org tree, always limited to the acting user's sub-tree."""
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from mofan.accounts.scope import scope_of
+from mofan.core.lookup import get_or_404
 from mofan.orgs.facts import MemberCount, member_counts
 from mofan.orgs.models import ALLOWED_CHILDREN, Org
 
@@ -21,10 +21,7 @@ def org_list(*, actor, include_dissolved: bool = False) -> QuerySet[Org]:
 
 def org_get(*, actor, org_id) -> Org:
     """The org if the actor may see it; 404 otherwise (outsiders learn nothing)."""
-    try:
-        return org_list(actor=actor, include_dissolved=True).get(pk=int(org_id))
-    except (Org.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("未找到该组织") from exc
+    return get_or_404(org_list(actor=actor, include_dissolved=True), org_id, "未找到该组织")
 
 
 def org_subtree(org: Org, *, include_dissolved: bool = False) -> QuerySet[Org]:

@@ -5,9 +5,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from mofan.accounts.scope import scope_of
+from mofan.core.lookup import get_or_404
 from mofan.plans.models import OPEN_STATUSES, Assignment, Instruction, Plan, Task, TaskStatus
 
 HUNDRED = Decimal(100)
@@ -24,10 +24,7 @@ def plan_list(*, actor) -> QuerySet[Plan]:
 
 
 def plan_get(*, actor, plan_id) -> Plan:
-    try:
-        return plan_list(actor=actor).get(pk=int(plan_id))
-    except (Plan.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("未找到该方案") from exc
+    return get_or_404(plan_list(actor=actor), plan_id, "未找到该方案")
 
 
 def task_list(*, actor) -> QuerySet[Task]:
@@ -39,10 +36,7 @@ def task_list(*, actor) -> QuerySet[Task]:
 
 
 def task_get(*, actor, task_id) -> Task:
-    try:
-        return task_list(actor=actor).get(pk=int(task_id))
-    except (Task.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("未找到该任务") from exc
+    return get_or_404(task_list(actor=actor), task_id, "未找到该任务")
 
 
 def task_filter(
@@ -139,7 +133,4 @@ def instruction_list(*, actor) -> QuerySet[Instruction]:
 
 
 def instruction_get(*, actor, instruction_id) -> Instruction:
-    try:
-        return instruction_list(actor=actor).get(pk=int(instruction_id))
-    except (Instruction.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("未找到该督办事项") from exc
+    return get_or_404(instruction_list(actor=actor), instruction_id, "未找到该督办事项")
