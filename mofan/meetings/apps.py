@@ -18,3 +18,8 @@ class MeetingsConfig(AppConfig):
 
         register_producer(owed_meetings)
         register_producer(expiring_terms)
+
+        from mofan.meetings.selectors import inactivity_flags
+        from mofan.members.facts import register_member_flag
+
+        register_member_flag(inactivity_flags)

@@ -19,7 +19,7 @@ from mofan.meetings import appraisal, elections
 from mofan.meetings.compliance import STATUS_LABELS, Span, compliance, span_of
 from mofan.meetings.forms import GRADE_CHOICES, AnswerForm, AppraisalForm, ElectionForm, PeriodForm
 from mofan.meetings.models import AppraisalResult, AppraisalRound, Election
-from mofan.meetings.selectors import attendance_rates, inactive_members
+from mofan.meetings.selectors import attendance_by_org, attendance_rates, inactive_members
 from mofan.meetings.services import WRITER_ROLES
 from mofan.members.selectors import member_list
 from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org
@@ -168,6 +168,7 @@ def attendance(request):
             "rows": rows,
             "page": page,
             "query": query.urlencode(),
+            "by_org": attendance_by_org(members, span.start, span.last) if page.number == 1 else [],
         },
     )
 

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from mofan.accounts.scope import scope_of
 from mofan.core.dates import add_months
@@ -136,3 +137,29 @@ def owed_this_period(*, actor, today: date) -> list[tuple]:
 
 
 OWED_LIMIT = 30
+
+
+def inactivity_flags(member) -> list[str]:
+    """The Constitution's case on the member's own page (registered with members.facts)."""
+    today = timezone.localdate()
+    if not inactive_members(Member.objects.filter(pk=member.pk), today).exists():
+        return []
+    since = add_months(today, -INACTIVE_MONTHS)
+    return [f"自 {since:%Y-%m-%d} 以来连续六个月未参加组织生活，请支部了解情况（党章第九条）"]
+
+
+def attendance_by_org(members, since: date, until: date) -> list[dict]:
+    """Attendance rate per branch over held meetings in [since, until] (one query)."""
+    return list(
+        Attendance.objects.filter(
+            member__in=members,
+            meeting__state=State.HELD,
+            meeting__held_on__gte=since,
+            meeting__held_on__lte=until,
+        )
+        .values("meeting__org_id", "meeting__org__name")
+        .annotate(
+            expected=Count("id"), present=Count("id", filter=Q(status=Attendance.Status.PRESENT))
+        )
+        .order_by("meeting__org__path")
+    )

@@ -19,6 +19,7 @@ from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import paginate_page, run_service, sort_param
 from mofan.members import excel, services
 from mofan.members.dues import month_start, standards_for
+from mofan.members.facts import member_flags
 from mofan.members.forms import ImportForm, MemberFilterForm, MemberForm
 from mofan.members.selectors import member_filter, member_get, member_list, political_birthdays
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
@@ -116,6 +117,7 @@ def detail(request, member_id):
             "breadcrumb": org_breadcrumb(actor=request.user, org=member.org),
             "can_write": bool(scope.roles_over(member.org.path) & services.WRITER_ROLES),
             "can_reveal": scope.can_admin(member.org.path),
+            "flags": member_flags(member) if member.is_current else [],
             "dues_standard": standards_for([member], month_start(timezone.localdate()))[member.id],
             "pending_transfer": member.transfers.filter(state="pending")
             .select_related("to_org")
