@@ -87,6 +87,7 @@ ACTION_LABELS = {
     "meeting.record": "记录会议",
     "meeting.update": "修改会议",
     "member.create": "录入党员",
+    "member.photo": "上传党员照片",
     "member.export": "导出党员名单",
     "member.extend_probation": "延长预备期",
     "member.import": "导入花名册",

@@ -12,7 +12,7 @@ from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import RowError, cell_text, new_sheet, parse_date, read_table
 from mofan.members import crypto, idcard
-from mofan.members.models import Category, DuesCategory, Education, Member, Sex
+from mofan.members.models import Category, DuesCategory, Education, Member, Sex, Status
 from mofan.members.services import member_create, member_rule_check, member_update
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
 
@@ -65,38 +65,58 @@ UNCHECKED_FIELDS = (
 )
 
 
+# The export's columns after the name, as values read straight from the query (no model
+# instances: 100,000 rows in a few seconds); the choice fields are shown by their labels.
+EXPORT_VALUES = [
+    "name",
+    "sex",
+    "ethnicity",
+    "birth_date",
+    "native_place",
+    "education",
+    "category",
+    "org__name",
+    "party_group__name",
+    "joined_on",
+    "full_member_on",
+    "work_unit",
+    "post",
+    "phone",
+    "is_hardship",
+    "dues_category",
+    "dues_base",
+    "remarks",
+    "id_number_masked",
+    "status",
+]
+EXPORT_LABELS = {
+    "sex": dict(Sex.choices),
+    "education": dict(Education.choices),
+    "category": dict(Category.choices),
+    "dues_category": dict(DuesCategory.choices),
+    "status": dict(Status.choices),
+}
+
+
 def export_workbook(members, title: str):
     workbook, sheet = new_sheet(
         title,
         [h for h, _ in COLUMNS if h != "公民身份号码"] + ["公民身份号码（脱敏）", "党籍状态"],
         "党员",
+        streaming=True,
     )
-    for m in members.iterator(chunk_size=2000):
-        sheet.append(
-            [
-                m.name,
-                m.get_sex_display(),
-                m.ethnicity,
-                m.birth_date,
-                m.native_place,
-                m.get_education_display(),
-                m.get_category_display(),
-                m.org.name,
-                m.party_group.name if m.party_group else "",
-                m.joined_on,
-                m.full_member_on,
-                m.work_unit,
-                m.post,
-                m.phone,
-                "是" if m.is_hardship else "",
-                m.get_dues_category_display(),
-                m.dues_base,
-                m.remarks,
-                m.id_number_masked,
-                m.get_status_display(),
-            ]
-        )
+    for values in members.values_list(*EXPORT_VALUES).iterator(chunk_size=2000):
+        sheet.append(_export_cells(values))
     return workbook
+
+
+def _export_cells(values: tuple) -> list:
+    record = dict(zip(EXPORT_VALUES, values, strict=True))
+    for key, labels in EXPORT_LABELS.items():
+        record[key] = labels.get(record[key], record[key])
+    record["party_group__name"] = record["party_group__name"] or ""
+    record["is_hardship"] = "是" if record["is_hardship"] else ""
+    return list(record.values())
 
 
 def template_workbook():

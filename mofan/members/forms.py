@@ -39,6 +39,7 @@ class MemberForm(forms.Form):
     remarks = forms.CharField(
         label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    photo = forms.FileField(label="照片（JPG 或 PNG，可不填）", required=False)
 
     def __init__(self, *args, branches, groups, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,6 +53,8 @@ class MemberForm(forms.Form):
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
+        if not data.get("photo"):
+            data.pop("photo", None)
         if not data.get("id_number"):
             data.pop("id_number", None)
         return data

@@ -1,5 +1,8 @@
 """Writes to member records: each checks scope and rules, and leaves an audit record."""
 
+import uuid
+from pathlib import Path
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -114,7 +117,7 @@ def _audit_view(member: Member) -> dict:
 
 
 @transaction.atomic
-def member_create(*, actor, id_number: str, **fields) -> Member:
+def member_create(*, actor, id_number: str, photo=None, **fields) -> Member:
     member = Member(**{k: v for k, v in fields.items() if k in MEMBER_FIELDS})
     _check_org(member.org, member.party_group)
     require_member_writer(actor, member.org)
@@ -133,11 +136,15 @@ def member_create(*, actor, id_number: str, **fields) -> Member:
             member=member, kind=MemberEvent.Kind.BECAME_FULL, on=member.full_member_on
         )
     audit(actor=actor, action="member.create", target=member, changes=diff({}, _audit_view(member)))
+    if photo:
+        member_set_photo(actor=actor, member=member, upload=photo)
     return member
 
 
 @transaction.atomic
-def member_update(*, actor, member: Member, id_number: str | None = None, **fields) -> Member:
+def member_update(
+    *, actor, member: Member, id_number: str | None = None, photo=None, **fields
+) -> Member:
     require_member_writer(actor, member.org)
     before = _audit_view(member)
     before_org_id = member.org_id
@@ -160,6 +167,8 @@ def member_update(*, actor, member: Member, id_number: str | None = None, **fiel
     changes = diff(before, _audit_view(member))
     if changes:
         audit(actor=actor, action="member.update", target=member, changes=changes)
+    if photo:
+        member_set_photo(actor=actor, member=member, upload=photo)
     return member
 
 
@@ -169,3 +178,28 @@ def member_reveal_id_number(*, actor, member: Member) -> str:
     require_reveal_right(actor, member.org)
     audit(actor=actor, action="member.reveal_id", target=member, detail="查看完整公民身份号码")
     return crypto.decrypt(member.id_number_cipher)
+
+
+PHOTO_TYPES = {".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG"}
+MAX_PHOTO = 5 * 1024 * 1024
+
+
+@transaction.atomic
+def member_set_photo(*, actor, member: Member, upload) -> Member:
+    """A JPG or PNG photo (5 MB at most) stored under a random name."""
+    require_member_writer(actor, member.org)
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in PHOTO_TYPES:
+        raise ApplicationError("照片须为 JPG 或 PNG 格式", field="photo")
+    if upload.size > MAX_PHOTO:
+        raise ApplicationError("照片不能超过 5 MB", field="photo")
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(PHOTO_TYPES[suffix]):
+        raise ApplicationError("照片文件的内容与扩展名不符", field="photo")
+    if member.photo:
+        member.photo.delete(save=False)
+    member.photo.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    member.save(update_fields=["photo", "updated_at"])
+    audit(actor=actor, action="member.photo", target=member)
+    return member

@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:member_id>/", views.detail, name="detail"),
     path("<int:member_id>/edit/", views.edit, name="edit"),
     path("<int:member_id>/reveal/", views.reveal, name="reveal"),
+    path("<int:member_id>/photo/", views.photo, name="photo"),
     path("<int:member_id>/<slug:action>/", lifecycle_views.member_action, name="action"),
     path("transfers/", lifecycle_views.transfers, name="transfers"),
     path(

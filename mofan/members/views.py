@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -144,6 +144,7 @@ def _member_form(request, *, member=None):
         initial["org"] = request.GET["org"]
     return MemberForm(
         request.POST or None,
+        request.FILES or None,
         initial=initial,
         branches=_writable_orgs(request.user, BRANCH_TYPES),
         groups=_writable_orgs(request.user, [OrgType.PARTY_GROUP]),
@@ -181,6 +182,17 @@ def edit(request, member_id):
             messages.success(request, "已保存")
             return redirect("members:detail", member.id)
     return render(request, "members/form.html", {"form": form, "creating": False, "member": member})
+
+
+@login_required
+def photo(request, member_id):
+    member = member_get(actor=request.user, member_id=member_id)
+    if not member.photo:
+        raise Http404("没有照片")
+    return FileResponse(
+        member.photo.open("rb"),
+        content_type="image/png" if member.photo.name.endswith(".png") else "image/jpeg",
+    )
 
 
 @login_required
