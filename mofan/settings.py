@@ -96,7 +96,9 @@ TEMPLATES = [
 def database_config() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("MOFAN_DB_CONN_MAX_AGE", "0")))
+        config = dj_database_url.parse(
+            url, conn_max_age=int(os.environ.get("MOFAN_DB_CONN_MAX_AGE", "0"))
+        )
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "mofan.sqlite3"}
     if config["ENGINE"] == "django.db.backends.sqlite3":

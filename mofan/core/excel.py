@@ -9,8 +9,10 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 from mofan.core.errors import ApplicationError
 
@@ -25,22 +27,60 @@ class RowError:
     reason: str
 
 
-def new_sheet(title: str, headers: list[str], sheet_name: str = "Sheet1"):
-    """A workbook whose first row is a merged title and whose second row holds the headers."""
+TITLE_FONT = Font(bold=True, size=14)
+TITLE_ALIGNMENT = Alignment(horizontal="center")
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+
+
+def new_sheet(title: str, headers: list[str], sheet_name: str = "Sheet1", *, streaming=False):
+    """A workbook whose first row is a merged title and whose second row holds the headers.
+
+    With `streaming=True` the sheet is openpyxl's write-only kind: the same title, headers,
+    widths and frozen panes, but rows go straight to the file as they are appended, so a big
+    export (100,000 rows) takes a few times less time and a constant amount of memory. Such a
+    sheet can only be appended to, and its workbook saved once.
+    """
+    if streaming:
+        return _streaming_sheet(title, headers, sheet_name)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_name[:31]
     sheet.append([title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(headers), 1))
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet["A1"].font = TITLE_FONT
+    sheet["A1"].alignment = TITLE_ALIGNMENT
     sheet.append(headers)
     for index, header in enumerate(headers, start=1):
         cell = sheet.cell(row=2, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="F2DCDB")
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, len(header) * 2 + 4)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        sheet.column_dimensions[get_column_letter(index)].width = _column_width(header)
     sheet.freeze_panes = "A3"
+    return workbook, sheet
+
+
+def _column_width(header: str) -> int:
+    return max(10, len(header) * 2 + 4)
+
+
+def _streaming_sheet(title: str, headers: list[str], sheet_name: str):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name[:31])
+    # Widths and panes are written before the first row: set them first.
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _column_width(header)
+    sheet.freeze_panes = "A3"
+    sheet.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=max(len(headers), 1), max_row=1))
+    title_cell = WriteOnlyCell(sheet, value=title)
+    title_cell.font, title_cell.alignment = TITLE_FONT, TITLE_ALIGNMENT
+    sheet.append([title_cell])
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        header_cells.append(cell)
+    sheet.append(header_cells)
     return workbook, sheet
 
 

@@ -1,14 +1,14 @@
 """Compliance of organisational life with the frequency rules, for any sub-tree and period.
 
 One aggregate query counts held meetings per (org, kind, month); the rules and the period
-arithmetic run in Python, so the cost does not grow with the number of meetings per org.
+arithmetic run in Python, so the cost does not grow with the number of meetings per org. The
+periods of each frequency are worked out once, not once per org.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth
+from django.db.models import Count, Q
 
 from mofan.core.dates import add_months
 from mofan.meetings.models import FrequencyRule, Kind, Meeting, Period, State
@@ -115,34 +115,54 @@ def rules_for(org: Org, rules: list[FrequencyRule], has_committee: bool) -> list
 
 
 def held_counts(orgs_query, span: Span) -> dict[tuple[int, str, int], int]:
-    """Held meetings per (org id, kind, month number) within the span: one query."""
+    """Held meetings per (org id, kind, month number) within the span: one query.
+
+    The months are counted with plain date ranges (one conditional count per month of the
+    span) rather than by extracting the month, which SQLite would do in Python row by row."""
+    months = {f"m{index}": add_months(span.start, index) for index in range(span.month_count)}
     rows = (
         Meeting.objects.filter(
             org__in=orgs_query, state=State.HELD, held_on__gte=span.start, held_on__lt=span.end
         )
-        .annotate(month=ExtractMonth("held_on"))
-        .values_list("org_id", "kind", "month")
-        .annotate(n=Count("id"))
+        .values_list("org_id", "kind")
+        .annotate(
+            **{
+                key: Count("id", filter=Q(held_on__gte=start, held_on__lt=add_months(start, 1)))
+                for key, start in months.items()
+            }
+        )
+        .order_by()
     )
-    return {(org_id, kind, month): n for org_id, kind, month, n in rows}
+    counts = {}
+    for org_id, kind, *per_month in rows:
+        for start, n in zip(months.values(), per_month, strict=True):
+            if n:
+                counts[(org_id, kind, start.month)] = n
+    return counts
 
 
 def compliance(orgs: list[Org], orgs_query, span: Span, today: date) -> dict[int, list[Line]]:
     """For each org, a Line per required kind over `span` (a fixed number of queries)."""
     rules = list(FrequencyRule.objects.filter(enabled=True))
-    counts = held_counts(orgs_query, span)
+    monthly = _monthly(held_counts(orgs_query, span), span)
     with_committee = set(
         CommitteeMember.objects.filter(org__in=orgs_query)
         .values_list("org_id", flat=True)
         .distinct()
     )
+    # The periods of each frequency, as slices of the span's months, worked out once.
+    periods = {
+        period: [(p, _month_index(span, p.start), p.month_count) for p in periods_in(span, period)]
+        for period in {rule.period for rule in rules}
+    }
     result: dict[int, list[Line]] = {}
     for org in orgs:
         lines = []
         for rule in rules_for(org, rules, org.id in with_committee):
             line = Line(org.id, rule.kind)
-            for period in periods_in(span, rule.period):
-                held = sum(counts.get((org.id, rule.kind, m), 0) for m in period.months)
+            held_by_month = monthly.get((org.id, rule.kind))
+            for period, first, count in periods[rule.period]:
+                held = sum(held_by_month[first : first + count]) if held_by_month else 0
                 line.periods.append(
                     (period, rule.required, held, status_of(period, rule.required, held, today))
                 )
@@ -152,6 +172,19 @@ def compliance(orgs: list[Org], orgs_query, span: Span, today: date) -> dict[int
                 lines.append(line)
         result[org.id] = lines
     return result
+
+
+def _month_index(span: Span, day: date) -> int:
+    return (day.year - span.start.year) * 12 + day.month - span.start.month
+
+
+def _monthly(counts: dict[tuple[int, str, int], int], span: Span) -> dict[tuple, list[int]]:
+    """{(org id, kind): [held in the span's first month, second month, …]}."""
+    monthly: dict[tuple, list[int]] = {}
+    for (org_id, kind, month), n in counts.items():
+        row = monthly.setdefault((org_id, kind), [0] * span.month_count)
+        row[(month - span.start.month) % 12] += n
+    return monthly
 
 
 DEFAULT_RULES = [
