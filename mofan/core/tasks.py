@@ -1,11 +1,12 @@
-"""Jobs for the huey worker (`mofan run_huey`). Later modules add their daily reminders here."""
+"""Jobs for the huey worker (`mofan run_huey`). Module reminders run from notifications.tasks."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from mofan.core.housekeeping import clear_expired_sessions
+from mofan.core.housekeeping import clear_expired_sessions, refresh_query_statistics
 
 
 @db_periodic_task(crontab(hour="2", minute="30"))
 def nightly_housekeeping():
     clear_expired_sessions()
+    refresh_query_statistics()

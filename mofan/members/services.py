@@ -16,7 +16,16 @@ from mofan.members import crypto, idcard
 from mofan.members.models import Category, Member, MemberEvent
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
 
-MEMBER_CLEAN_EXCLUDE = ["id_number_cipher", "id_number_hash", "id_number_masked", "photo"]
+# org and party_group are checked by _check_org (and the foreign keys); full_clean would
+# re-read both orgs for every row of a roster import.
+MEMBER_CLEAN_EXCLUDE = [
+    "id_number_cipher",
+    "id_number_hash",
+    "id_number_masked",
+    "photo",
+    "org",
+    "party_group",
+]
 
 WRITER_ROLES = ADMIN_ROLES | {Role.SECRETARY}
 MEMBER_FIELDS = [

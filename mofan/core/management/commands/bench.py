@@ -60,13 +60,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--analyze",
             action=argparse.BooleanOptionalAction,
-            default=None,
-            help="造数后是否执行 ANALYZE（默认：PostgreSQL 是，相当于 autovacuum 随后所做；"
-            "SQLite 否，因为本系统目前不会替 SQLite 收集统计信息）",
+            default=True,
+            help="造数后是否执行 ANALYZE（默认是：PostgreSQL 的 autovacuum 和本系统每晚的"
+            "维护任务都会收集统计信息；--no-analyze 测量尚未收集时的情况）",
         )
         parser.add_argument("--keep", action="store_true", help="保留临时数据库（用于排查）")
 
-    def handle(self, *args, only="", runs=20, keep=False, analyze=None, **options):
+    def handle(self, *args, only="", runs=20, keep=False, analyze=True, **options):
         sections = [s.strip() for s in only.split(",") if s.strip()]
         if unknown := set(sections) - set(SECTIONS):
             raise CommandError(
@@ -87,7 +87,7 @@ class Command(BaseCommand):
         try:
             connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
             try:
-                self.analyze = connection.vendor != "sqlite" if analyze is None else analyze
+                self.analyze = analyze
                 self.run_bench(sections, sizes, runs, workdir)
             finally:
                 connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)
@@ -197,9 +197,7 @@ class Command(BaseCommand):
 def _statistics(analyze: bool) -> str:
     if analyze:
         return "造数后 ANALYZE"
-    if connection.vendor == "sqlite":
-        return "无查询规划统计信息（SQLite 不会自行 ANALYZE）"
-    return "造数后未 ANALYZE（autovacuum 可能尚未收集统计信息）"
+    return "造数后未 ANALYZE（每晚维护任务或 autovacuum 尚未运行时的情况）"
 
 
 def _checked_tree(size: int) -> BenchTree:

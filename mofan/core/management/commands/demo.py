@@ -10,6 +10,7 @@ from django.utils import timezone
 from mofan.accounts.models import User
 from mofan.accounts.roles import Role
 from mofan.accounts.services import grant_create
+from mofan.core.housekeeping import refresh_query_statistics
 from mofan.meetings.demo import build_demo_meetings
 from mofan.members.demo import build_demo_candidates, build_demo_dues, build_demo_members
 from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org, OrgType
@@ -129,6 +130,7 @@ class Command(BaseCommand):
             build_demo_dues(timezone.localdate())
             meetings = build_demo_meetings(timezone.localdate())
             tasks = build_demo_plans(timezone.localdate())
+        refresh_query_statistics()
         self.stdout.write(
             f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名；组织生活记录 {meetings} 条；任务 {tasks} 项。"
         )
