@@ -1,10 +1,8 @@
 """Writes to organisational life: plan, record (with attendance and the voting rules), correct,
 cancel, attach files. Every write checks scope and leaves an audit record."""
 
-import uuid
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,6 +12,7 @@ from mofan.accounts.roles import ADMIN_ROLES, Role
 from mofan.accounts.scope import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
+from mofan.core.uploads import DOCUMENTS_AND_DOC, check_upload
 from mofan.meetings.models import Attachment, Attendance, Kind, Meeting, State
 from mofan.members.models import CURRENT_STATUSES, Category, Member
 from mofan.orgs.models import BRANCH_TYPES, CommitteeMember, OrgType
@@ -70,27 +69,6 @@ KINDS_FOR = {
 KINDS_FOR[OrgType.JOINT_BRANCH] = KINDS_FOR[OrgType.BRANCH]
 KINDS_FOR[OrgType.BASIC_COMMITTEE] = KINDS_FOR[OrgType.ORGAN_COMMITTEE]
 KINDS_FOR[OrgType.WORKING_COMMITTEE] = KINDS_FOR[OrgType.ORGAN_COMMITTEE]
-
-ALLOWED_UPLOADS = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".pdf": "application/pdf",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-MAX_UPLOAD = 20 * 1024 * 1024
-# The first bytes of each allowed type, so a renamed executable is refused.
-MAGIC = {
-    ".jpg": [b"\xff\xd8"],
-    ".jpeg": [b"\xff\xd8"],
-    ".png": [b"\x89PNG"],
-    ".pdf": [b"%PDF"],
-    ".doc": [b"\xd0\xcf\x11\xe0"],
-    ".docx": [b"PK"],
-    ".xlsx": [b"PK"],
-}
 
 
 def require_meeting_writer(actor, org) -> None:
@@ -431,23 +409,22 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
 @transaction.atomic
 def attachment_add(*, actor, meeting: Meeting, upload) -> Attachment:
     require_meeting_writer(actor, meeting.org)
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in ALLOWED_UPLOADS:
-        raise ApplicationError(f"只能上传 {'、'.join(ALLOWED_UPLOADS)} 格式的文件", field="file")
-    if upload.size > MAX_UPLOAD:
-        raise ApplicationError("单个附件不能超过 20 MB", field="file")
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in MAGIC[suffix]):
-        raise ApplicationError("文件内容与扩展名不符", field="file")
+    checked = check_upload(
+        upload,
+        allowed=DOCUMENTS_AND_DOC,
+        max_mb=20,
+        field="file",
+        type_message=f"只能上传 {'、'.join(DOCUMENTS_AND_DOC)} 格式的文件",
+        size_message="单个附件不能超过 20 MB",
+    )
     attachment = Attachment(
         meeting=meeting,
-        original_name=Path(upload.name).name[:200],
-        content_type=ALLOWED_UPLOADS[suffix],
+        original_name=checked.original_name,
+        content_type=checked.content_type,
         size=upload.size,
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
-    attachment.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    attachment.file.save(checked.stored_name, upload, save=False)
     attachment.save()
     audit(actor=actor, action="meeting.attach", target=meeting, detail=attachment.original_name)
     return attachment

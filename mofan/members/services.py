@@ -1,8 +1,5 @@
 """Writes to member records: each checks scope and rules, and leaves an audit record."""
 
-import uuid
-from pathlib import Path
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +9,7 @@ from mofan.accounts.scope import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.dates import add_years
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
+from mofan.core.uploads import PICTURES, check_upload
 from mofan.members import crypto, idcard
 from mofan.members.models import Category, Member, MemberEvent
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
@@ -189,26 +187,21 @@ def member_reveal_id_number(*, actor, member: Member) -> str:
     return crypto.decrypt(member.id_number_cipher)
 
 
-PHOTO_TYPES = {".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG"}
-MAX_PHOTO = 5 * 1024 * 1024
-
-
 @transaction.atomic
 def member_set_photo(*, actor, member: Member, upload) -> Member:
     """A JPG or PNG photo (5 MB at most) stored under a random name."""
     require_member_writer(actor, member.org)
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in PHOTO_TYPES:
-        raise ApplicationError("照片须为 JPG 或 PNG 格式", field="photo")
-    if upload.size > MAX_PHOTO:
-        raise ApplicationError("照片不能超过 5 MB", field="photo")
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(PHOTO_TYPES[suffix]):
-        raise ApplicationError("照片文件的内容与扩展名不符", field="photo")
+    checked = check_upload(
+        upload,
+        allowed=PICTURES,
+        max_mb=5,
+        field="photo",
+        type_message="照片须为 JPG 或 PNG 格式",
+        size_message="照片不能超过 5 MB",
+    )
     if member.photo:
         member.photo.delete(save=False)
-    member.photo.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    member.photo.save(checked.stored_name, upload, save=False)
     member.save(update_fields=["photo", "updated_at"])
     audit(actor=actor, action="member.photo", target=member)
     return member

@@ -5,10 +5,8 @@ splits its task) to an owner org inside the assigner's sub-tree. The owner repor
 the assigner accepts or returns. 逾期 is never stored: it is derived from the deadline.
 """
 
-import uuid
 from datetime import date
 from decimal import ROUND_DOWN
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,6 +16,7 @@ from mofan.accounts.roles import ADMIN_ROLES, Role
 from mofan.accounts.scope import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
+from mofan.core.uploads import DOCUMENTS, check_upload
 from mofan.orgs.models import Org, OrgType
 from mofan.plans.models import OPEN_STATUSES, Evidence, Plan, PlanItem, Task, TaskEvent, TaskStatus
 from mofan.plans.selectors import rolled_progress
@@ -35,23 +34,6 @@ TASK_FIELDS = [
     "needs_evidence",
     "weight",
 ]
-EVIDENCE_TYPES = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-EVIDENCE_MAGIC = {
-    ".jpg": b"\xff\xd8",
-    ".jpeg": b"\xff\xd8",
-    ".png": b"\x89PNG",
-    ".pdf": b"%PDF",
-    ".docx": b"PK",
-    ".xlsx": b"PK",
-}
-MAX_EVIDENCE = 20 * 1024 * 1024
 
 
 def require_admin(actor, org: Org, message: str = "您没有管理该组织任务的权限") -> None:
@@ -285,22 +267,21 @@ def task_update(*, actor, task: Task, **fields) -> Task:
 
 
 def _store_evidence(event: TaskEvent, upload) -> Evidence:
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        raise ApplicationError(f"佐证材料只能是 {'、'.join(EVIDENCE_TYPES)} 文件", field="files")
-    if upload.size > MAX_EVIDENCE:
-        raise ApplicationError("单个文件不能超过 20 MB", field="files")
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(EVIDENCE_MAGIC[suffix]):
-        raise ApplicationError(f"文件“{upload.name}”的内容与扩展名不符", field="files")
+    checked = check_upload(
+        upload,
+        allowed=DOCUMENTS,
+        max_mb=20,
+        field="files",
+        type_message=f"佐证材料只能是 {'、'.join(DOCUMENTS)} 文件",
+        size_message="单个文件不能超过 20 MB",
+    )
     evidence = Evidence(
         event=event,
-        original_name=Path(upload.name).name[:200],
-        content_type=EVIDENCE_TYPES[suffix],
+        original_name=checked.original_name,
+        content_type=checked.content_type,
         size=upload.size,
     )
-    evidence.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    evidence.file.save(checked.stored_name, upload, save=False)
     evidence.save()
     return evidence
 

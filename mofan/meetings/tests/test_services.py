@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
+from mofan.core.uploads import FILE_TYPES
 from mofan.meetings import services
 from mofan.meetings.models import Attachment, Attendance, Kind, Meeting, State
 from mofan.meetings.services import AttendanceRow
@@ -407,7 +408,7 @@ def test_it_refuses_a_cancel_by_a_leader(tree, users):
         ("会议记录.pdf", PDF, "application/pdf"),
         ("合影.PNG", PNG, "image/png"),
         ("现场.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 16, "image/jpeg"),
-        ("签到表.xlsx", b"PK\x03\x04" + b"\x00" * 16, services.ALLOWED_UPLOADS[".xlsx"]),
+        ("签到表.xlsx", b"PK\x03\x04" + b"\x00" * 16, FILE_TYPES[".xlsx"][0]),
         ("记录.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 16, "application/msword"),
     ],
 )
