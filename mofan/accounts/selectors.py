@@ -4,9 +4,11 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, User
+from mofan.accounts.roles import ADMIN_ROLES
 from mofan.accounts.scope import scope_of
 from mofan.core.lookup import get_or_404
 from mofan.orgs.models import Org
+from mofan.orgs.selectors import orgs_under_roles
 
 
 def user_list(
@@ -36,10 +38,7 @@ def user_get(*, actor, user_id) -> User:
 
 
 def administered_orgs(*, actor) -> QuerySet[Org]:
-    scope = scope_of(actor)
-    return Org.objects.filter(scope.paths_q(scope.admin_paths), dissolved_on__isnull=True).order_by(
-        "path"
-    )
+    return orgs_under_roles(actor=actor, roles=ADMIN_ROLES)
 
 
 def locked_usernames(usernames: list[str]) -> set[str]:

@@ -25,7 +25,7 @@ from mofan.meetings.selectors import attendance_by_org, attendance_rates, inacti
 from mofan.meetings.services import WRITER_ROLES
 from mofan.members.selectors import member_list
 from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org
-from mofan.orgs.selectors import org_breadcrumb, org_get, org_list, org_roots
+from mofan.orgs.selectors import org_breadcrumb, org_get, org_list, org_roots, orgs_under_roles
 
 MATRIX_PAGE = 50
 
@@ -207,11 +207,7 @@ def inactive(request):
 
 
 def _writable_branches(user):
-    scope = scope_of(user)
-    paths = [g.path for g in scope.grants if g.role in WRITER_ROLES]
-    return Org.objects.filter(
-        scope.paths_q(paths), org_type__in=BRANCH_TYPES, dissolved_on__isnull=True
-    ).order_by("path")
+    return orgs_under_roles(actor=user, roles=WRITER_ROLES, org_types=BRANCH_TYPES)
 
 
 @login_required

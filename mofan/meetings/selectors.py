@@ -105,14 +105,11 @@ def owed_this_period(*, actor, today: date) -> list[tuple]:
     in the current month and quarter, as (org, [kind labels]) (a fixed number of queries)."""
     from mofan.meetings.compliance import DONE, compliance, span_of
     from mofan.meetings.services import WRITER_ROLES
-    from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
+    from mofan.orgs.models import BRANCH_TYPES, OrgType
+    from mofan.orgs.selectors import orgs_under_roles
 
-    scope = scope_of(actor)
-    paths = [g.path for g in scope.grants if g.role in WRITER_ROLES]
-    orgs_query = Org.objects.filter(
-        scope.paths_q(paths),
-        org_type__in=[*BRANCH_TYPES, OrgType.PARTY_GROUP],
-        dissolved_on__isnull=True,
+    orgs_query = orgs_under_roles(
+        actor=actor, roles=WRITER_ROLES, org_types=[*BRANCH_TYPES, OrgType.PARTY_GROUP]
     )
     orgs = list(orgs_query.order_by("path")[:OWED_LIMIT])
     if not orgs:

@@ -14,8 +14,8 @@ from mofan.members import development
 from mofan.members.forms import CandidateForm, DevelopmentRuleForm, StepForm, StopForm
 from mofan.members.models import Candidate, DevelopmentRule
 from mofan.members.services import WRITER_ROLES
-from mofan.orgs.models import BRANCH_TYPES, Org
-from mofan.orgs.selectors import org_breadcrumb, org_get
+from mofan.orgs.models import BRANCH_TYPES
+from mofan.orgs.selectors import org_breadcrumb, org_get, orgs_under_roles
 
 
 def candidate_list(actor):
@@ -75,13 +75,9 @@ def ledger(request):
 
 @login_required
 def apply(request):
-    scope = scope_of(request.user)
-    paths = [g.path for g in scope.grants if g.role in WRITER_ROLES]
-    if not paths:
+    if not any(g.role in WRITER_ROLES for g in scope_of(request.user).grants):
         raise PermissionDenied("您没有发展党员工作的权限")
-    branches = Org.objects.filter(
-        scope.paths_q(paths), org_type__in=BRANCH_TYPES, dissolved_on__isnull=True
-    ).order_by("path")
+    branches = orgs_under_roles(actor=request.user, roles=WRITER_ROLES, org_types=BRANCH_TYPES)
     form = CandidateForm(
         request.POST or None, branches=branches, initial={"applied_on": timezone.localdate()}
     )

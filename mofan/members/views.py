@@ -22,8 +22,8 @@ from mofan.members.dues import month_start, standards_for
 from mofan.members.facts import member_flags
 from mofan.members.forms import ImportForm, MemberFilterForm, MemberForm
 from mofan.members.selectors import member_filter, member_get, member_list, political_birthdays
-from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
-from mofan.orgs.selectors import org_breadcrumb, org_get
+from mofan.orgs.models import BRANCH_TYPES, OrgType
+from mofan.orgs.selectors import org_breadcrumb, org_get, orgs_under_roles
 
 MEMBER_SORTS = {
     "name": "name",
@@ -35,12 +35,7 @@ MEMBER_SORTS = {
 
 def _writable_orgs(user, org_types):
     """Active orgs of these types in which the user may record members."""
-    scope = scope_of(user)
-    paths = [g.path for g in scope.grants if g.role in services.WRITER_ROLES]
-    orgs = Org.objects.filter(
-        scope.paths_q(paths), org_type__in=org_types, dissolved_on__isnull=True
-    )
-    return orgs.order_by("path")
+    return orgs_under_roles(actor=user, roles=services.WRITER_ROLES, org_types=org_types)
 
 
 def _can_write_somewhere(user) -> bool:

@@ -130,6 +130,18 @@ def roll_up_counts(rows, direct: dict[int, MemberCount], wanted: dict[str, int])
     return totals
 
 
+def orgs_under_roles(*, actor, roles, org_types=None) -> QuerySet[Org]:
+    """Active orgs, in tree order, inside the sub-trees where the actor holds one of `roles`
+    (e.g. the orgs an admin administers, the branches a secretary records for)."""
+    scope = scope_of(actor)
+    orgs = Org.objects.filter(
+        scope.paths_q([g.path for g in scope.grants if g.role in roles]), dissolved_on__isnull=True
+    )
+    if org_types is not None:
+        orgs = orgs.filter(org_type__in=org_types)
+    return orgs.order_by("path")
+
+
 def possible_parents(*, actor, org: Org | None, org_type: str) -> QuerySet[Org]:
     """Active orgs the actor administers that may hold an org of `org_type` (not its own sub-tree)."""
     scope = scope_of(actor)

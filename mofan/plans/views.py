@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mofan.accounts.roles import ADMIN_ROLES
 from mofan.accounts.scope import scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import form_errors, paginate_page, run_service, sort_param
 from mofan.orgs.models import Org
-from mofan.orgs.selectors import org_get
+from mofan.orgs.selectors import org_get, orgs_under_roles
 from mofan.plans import excel, services, word
 from mofan.plans.forms import ItemForm, PlanForm, ReasonForm, ReportForm, TaskFilterForm, TaskForm
 from mofan.plans.models import Evidence, Plan, Task
@@ -39,10 +40,7 @@ VIEWS = {"tasks": "任务清单", "people": "责任清单", "time": "时间清�
 
 
 def administered(user):
-    scope = scope_of(user)
-    return Org.objects.filter(scope.paths_q(scope.admin_paths), dissolved_on__isnull=True).order_by(
-        "path"
-    )
+    return orgs_under_roles(actor=user, roles=ADMIN_ROLES)
 
 
 @login_required
