@@ -23,6 +23,7 @@ from mofan.members.models import (
     PaymentMethod,
 )
 from mofan.members.services import require_member_writer
+from mofan.orgs.models import Org
 
 FEN = Decimal("0.01")
 MAX_BASE = Decimal("99999999.99")  # the largest Member.dues_base can hold
@@ -186,7 +187,9 @@ def dues_record_all_at_standard(
     month = month_start(month)
     if method not in PaymentMethod.values:
         raise ApplicationError("缴纳方式不正确", field="method")
-    for org in {m.org for m in members}:
+    for org in Org.objects.filter(
+        pk__in={m.org_id for m in members}
+    ):  # one query, not one per member
         require_member_writer(actor, org)
     already = set(
         DuesPayment.objects.filter(member__in=members, month=month).values_list(
