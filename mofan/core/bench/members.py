@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from mofan.core.bench.measure import Operation, Result, client_for, get
 from mofan.core.bench.tree import BenchTree
+from mofan.core.dates import add_years
 from mofan.members import crypto, idcard
 from mofan.members.demo import BASES, GIVEN, POSTS, REGIONS, SURNAMES
 from mofan.members.excel import COLUMNS
@@ -50,8 +51,8 @@ def person(n: int, today: date) -> dict:
     if probationary:
         joined, full = today - timedelta(days=30 + n % 300), None
     else:
-        joined = min(born.replace(year=born.year + 20 + n % 12, day=1), today - timedelta(days=800))
-        full = joined.replace(year=joined.year + 1)
+        joined = min(add_years(born.replace(day=1), 20 + n % 12), today - timedelta(days=800))
+        full = add_years(joined, 1)
     return {
         "name": SURNAMES[n % len(SURNAMES)] + "".join(rng.choice(GIVEN) for _ in range(1 + n % 2)),
         "sex": sex,

@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from mofan.core.api import MAX_PAGE_SIZE
+from mofan.core.dates import add_years
 from mofan.core.models import AuditLog
 from mofan.core.tests.factories import make_org
 from mofan.orgs.models import Org, OrgType
@@ -452,8 +453,8 @@ def test_it_reports_health_findings_of_the_sub_tree(api, users, tree):
     org_update(
         actor=None,
         org=tree.branch,
-        term_start=today.replace(year=today.year - 4),
-        term_end=today.replace(year=today.year - 1),
+        term_start=add_years(today, -4),
+        term_end=add_years(today, -1),
     )
     response = api(users.unit_admin).get(url(tree.unit, "/health"))
     assert response.status_code == 200

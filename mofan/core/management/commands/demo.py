@@ -10,6 +10,7 @@ from django.utils import timezone
 from mofan.accounts.models import User
 from mofan.accounts.roles import Role
 from mofan.accounts.services import grant_create
+from mofan.core.dates import add_years
 from mofan.core.housekeeping import refresh_query_statistics
 from mofan.meetings.demo import build_demo_meetings
 from mofan.members.demo import build_demo_candidates, build_demo_dues, build_demo_members
@@ -163,6 +164,17 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
 
 
+def demo_term(today: date, rng: random.Random, years: int, index: int) -> tuple[date, date]:
+    """Most terms are mid-way; a few end within 90 days; one (index 7) is overdue."""
+    if index == 7:
+        end = today - timedelta(days=45)
+    elif index % 17 == 3:
+        end = today + timedelta(days=20 + index % 60)
+    else:
+        end = today + timedelta(days=200 + rng.randint(0, 700))
+    return add_years(end, -years), end
+
+
 class TreeBuilder:
     """Creates orgs through the service, skipping codes that already exist."""
 
@@ -172,15 +184,7 @@ class TreeBuilder:
         self.created = 0
 
     def term(self, rng: random.Random, years: int, index: int) -> tuple[date, date]:
-        # Most terms are mid-way; a few end within 90 days; one (index 7) is overdue.
-        if index == 7:
-            end = self.today - timedelta(days=45)
-        elif index % 17 == 3:
-            end = self.today + timedelta(days=20 + index % 60)
-        else:
-            end = self.today + timedelta(days=200 + rng.randint(0, 700))
-        start = end.replace(year=end.year - years)
-        return start, end
+        return demo_term(self.today, rng, years, index)
 
     def org(self, parent, code, name, org_type, unit, index, years=3, committee=0):
         if code in self.existing:

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from mofan.core.dates import add_years
 from mofan.meetings.models import Attendance, Meeting
 from mofan.members.models import Category
 
@@ -25,7 +26,7 @@ def roll(tree, make_member):
             tree.branch,
             name="赵敏",
             category=Category.PROBATIONARY,
-            joined_on=timezone.localdate().replace(year=timezone.localdate().year - 1),
+            joined_on=add_years(timezone.localdate(), -1),
         )
     )
     return people
