@@ -15,8 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from mofan.accounts.roles import Role
 from mofan.accounts.services import token_create
+from mofan.core.access import Role
 from mofan.core.tests.factories import PASSWORD, make_org, make_user
 from mofan.orgs.models import OrgType
 

@@ -1,6 +1,6 @@
 from ninja import Router, Schema
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 
 router = Router(tags=["账号"])
 

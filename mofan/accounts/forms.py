@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from mofan.accounts.roles import Role
 from mofan.accounts.validators import LengthAndVarietyValidator
+from mofan.core.access import Role
 
 PASSWORD_HELP = LengthAndVarietyValidator().get_help_text() + "不能包含用户名。"
 

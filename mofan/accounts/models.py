@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from mofan.accounts.roles import Role
+from mofan.core.access import Role
 
 
 class User(AbstractUser):

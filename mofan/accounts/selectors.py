@@ -4,8 +4,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, User
-from mofan.accounts.roles import ADMIN_ROLES
-from mofan.accounts.scope import scope_of
+from mofan.core.access import ADMIN_ROLES, scope_of
 from mofan.core.lookup import get_or_404
 from mofan.orgs.models import Org
 from mofan.orgs.selectors import orgs_under_roles

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mofan.accounts.models import ApiToken, Grant, User
-from mofan.accounts.roles import ROLE_RANK, Role
-from mofan.accounts.scope import forget_scope, scope_of
+from mofan.core.access import ROLE_RANK, Role, forget_scope, scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.orgs.models import Org

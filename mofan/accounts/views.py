@@ -18,8 +18,8 @@ from mofan.accounts.forms import (
     UserSearchForm,
 )
 from mofan.accounts.models import ApiToken, Grant
-from mofan.accounts.scope import scope_of
 from mofan.accounts.selectors import administered_orgs, locked_usernames, user_get, user_list
+from mofan.core.access import scope_of
 from mofan.core.views_helpers import form_errors, paginate_page, run_service
 
 LOCKED_MESSAGE = (

@@ -1,4 +1,4 @@
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 
 MODULES = [
     ("首页", "home"),

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mofan.accounts.models import User
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.models import AuditLog
 
 

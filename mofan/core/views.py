@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.forms import AuditSearchForm
 from mofan.core.selectors import ACTION_LABELS, audit_list
 from mofan.core.views_helpers import paginate_page

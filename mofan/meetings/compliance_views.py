@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import RECORDER_ROLES, scope_of
 from mofan.core.audit import audit
 from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
@@ -22,7 +22,6 @@ from mofan.meetings.compliance import STATUS_LABELS, Span, compliance, span_of
 from mofan.meetings.forms import GRADE_CHOICES, AnswerForm, AppraisalForm, ElectionForm, PeriodForm
 from mofan.meetings.models import AppraisalResult, AppraisalRound, Election
 from mofan.meetings.selectors import attendance_by_org, attendance_rates, inactive_members
-from mofan.meetings.services import WRITER_ROLES
 from mofan.members.selectors import member_list
 from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org
 from mofan.orgs.selectors import org_breadcrumb, org_get, org_list, org_roots, orgs_under_roles
@@ -207,7 +206,7 @@ def inactive(request):
 
 
 def _writable_branches(user):
-    return orgs_under_roles(actor=user, roles=WRITER_ROLES, org_types=BRANCH_TYPES)
+    return orgs_under_roles(actor=user, roles=RECORDER_ROLES, org_types=BRANCH_TYPES)
 
 
 @login_required
@@ -285,10 +284,7 @@ def appraisal_detail(request, round_id):
     round_ = get_object_or_404(AppraisalRound.objects.select_related("org"), pk=round_id)
     if not scope_of(request.user).sees(round_.org.path):
         raise Http404("未找到")
-    can_write = (
-        bool(scope_of(request.user).roles_over(round_.org.path) & WRITER_ROLES)
-        and not round_.closed
-    )
+    can_write = scope_of(request.user).can_record(round_.org.path) and not round_.closed
     results = list(
         round_.results.select_related("member").order_by("member__category", "member__name")
     )
@@ -329,7 +325,7 @@ def terms(request):
     pending = Election.objects.filter(
         scope.visible_q("org__path"), status=Election.Status.SUBMITTED
     ).select_related("org")
-    rows = [(o, bool(scope.roles_over(o.path) & WRITER_ROLES)) for o in orgs]
+    rows = [(o, scope.can_record(o.path)) for o in orgs]
     return render(
         request, "meetings/terms.html", {"rows": rows, "today": today, "pending": pending}
     )
@@ -353,7 +349,7 @@ def _parse_elected(text: str) -> list[tuple[str, str, int]]:
 @login_required
 def election_new(request, org_id):
     org = org_get(actor=request.user, org_id=org_id)
-    if not scope_of(request.user).roles_over(org.path) & WRITER_ROLES:
+    if not scope_of(request.user).can_record(org.path):
         raise PermissionDenied("您没有记录该组织换届选举的权限")
     form = ElectionForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.audit import audit
 from mofan.core.dates import add_years
 from mofan.core.errors import ApplicationError

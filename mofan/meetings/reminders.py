@@ -9,13 +9,11 @@ election), not to every admin up to the committee.
 from datetime import date, timedelta
 
 from mofan.accounts.models import Grant
-from mofan.accounts.roles import ADMIN_ROLES, Role
+from mofan.core.access import RECORDER_ROLES, Role
 from mofan.meetings.compliance import DONE, compliance, span_of
 from mofan.meetings.elections import REMIND_DAYS
 from mofan.notifications.reminders import Reminder
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
-
-REMINDER_ROLES = ADMIN_ROLES | {Role.SECRETARY}
 
 
 def _holders_near(orgs: list[Org], roles) -> dict[str, set[int]]:
@@ -68,7 +66,7 @@ def expiring_terms(today: date):
     orgs = list(
         Org.objects.filter(dissolved_on__isnull=True, term_end__isnull=False, term_end__lte=horizon)
     )
-    holders = _holders_near(orgs, REMINDER_ROLES)
+    holders = _holders_near(orgs, RECORDER_ROLES)
     for org in orgs:
         days = (org.term_end - today).days
         if days < 0:

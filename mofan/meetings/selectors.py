@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.dates import add_months
 from mofan.core.lookup import get_or_404
 from mofan.meetings.models import Attendance, Meeting, State
@@ -103,13 +103,13 @@ def inactive_members(members: QuerySet[Member], today: date) -> QuerySet[Member]
 def owed_this_period(*, actor, today: date) -> list[tuple]:
     """For the branches and party groups the actor records meetings for: the kinds still owed
     in the current month and quarter, as (org, [kind labels]) (a fixed number of queries)."""
+    from mofan.core.access import RECORDER_ROLES
     from mofan.meetings.compliance import DONE, compliance, span_of
-    from mofan.meetings.services import WRITER_ROLES
     from mofan.orgs.models import BRANCH_TYPES, OrgType
     from mofan.orgs.selectors import orgs_under_roles
 
     orgs_query = orgs_under_roles(
-        actor=actor, roles=WRITER_ROLES, org_types=[*BRANCH_TYPES, OrgType.PARTY_GROUP]
+        actor=actor, roles=RECORDER_ROLES, org_types=[*BRANCH_TYPES, OrgType.PARTY_GROUP]
     )
     orgs = list(orgs_query.order_by("path")[:OWED_LIMIT])
     if not orgs:

@@ -8,8 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from mofan.accounts.roles import ADMIN_ROLES, Role
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.core.uploads import DOCUMENTS_AND_DOC, check_upload
@@ -19,7 +18,6 @@ from mofan.orgs.models import BRANCH_TYPES, CommitteeMember, OrgType
 
 MEETING_CLEAN_EXCLUDE = ["org"]
 
-WRITER_ROLES = ADMIN_ROLES | {Role.SECRETARY}
 MEETING_FIELDS = [
     "kind",
     "topic",
@@ -72,7 +70,7 @@ KINDS_FOR[OrgType.WORKING_COMMITTEE] = KINDS_FOR[OrgType.ORGAN_COMMITTEE]
 
 
 def require_meeting_writer(actor, org) -> None:
-    if actor is not None and not scope_of(actor).roles_over(org.path) & WRITER_ROLES:
+    if actor is not None and not scope_of(actor).can_record(org.path):
         raise PermissionDenied("您没有记录该组织组织生活的权限")
 
 

@@ -8,7 +8,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.api import ErrorOut, Page, paginate
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
@@ -226,7 +226,7 @@ def export_members(request, filters: Query[MemberFilters]):
     summary="导入花名册（dry_run=true 只预览；有错误时 400 并列出每一处）",
 )
 def import_members(request, file: File[UploadedFile], dry_run: Form[bool] = False):
-    if not any(g.role in services.WRITER_ROLES for g in scope_of(request.user).grants):
+    if not scope_of(request.user).records_anywhere:
         raise PermissionDenied("您没有维护党员信息的权限")
     if not file.name.lower().endswith(".xlsx"):
         raise ApplicationError("请上传 .xlsx 格式的 Excel 文件")

@@ -7,13 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import RECORDER_ROLES, scope_of
 from mofan.core.lookup import get_or_404
 from mofan.core.views_helpers import paginate_page, run_service
 from mofan.members import development
 from mofan.members.forms import CandidateForm, DevelopmentRuleForm, StepForm, StopForm
 from mofan.members.models import Candidate, DevelopmentRule
-from mofan.members.services import WRITER_ROLES
 from mofan.orgs.models import BRANCH_TYPES
 from mofan.orgs.selectors import org_breadcrumb, org_get, orgs_under_roles
 
@@ -31,7 +30,7 @@ def candidate_get(actor, candidate_id) -> Candidate:
 
 
 def _can_write(user, org) -> bool:
-    return bool(scope_of(user).roles_over(org.path) & WRITER_ROLES)
+    return scope_of(user).can_record(org.path)
 
 
 @login_required
@@ -75,9 +74,9 @@ def ledger(request):
 
 @login_required
 def apply(request):
-    if not any(g.role in WRITER_ROLES for g in scope_of(request.user).grants):
+    if not scope_of(request.user).records_anywhere:
         raise PermissionDenied("您没有发展党员工作的权限")
-    branches = orgs_under_roles(actor=request.user, roles=WRITER_ROLES, org_types=BRANCH_TYPES)
+    branches = orgs_under_roles(actor=request.user, roles=RECORDER_ROLES, org_types=BRANCH_TYPES)
     form = CandidateForm(
         request.POST or None, branches=branches, initial={"applied_on": timezone.localdate()}
     )

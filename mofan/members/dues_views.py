@@ -10,14 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.audit import audit
 from mofan.core.excel import new_sheet, xlsx_response
 from mofan.core.views_helpers import run_service
 from mofan.members import dues
 from mofan.members.forms import ApprovalForm, LedgerForm, PayAllForm, PaymentForm
 from mofan.members.selectors import member_get, member_list
-from mofan.members.services import WRITER_ROLES
 from mofan.orgs.models import BRANCH_TYPES
 from mofan.orgs.selectors import org_breadcrumb, org_get
 
@@ -65,7 +64,7 @@ def ledger(request):
             "org": org,
             "month": month,
             "rows": rows,
-            "can_write": bool(scope_of(request.user).roles_over(org.path) & WRITER_ROLES),
+            "can_write": scope_of(request.user).can_record(org.path),
             "pay_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
             "all_form": PayAllForm(initial={"paid_on": timezone.localdate()}),
             "breadcrumb": org_breadcrumb(actor=request.user, org=org),
@@ -135,7 +134,7 @@ def pay_all(request):
     if not is_branch or not month_form.is_valid() or not form.is_valid():
         messages.error(request, "请填写月份、缴纳日期和方式")
         return redirect(f"{reverse('members:dues')}?org={org.id}")
-    if not scope_of(request.user).roles_over(org.path) & WRITER_ROLES:
+    if not scope_of(request.user).can_record(org.path):
         raise PermissionDenied("您没有维护该支部党费的权限")
     month = dues.month_start(month_form.cleaned_data["month"])
     count = dues.dues_record_all_at_standard(
@@ -148,7 +147,7 @@ def pay_all(request):
 @login_required
 def approve(request, member_id):
     member = member_get(actor=request.user, member_id=member_id)
-    if not scope_of(request.user).roles_over(member.org.path) & WRITER_ROLES:
+    if not scope_of(request.user).can_record(member.org.path):
         raise PermissionDenied("您没有维护该党员信息的权限")
     form = ApprovalForm(request.POST or None, initial={"approved_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

@@ -5,7 +5,7 @@ from datetime import date
 from django.http import Http404
 from ninja import Field, Router, Schema
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.api import ErrorOut
 from mofan.core.errors import ApplicationError
 from mofan.members import lifecycle

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.views_helpers import form_errors, paginate_page, run_service
 from mofan.members import lifecycle
 from mofan.members.forms import (
@@ -20,7 +20,6 @@ from mofan.members.forms import (
 )
 from mofan.members.models import Transfer
 from mofan.members.selectors import member_get
-from mofan.members.services import WRITER_ROLES
 from mofan.orgs.models import BRANCH_TYPES, Org
 from mofan.orgs.selectors import org_breadcrumb
 
@@ -61,7 +60,7 @@ def member_action(request, member_id, action):
     if action not in ACTIONS:
         raise Http404("未知操作")
     member = member_get(actor=request.user, member_id=member_id)
-    if not scope_of(request.user).roles_over(member.org.path) & WRITER_ROLES:
+    if not scope_of(request.user).can_record(member.org.path):
         raise PermissionDenied("您没有维护该党员信息的权限")
     title, form = _form(action, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +100,7 @@ def transfers(request):
     if state in Transfer.State.values:
         records = records.filter(state=state)
     page = paginate_page(request, records.order_by("-sent_on", "-id"))
-    answerable = {t.id for t in page if scope.roles_over(t.to_org.path) & WRITER_ROLES}
+    answerable = {t.id for t in page if scope.can_record(t.to_org.path)}
     return render(
         request,
         "members/transfers.html",

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.dates import add_years
 from mofan.core.lookup import get_or_404
 from mofan.members.models import CURRENT_STATUSES, Category, Member

@@ -4,8 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from mofan.accounts.roles import ADMIN_ROLES, Role
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.dates import add_years
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
@@ -25,7 +24,6 @@ MEMBER_CLEAN_EXCLUDE = [
     "party_group",
 ]
 
-WRITER_ROLES = ADMIN_ROLES | {Role.SECRETARY}
 MEMBER_FIELDS = [
     "name",
     "sex",
@@ -51,7 +49,7 @@ MIN_JOIN_AGE = 18
 
 
 def require_member_writer(actor, org: Org) -> None:
-    if actor is not None and not scope_of(actor).roles_over(org.path) & WRITER_ROLES:
+    if actor is not None and not scope_of(actor).can_record(org.path):
         raise PermissionDenied("您没有维护该组织党员信息的权限")
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import RECORDER_ROLES, scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
@@ -35,11 +35,11 @@ MEMBER_SORTS = {
 
 def _writable_orgs(user, org_types):
     """Active orgs of these types in which the user may record members."""
-    return orgs_under_roles(actor=user, roles=services.WRITER_ROLES, org_types=org_types)
+    return orgs_under_roles(actor=user, roles=RECORDER_ROLES, org_types=org_types)
 
 
 def _can_write_somewhere(user) -> bool:
-    return any(g.role in services.WRITER_ROLES for g in scope_of(user).grants)
+    return scope_of(user).records_anywhere
 
 
 def _filtered(request):
@@ -110,7 +110,7 @@ def detail(request, member_id):
             "member": member,
             "events": member.events.all(),
             "breadcrumb": org_breadcrumb(actor=request.user, org=member.org),
-            "can_write": bool(scope.roles_over(member.org.path) & services.WRITER_ROLES),
+            "can_write": scope.can_record(member.org.path),
             "can_reveal": scope.can_admin(member.org.path),
             "flags": member_flags(member) if member.is_current else [],
             "dues_standard": standards_for([member], month_start(timezone.localdate()))[member.id],
@@ -163,7 +163,7 @@ def create(request):
 @login_required
 def edit(request, member_id):
     member = member_get(actor=request.user, member_id=member_id)
-    if not scope_of(request.user).roles_over(member.org.path) & services.WRITER_ROLES:
+    if not scope_of(request.user).can_record(member.org.path):
         raise PermissionDenied("您没有维护该党员信息的权限")
     form = _member_form(request, member=member)
     if request.method == "POST" and form.is_valid():

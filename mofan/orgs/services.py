@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.orgs.models import ALLOWED_CHILDREN, CommitteeMember, HealthRule, Org, OrgType

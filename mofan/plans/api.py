@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Body, Field, Query, Router, Schema, Status
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.api import ErrorOut, Page, paginate
 from mofan.core.errors import ApplicationError
 from mofan.orgs.selectors import org_get

@@ -10,7 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.cell_range import CellRange
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import RowError, cell_text, new_sheet, parse_date, read_table

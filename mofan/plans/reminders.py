@@ -4,16 +4,16 @@ unit's admins and secretaries (its own and those above it)."""
 from datetime import date, timedelta
 
 from mofan.accounts.models import Grant
+from mofan.core.access import RECORDER_ROLES
 from mofan.notifications.reminders import Reminder
 from mofan.plans.models import Assignment, Task, TaskStatus
-from mofan.plans.services import REPORTER_ROLES
 
 DUE_SOON_DAYS = 3
 
 
 def _holders_by_path(paths: set[str]) -> dict[str, set[int]]:
     grants = list(
-        Grant.objects.filter(role__in=REPORTER_ROLES, user__is_active=True).values_list(
+        Grant.objects.filter(role__in=RECORDER_ROLES, user__is_active=True).values_list(
             "user_id", "org__path"
         )
     )

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, QuerySet
 
-from mofan.accounts.scope import scope_of
+from mofan.core.access import scope_of
 from mofan.core.lookup import get_or_404
 from mofan.plans.models import OPEN_STATUSES, Assignment, Instruction, Plan, Task, TaskStatus
 

@@ -12,8 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from mofan.accounts.roles import ADMIN_ROLES, Role
-from mofan.accounts.scope import scope_of
+from mofan.core.access import RECORDER_ROLES, scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.core.uploads import DOCUMENTS, check_upload
@@ -21,7 +20,6 @@ from mofan.orgs.models import Org, OrgType
 from mofan.plans.models import OPEN_STATUSES, Evidence, Plan, PlanItem, Task, TaskEvent, TaskStatus
 from mofan.plans.selectors import rolled_progress
 
-REPORTER_ROLES = ADMIN_ROLES | {Role.SECRETARY}
 TASK_FIELDS = [
     "title",
     "content",
@@ -50,7 +48,7 @@ def is_reporter(actor, org: Org, above: Org) -> bool:
     # A party group has no accounts of its own: its branch's secretary answers for it.
     own_level = len(above.path) - (1 if org.org_type == OrgType.PARTY_GROUP else 0)
     return any(
-        g.role in REPORTER_ROLES
+        g.role in RECORDER_ROLES
         and org.path.startswith(g.path)
         and (len(g.path) > own_level or org.pk == above.pk)
         for g in scope_of(actor).grants

@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mofan.accounts.roles import ADMIN_ROLES
-from mofan.accounts.scope import scope_of
+from mofan.core.access import ADMIN_ROLES, scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response

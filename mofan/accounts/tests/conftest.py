@@ -2,7 +2,7 @@
 
 import pytest
 
-from mofan.accounts.roles import Role
+from mofan.core.access import Role
 from mofan.core.models import AuditLog
 from mofan.core.tests.factories import make_user
 

@@ -1,7 +1,7 @@
 """GET /api/v1/me: who the caller is and what grants they hold."""
 
 from mofan.accounts import services
-from mofan.accounts.roles import Role
+from mofan.core.access import Role
 
 
 def test_it_returns_the_user_and_grants(api, users, tree):

@@ -3,7 +3,7 @@
 import pytest
 
 from mofan.accounts import services
-from mofan.accounts.roles import Role
+from mofan.core.access import Role
 
 INITIAL = "Init#Pass2024"
 OWN = "Own#Pass2024"

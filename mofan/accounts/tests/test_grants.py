@@ -6,8 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from mofan.accounts import services
 from mofan.accounts.models import Grant
-from mofan.accounts.roles import Role
-from mofan.accounts.scope import scope_of
+from mofan.core.access import Role, scope_of
 from mofan.core.errors import ApplicationError
 from mofan.core.tests.factories import UserFactory
 

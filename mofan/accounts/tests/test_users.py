@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mofan.accounts.models import User
-from mofan.accounts.roles import Role
 from mofan.accounts.services import grant_create
+from mofan.core.access import Role
 from mofan.core.tests.factories import make_user
 
 NEW_PASSWORD = "Init#Pass2024"

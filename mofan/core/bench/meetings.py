@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from mofan.accounts.models import User
-from mofan.accounts.roles import Role
+from mofan.core.access import Role
 from mofan.core.bench.measure import Operation, client_for, get
 from mofan.core.bench.members import build_members
 from mofan.core.bench.tree import BenchTree, bench_user, build_tree, size_for_branches

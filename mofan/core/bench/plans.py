@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, User
-from mofan.accounts.roles import Role
+from mofan.core.access import Role
 from mofan.core.bench.measure import Operation, client_for, get
 from mofan.core.bench.tree import BenchTree
 from mofan.members.demo import SURNAMES

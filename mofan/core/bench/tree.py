@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from mofan.accounts.models import User
-from mofan.accounts.roles import Role
 from mofan.accounts.services import grant_create
+from mofan.core.access import Role
 from mofan.orgs.models import CommitteeMember, CommitteePost, Org, OrgType
 
 ORGS_PER_UNIT = 42  # 5,000 orgs → about 120 units (机关党委 / 党总支) under one 机关工委

@@ -5,8 +5,8 @@ from datetime import date
 import factory
 
 from mofan.accounts.models import User
-from mofan.accounts.roles import Role
 from mofan.accounts.services import grant_create
+from mofan.core.access import Role
 from mofan.orgs.models import OrgType
 from mofan.orgs.services import org_create
 

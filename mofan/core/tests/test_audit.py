@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from mofan.accounts.roles import Role
+from mofan.core.access import Role
 from mofan.core.audit import audit
 from mofan.core.management.commands.audit import CSV_HEADERS
 from mofan.core.models import AuditLog

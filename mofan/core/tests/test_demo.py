@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, User
-from mofan.accounts.roles import Role
+from mofan.core.access import Role
 from mofan.core.management.commands.demo import DEMO_PASSWORD, ROOT_CODE
 from mofan.meetings.models import Meeting
 from mofan.members.models import Candidate, DuesPayment, Member

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from mofan.accounts.roles import Role
+from mofan.core.access import Role
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.core.tests.factories import make_org, make_user

@@ -233,7 +233,7 @@ def test_it_moves_an_org_with_its_whole_subtree(tree, users):
 def test_it_carries_the_scope_of_grants_along_with_a_moved_org(tree, users, client):
     org_move(actor=users.committee_admin, org=tree.branch, new_parent=tree.far_unit)
 
-    from mofan.accounts.scope import scope_of
+    from mofan.core.access import scope_of
 
     secretary = type(users.secretary).objects.get(pk=users.secretary.pk)
     assert scope_of(secretary).sees(fresh(tree.group).path)

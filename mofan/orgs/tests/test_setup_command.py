@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from mofan.accounts.models import User
-from mofan.accounts.roles import Role
+from mofan.core.access import Role
 from mofan.core.models import AuditLog
 from mofan.orgs.models import Org, OrgType
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mofan.accounts.roles import Role
+from mofan.core.access import Role
 from mofan.core.models import AuditLog
 from mofan.core.tests.factories import make_user
 from mofan.plans import supervision

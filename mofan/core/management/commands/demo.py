@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from mofan.accounts.models import User
-from mofan.accounts.roles import Role
 from mofan.accounts.services import grant_create
+from mofan.core.access import Role
 from mofan.core.dates import add_years
 from mofan.core.housekeeping import refresh_query_statistics
 from mofan.meetings.demo import build_demo_meetings

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from mofan.accounts.models import User
-from mofan.accounts.roles import Role
 from mofan.accounts.services import grant_create
+from mofan.core.access import Role
 from mofan.core.errors import ApplicationError
 from mofan.orgs.models import Org, OrgType
 from mofan.orgs.services import org_create

@@ -1,11 +1,35 @@
-"""Data scope: a grant covers its org's whole sub-tree, found by materialised-path prefix."""
+"""Roles and data scope, pure code below orgs and accounts: a grant covers its org's whole
+sub-tree, found by materialised-path prefix."""
 
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db import models
 from django.db.models import Q
 
-from mofan.accounts.roles import ADMIN_ROLES, ROLE_RANK, Role
+
+class Role(models.TextChoices):
+    COMMITTEE_ADMIN = "committee_admin", "工委管理员"
+    UNIT_ADMIN = "unit_admin", "单位管理员"
+    LEADER = "leader", "领导（只读）"
+    DISCIPLINE = "discipline", "纪检"
+    SECRETARY = "secretary", "支部书记"
+    MEMBER = "member", "党员"
+
+
+# Higher rank may grant lower or equal ranks, never higher.
+ROLE_RANK = {
+    Role.COMMITTEE_ADMIN: 50,
+    Role.UNIT_ADMIN: 40,
+    Role.LEADER: 30,
+    Role.DISCIPLINE: 30,
+    Role.SECRETARY: 20,
+    Role.MEMBER: 10,
+}
+
+ADMIN_ROLES = frozenset({Role.COMMITTEE_ADMIN, Role.UNIT_ADMIN})
+# Who records an org's own work (meetings, members, dues, task progress): its admins and secretary.
+RECORDER_ROLES = ADMIN_ROLES | {Role.SECRETARY}
 
 
 @dataclass(frozen=True)
@@ -46,6 +70,10 @@ class Scope:
     def can_admin(self, path: str) -> bool:
         return bool(self.roles_over(path) & ADMIN_ROLES)
 
+    def can_record(self, path: str) -> bool:
+        """May record the org's own work: meetings, members, dues, progress, answers."""
+        return bool(self.roles_over(path) & RECORDER_ROLES)
+
     def can_admin_strictly_below(self, path: str) -> bool:
         """An admin grant on a proper ancestor: needed to move or dissolve the org itself."""
         return any(
@@ -63,6 +91,11 @@ class Scope:
     @property
     def admin_paths(self) -> list[str]:
         return [g.path for g in self.grants if g.role in ADMIN_ROLES]
+
+    @property
+    def records_anywhere(self) -> bool:
+        """Holds a recorder grant somewhere (sees the pages for recording)."""
+        return any(g.role in RECORDER_ROLES for g in self.grants)
 
     @property
     def is_admin(self) -> bool:
