@@ -11,7 +11,7 @@ from mofan.core.errors import ApplicationError
 from mofan.meetings import elections, services
 from mofan.meetings.appraisal import appraisal_summary
 from mofan.meetings.compliance import STATUS_LABELS, compliance, span_of
-from mofan.meetings.models import AppraisalRound, Attendance, Kind, State
+from mofan.meetings.models import AppraisalRound, Attendance, Kind, MeetingStatus
 from mofan.meetings.selectors import meeting_filter, meeting_get, meeting_list
 from mofan.orgs.selectors import org_get, org_list
 
@@ -46,7 +46,7 @@ class MeetingOut(Schema):
     votes_for: int | None
     minutes: str
     decisions: str
-    state: str
+    status: str
     cancel_reason: str
 
 
@@ -61,7 +61,7 @@ class MeetingPage(Page):
 class MeetingFilters(Schema):
     org: int | None = None
     kind: Kind | None = None
-    state: State | None = None
+    status: MeetingStatus | None = None
     since: date | None = None
     until: date | None = None
     page: int = 1
@@ -162,7 +162,7 @@ def list_meetings(request, filters: Query[MeetingFilters]):
         meeting_list(actor=request.user),
         org=org,
         kind=filters.kind or "",
-        state=filters.state or "",
+        status=filters.status or "",
         since=filters.since,
         until=filters.until,
     )
@@ -218,7 +218,7 @@ def update_meeting(request, meeting_id: int, payload: MeetingPatch):
         for name, value in payload.dict(exclude_unset=True).items()
         if value is not None or name in CLEARABLE
     }
-    if meeting.state == State.PLANNED and data.get("held_on"):
+    if meeting.status == MeetingStatus.PLANNED and data.get("held_on"):
         return _detail(services.meeting_record(actor=request.user, meeting=meeting, **data))
     return _detail(services.meeting_update(actor=request.user, meeting=meeting, **data))
 

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 
 from mofan.core.dates import add_months
-from mofan.meetings.models import FrequencyRule, Kind, Meeting, Period, State
-from mofan.orgs.models import CommitteeMember, Org
+from mofan.meetings.models import FrequencyRule, Kind, Meeting, MeetingStatus, Period
+from mofan.orgs.models import CommitteeSeat, Org
 
 DONE, DUE_SOON, NOT_DONE, NOT_YET = "done", "due_soon", "not_done", "not_yet"
 STATUS_LABELS = {DONE: "已完成", DUE_SOON: "临期", NOT_DONE: "未完成", NOT_YET: "未到期"}
@@ -122,7 +122,10 @@ def held_counts(orgs_query, span: Span) -> dict[tuple[int, str, int], int]:
     months = {f"m{index}": add_months(span.start, index) for index in range(span.month_count)}
     rows = (
         Meeting.objects.filter(
-            org__in=orgs_query, state=State.HELD, held_on__gte=span.start, held_on__lt=span.end
+            org__in=orgs_query,
+            status=MeetingStatus.HELD,
+            held_on__gte=span.start,
+            held_on__lt=span.end,
         )
         .values_list("org_id", "kind")
         .annotate(
@@ -146,9 +149,7 @@ def compliance(orgs: list[Org], orgs_query, span: Span, today: date) -> dict[int
     rules = list(FrequencyRule.objects.filter(enabled=True))
     monthly = _monthly(held_counts(orgs_query, span), span)
     with_committee = set(
-        CommitteeMember.objects.filter(org__in=orgs_query)
-        .values_list("org_id", flat=True)
-        .distinct()
+        CommitteeSeat.objects.filter(org__in=orgs_query).values_list("org_id", flat=True).distinct()
     )
     # The periods of each frequency, as slices of the span's months, worked out once.
     periods = {

@@ -134,7 +134,7 @@ def _link_cells(rows, list_url: str) -> None:
         for cell in row["cells"]:
             cell["label"] = STATUS_LABELS.get(cell["status"])
             cell["href"] = format_html(
-                "{}?org={}&state=held&since={}&until={}",
+                "{}?org={}&status=held&since={}&until={}",
                 list_url,
                 row["org"].id,
                 cell["since"].isoformat(),

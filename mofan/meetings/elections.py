@@ -11,7 +11,7 @@ from mofan.core.dates import add_years
 from mofan.core.errors import ApplicationError
 from mofan.meetings.models import ElectedMember, Election
 from mofan.meetings.services import require_meeting_writer
-from mofan.orgs.models import CommitteeMember, CommitteePost, Org, OrgType
+from mofan.orgs.models import CommitteePost, CommitteeSeat, Org, OrgType
 
 TERM_YEARS = {OrgType.ORGAN_COMMITTEE: 5, OrgType.BASIC_COMMITTEE: 5, OrgType.WORKING_COMMITTEE: 5}
 DEFAULT_TERM_YEARS = 3
@@ -87,8 +87,8 @@ def election_approve(*, actor, election: Election, on: date) -> Org:
     org = election.org
     before = [str(seat) for seat in org.committee.all()]
     org.committee.all().delete()
-    CommitteeMember.objects.bulk_create(
-        CommitteeMember(org=org, name=e.name, post=e.post, sort_order=i)
+    CommitteeSeat.objects.bulk_create(
+        CommitteeSeat(org=org, name=e.name, post=e.post, sort_order=i)
         for i, e in enumerate(election.elected.all())
     )
     org.term_start = election.held_on

@@ -1,6 +1,6 @@
 from django import forms
 
-from mofan.meetings.models import Grade, Kind, State
+from mofan.meetings.models import Grade, Kind, MeetingStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -71,8 +71,8 @@ class MeetingFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="类型", required=False, choices=[("", "全部类型"), *Kind.choices]
     )
-    state = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部状态"), *State.choices]
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *MeetingStatus.choices]
     )
     since = forms.DateField(label="从", required=False, widget=DATE)
     until = forms.DateField(label="到", required=False, widget=DATE)

@@ -17,7 +17,7 @@ class Kind(models.TextChoices):
     CENTER_GROUP = "center_group", "理论学习中心组学习"
 
 
-class State(models.TextChoices):
+class MeetingStatus(models.TextChoices):
     PLANNED = "planned", "计划"
     HELD = "held", "已召开"
     CANCELLED = "cancelled", "已取消"
@@ -49,8 +49,12 @@ class Meeting(models.Model):
         blank=True,
         choices=[("good", "好"), ("fair", "较好"), ("ordinary", "一般"), ("poor", "差")],
     )
-    state = models.CharField(
-        "状态", max_length=16, choices=State.choices, default=State.PLANNED, db_index=True
+    status = models.CharField(
+        "状态",
+        max_length=16,
+        choices=MeetingStatus.choices,
+        default=MeetingStatus.PLANNED,
+        db_index=True,
     )
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -60,7 +64,7 @@ class Meeting(models.Model):
         verbose_name = "组织生活记录"
         verbose_name_plural = "组织生活记录"
         ordering = ["-planned_on", "-id"]
-        indexes = [models.Index(fields=["org", "state", "held_on", "kind"])]
+        indexes = [models.Index(fields=["org", "status", "held_on", "kind"])]
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.topic}"

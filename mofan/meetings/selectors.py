@@ -8,7 +8,7 @@ from django.utils import timezone
 from mofan.core.access import scope_of
 from mofan.core.dates import add_months
 from mofan.core.lookup import get_or_404
-from mofan.meetings.models import Attendance, Meeting, State
+from mofan.meetings.models import Attendance, Meeting, MeetingStatus
 from mofan.members.models import CURRENT_STATUSES, Member
 
 INACTIVE_MONTHS = 6
@@ -27,7 +27,7 @@ def meeting_filter(
     *,
     org=None,
     kind: str = "",
-    state: str = "",
+    status: str = "",
     since: date | None = None,
     until: date | None = None,
 ):
@@ -35,8 +35,8 @@ def meeting_filter(
         meetings = meetings.filter(org__path__startswith=org.path)
     if kind:
         meetings = meetings.filter(kind=kind)
-    if state:
-        meetings = meetings.filter(state=state)
+    if status:
+        meetings = meetings.filter(status=status)
     if since:
         meetings = meetings.filter(
             Q(held_on__gte=since) | Q(held_on__isnull=True, planned_on__gte=since)
@@ -53,7 +53,7 @@ def calendar_month(*, actor, org, year: int, month: int) -> dict[date, list[Meet
     start = date(year, month, 1)
     end = add_months(start, 1) - timedelta(days=1)
     meetings = meeting_filter(meeting_list(actor=actor), org=org, since=start, until=end).exclude(
-        state=State.CANCELLED
+        status=MeetingStatus.CANCELLED
     )
     days: dict[date, list[Meeting]] = {}
     for meeting in meetings.order_by("held_on", "planned_on", "held_time", "id"):
@@ -68,7 +68,7 @@ def attendance_rates(
     rows = (
         Attendance.objects.filter(
             member__in=members,
-            meeting__state=State.HELD,
+            meeting__status=MeetingStatus.HELD,
             meeting__held_on__gte=since,
             meeting__held_on__lte=until,
         )
@@ -91,7 +91,7 @@ def inactive_members(members: QuerySet[Member], today: date) -> QuerySet[Member]
                 "attendance__meeting__held_on",
                 filter=Q(
                     attendance__status=Attendance.Status.PRESENT,
-                    attendance__meeting__state=State.HELD,
+                    attendance__meeting__status=MeetingStatus.HELD,
                 ),
             )
         )
@@ -150,7 +150,7 @@ def attendance_by_org(members, since: date, until: date) -> list[dict]:
     return list(
         Attendance.objects.filter(
             member__in=members,
-            meeting__state=State.HELD,
+            meeting__status=MeetingStatus.HELD,
             meeting__held_on__gte=since,
             meeting__held_on__lte=until,
         )

@@ -12,9 +12,9 @@ from mofan.core.access import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.core.uploads import DOCUMENTS_AND_DOC, check_upload
-from mofan.meetings.models import Attachment, Attendance, Kind, Meeting, State
+from mofan.meetings.models import Attachment, Attendance, Kind, Meeting, MeetingStatus
 from mofan.members.models import CURRENT_STATUSES, Category, Member
-from mofan.orgs.models import BRANCH_TYPES, CommitteeMember, OrgType
+from mofan.orgs.models import BRANCH_TYPES, CommitteeSeat, OrgType
 
 MEETING_CLEAN_EXCLUDE = ["org"]
 
@@ -112,7 +112,7 @@ def _check_fields(meeting: Meeting) -> None:
         raise ApplicationError("请填写第一议题学习的内容", field="first_topic_title")
     if (
         meeting.kind == Kind.LECTURE
-        and meeting.state == State.HELD
+        and meeting.status == MeetingStatus.HELD
         and not meeting.lecturer.strip()
     ):
         raise ApplicationError("党课须填写授课人", field="lecturer")
@@ -167,15 +167,15 @@ def meeting_record(
 ) -> Meeting:
     """Record a planned meeting as held, with attendance; the voting rules are checked here."""
     require_meeting_writer(actor, meeting.org)
-    if meeting.state == State.CANCELLED:
+    if meeting.status == MeetingStatus.CANCELLED:
         raise ApplicationError("已取消的会议不能记录为已召开")
-    before = snapshot(meeting, [*MEETING_FIELDS, "state"])
+    before = snapshot(meeting, [*MEETING_FIELDS, "status"])
     for name, value in fields.items():
         if name in MEETING_FIELDS:
             setattr(meeting, name, value)
     _check_kind(meeting.org, meeting.kind)  # a correction may fix the kind
     meeting.held_on = held_on
-    meeting.state = State.HELD
+    meeting.status = MeetingStatus.HELD
     if held_on > timezone.localdate():
         raise ApplicationError("召开日期不能晚于今天；尚未召开的会议请保存为计划", field="held_on")
     _check_fields(meeting)
@@ -184,8 +184,8 @@ def meeting_record(
     if attendance is not None:
         _replace_attendance(meeting, attendance)
     check_voting_rules(meeting)
-    changes = diff(before, snapshot(meeting, [*MEETING_FIELDS, "state"]))
-    action = "meeting.record" if before["state"] != State.HELD else "meeting.correct"
+    changes = diff(before, snapshot(meeting, [*MEETING_FIELDS, "status"]))
+    action = "meeting.record" if before["status"] != MeetingStatus.HELD else "meeting.correct"
     audit(actor=actor, action=action, target=meeting, changes=changes)
     return meeting
 
@@ -257,7 +257,7 @@ def voting_problem(
     """支部党员大会 that votes: more than half of voting members present, a resolution more than
     half of those entitled to vote; 支委会: more than half of the committee present.
     Probationary members attend but do not vote."""
-    if meeting.state != State.HELD:
+    if meeting.status != MeetingStatus.HELD:
         return None
     if meeting.kind == Kind.BRANCH_GENERAL and meeting.votes:
         if counts.voting_present * 2 <= counts.voting_expected:
@@ -333,7 +333,7 @@ def meeting_create_held(
         topic=topic.strip(),
         planned_on=planned_on,
         held_on=held_on,
-        state=State.HELD,
+        status=MeetingStatus.HELD,
     )
     for name, value in fields.items():
         if name in MEETING_FIELDS:
@@ -363,7 +363,7 @@ def meeting_update(
     *, actor, meeting: Meeting, attendance: list[AttendanceRow] | None = None, **fields
 ) -> Meeting:
     """Change a planned meeting, or correct a held one (the correction is audited)."""
-    if meeting.state == State.HELD:
+    if meeting.status == MeetingStatus.HELD:
         return meeting_record(
             actor=actor,
             meeting=meeting,
@@ -372,7 +372,7 @@ def meeting_update(
             **fields,
         )
     require_meeting_writer(actor, meeting.org)
-    if meeting.state == State.CANCELLED:
+    if meeting.status == MeetingStatus.CANCELLED:
         raise ApplicationError("已取消的会议不能修改")
     before = snapshot(meeting, MEETING_FIELDS)
     for name, value in fields.items():
@@ -393,13 +393,13 @@ def meeting_update(
 @transaction.atomic
 def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
     require_meeting_writer(actor, meeting.org)
-    if meeting.state != State.PLANNED:
+    if meeting.status != MeetingStatus.PLANNED:
         raise ApplicationError("只有计划中的会议可以取消")
     if not reason.strip():
         raise ApplicationError("请填写取消原因", field="reason")
-    meeting.state = State.CANCELLED
+    meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason.strip()
-    meeting.save(update_fields=["state", "cancel_reason", "updated_at"])
+    meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
     audit(actor=actor, action="meeting.cancel", target=meeting, detail=reason.strip())
     return meeting
 
@@ -462,7 +462,7 @@ def meetings_record_bulk(*, actor, records: list[HeldRecord]) -> int:
         require_meeting_writer(actor, org)
     members = _members_by_org(list(orgs.values()))
     committees: dict[int, set[str]] = {}
-    for org_id, name in CommitteeMember.objects.filter(org__in=list(orgs)).values_list(
+    for org_id, name in CommitteeSeat.objects.filter(org__in=list(orgs)).values_list(
         "org_id", "name"
     ):
         committees.setdefault(org_id, set()).add(name)
@@ -517,7 +517,7 @@ def _held_meeting(record: HeldRecord, members: dict[int, Member], committee: set
         topic=record.topic.strip(),
         planned_on=record.fields.get("planned_on") or record.held_on,
         held_on=record.held_on,
-        state=State.HELD,
+        status=MeetingStatus.HELD,
     )
     for name, value in record.fields.items():
         if name in MEETING_FIELDS and name not in ("kind", "topic", "held_on"):

@@ -16,7 +16,7 @@ from mofan.core.excel import new_sheet, xlsx_response
 from mofan.core.views_helpers import form_errors, paginate_page, run_service, sort_param
 from mofan.meetings import services
 from mofan.meetings.forms import AttachmentForm, CancelForm, MeetingFilterForm, MeetingForm
-from mofan.meetings.models import Attachment, Attendance, Kind, State
+from mofan.meetings.models import Attachment, Attendance, Kind, MeetingStatus
 from mofan.meetings.selectors import calendar_month, meeting_filter, meeting_get, meeting_list
 from mofan.orgs.models import OrgType
 from mofan.orgs.selectors import org_breadcrumb, org_get
@@ -41,7 +41,7 @@ def _filtered(request):
         meeting_list(actor=request.user),
         org=org,
         kind=filters.get("kind", ""),
-        state=filters.get("state", ""),
+        status=filters.get("status", ""),
         since=filters.get("since"),
         until=filters.get("until"),
     )
@@ -109,7 +109,7 @@ def _export(request, org, meetings):
                 m.first_topic_title if m.first_topic else "",
                 m.expected,
                 m.present,
-                m.get_state_display(),
+                m.get_status_display(),
             ]
         )
     audit(actor=request.user, action="meeting.export", target=org, detail=title)
@@ -213,7 +213,7 @@ def edit(request, meeting_id):
     meeting = meeting_get(actor=request.user, meeting_id=meeting_id)
     if not _can_write(request.user, meeting.org):
         raise PermissionDenied("您没有记录该组织组织生活的权限")
-    if meeting.state == State.CANCELLED:
+    if meeting.status == MeetingStatus.CANCELLED:
         messages.error(request, "已取消的会议不能修改")
         return redirect("meetings:detail", meeting.id)
     existing = {a.member_id: a for a in meeting.attendance.select_related("member")}
@@ -224,7 +224,7 @@ def edit(request, meeting_id):
         }.values()
     )
     initial = {f: getattr(meeting, f) for f in services.MEETING_FIELDS}
-    initial["held"] = meeting.state == State.HELD or request.GET.get("record") == "1"
+    initial["held"] = meeting.status == MeetingStatus.HELD or request.GET.get("record") == "1"
     initial["held_on"] = meeting.held_on or (timezone.localdate() if initial["held"] else None)
     form = MeetingForm(
         request.POST or None,

@@ -9,7 +9,7 @@ from mofan.members import crypto, idcard
 from mofan.members.models import Candidate, Category, DuesCategory, Education, Member
 from mofan.members.services import member_create
 from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org, OrgType
-from mofan.orgs.services import committee_member_add
+from mofan.orgs.services import committee_seat_add
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国志文斌海燕晨宇婷欣浩然子涵思雨梓萱一诺博文嘉怡俊杰佳琪雅婷振华丹凤鹏飞晓东春梅立新德明卫东红梅国华"
@@ -100,7 +100,7 @@ def _elect_committee(branch: Org, full_members: list[Member]) -> None:
     for order, (post, member) in enumerate(
         zip(COMMITTEE_POSTS[:seats], full_members, strict=False)
     ):
-        committee_member_add(actor=None, org=branch, name=member.name, post=post, sort_order=order)
+        committee_seat_add(actor=None, org=branch, name=member.name, post=post, sort_order=order)
 
 
 def _person(rng: random.Random, branch: Org, groups: list[Org], n: int, today: date) -> dict:

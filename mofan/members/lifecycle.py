@@ -114,7 +114,7 @@ def transfer_send(*, actor, member: Member, to_org: Org, letter_number: str, on:
         raise ApplicationError("转入组织与现所在支部相同", field="to_org")
     if not letter_number.strip():
         raise ApplicationError("请填写介绍信编号", field="letter_number")
-    if member.transfers.filter(state=Transfer.State.PENDING).exists():
+    if member.transfers.filter(status=Transfer.Status.PENDING).exists():
         raise ApplicationError(f"{member.name} 已有一笔待接收的转接")
     transfer = Transfer.objects.create(
         member=member,
@@ -136,15 +136,15 @@ def transfer_send(*, actor, member: Member, to_org: Org, letter_number: str, on:
 @transaction.atomic
 def transfer_accept(*, actor, transfer: Transfer, on: date) -> Member:
     require_member_writer(actor, transfer.to_org)
-    if transfer.state != Transfer.State.PENDING:
+    if transfer.status != Transfer.Status.PENDING:
         raise ApplicationError("该转接已办理")
     if on < transfer.sent_on:
         raise ApplicationError("接收日期不能早于转出日期", field="on")
     member = transfer.member
     _require_current(member)
-    transfer.state = Transfer.State.ACCEPTED
+    transfer.status = Transfer.Status.ACCEPTED
     transfer.answered_on = on
-    transfer.save(update_fields=["state", "answered_on"])
+    transfer.save(update_fields=["status", "answered_on"])
     letter = f"介绍信 {transfer.letter_number}"
     _event(
         member,
@@ -171,14 +171,14 @@ def transfer_accept(*, actor, transfer: Transfer, on: date) -> Member:
 @transaction.atomic
 def transfer_reject(*, actor, transfer: Transfer, on: date, reason: str) -> Transfer:
     require_member_writer(actor, transfer.to_org)
-    if transfer.state != Transfer.State.PENDING:
+    if transfer.status != Transfer.Status.PENDING:
         raise ApplicationError("该转接已办理")
     if not reason.strip():
         raise ApplicationError("请填写退回原因", field="reason")
-    transfer.state = Transfer.State.REJECTED
+    transfer.status = Transfer.Status.REJECTED
     transfer.answered_on = on
     transfer.note = reason.strip()
-    transfer.save(update_fields=["state", "answered_on", "note"])
+    transfer.save(update_fields=["status", "answered_on", "note"])
     audit(
         actor=actor, action="member.transfer_reject", target=transfer.member, detail=reason.strip()
     )
@@ -187,8 +187,8 @@ def transfer_reject(*, actor, transfer: Transfer, on: date, reason: str) -> Tran
 
 def _withdraw_pending_transfers(member: Member, on: date, why: str) -> None:
     """A member who leaves the roll cannot still be waiting to be received elsewhere."""
-    member.transfers.filter(state=Transfer.State.PENDING).update(
-        state=Transfer.State.REJECTED, answered_on=on, note=f"转出方撤回：党员{why}"
+    member.transfers.filter(status=Transfer.Status.PENDING).update(
+        status=Transfer.Status.REJECTED, answered_on=on, note=f"转出方撤回：党员{why}"
     )
 
 

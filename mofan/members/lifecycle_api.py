@@ -60,7 +60,7 @@ class TransferOut(Schema):
     to_org_id: int
     letter_number: str
     sent_on: date
-    state: str
+    status: str
     answered_on: date | None
     note: str
 
@@ -132,13 +132,13 @@ def _transfer_in_reach(request, transfer_id: int) -> Transfer:
     response={200: list[TransferOut], **ERRORS},
     summary="待接收和已办理的组织关系转接",
 )
-def list_transfers(request, state: Transfer.State = Transfer.State.PENDING):
+def list_transfers(request, status: Transfer.Status = Transfer.Status.PENDING):
     scope = scope_of(request.user)
     records = Transfer.objects.filter(scope.visible_q("to_org__path")) | Transfer.objects.filter(
         scope.visible_q("from_org__path")
     )
     return list(
-        records.filter(state=state)
+        records.filter(status=status)
         .select_related("member")
         .distinct()
         .order_by("-sent_on", "-id")[:500]

@@ -96,9 +96,9 @@ def transfers(request):
     incoming = Transfer.objects.filter(scope.visible_q("to_org__path"))
     outgoing = Transfer.objects.filter(scope.visible_q("from_org__path"))
     records = (incoming | outgoing).select_related("member", "from_org", "to_org").distinct()
-    state = request.GET.get("state", Transfer.State.PENDING)
-    if state in Transfer.State.values:
-        records = records.filter(state=state)
+    status = request.GET.get("status", Transfer.Status.PENDING)
+    if status in Transfer.Status.values:
+        records = records.filter(status=status)
     page = paginate_page(request, records.order_by("-sent_on", "-id"))
     answerable = {t.id for t in page if scope.can_record(t.to_org.path)}
     return render(
@@ -107,9 +107,9 @@ def transfers(request):
         {
             "page": page,
             "answerable": answerable,
-            "state": state,
-            "states": Transfer.State.choices,
-            "query": f"state={state}",
+            "status": status,
+            "statuses": Transfer.Status.choices,
+            "query": f"status={status}",
             "form": AnswerTransferForm(initial={"on": timezone.localdate()}),
         },
     )

@@ -148,7 +148,7 @@ class MemberEvent(models.Model):
 class Transfer(models.Model):
     """组织关系转接 inside the system: the receiving org sees the member only once it accepts."""
 
-    class State(models.TextChoices):
+    class Status(models.TextChoices):
         PENDING = "pending", "待接收"
         ACCEPTED = "accepted", "已接收"
         REJECTED = "rejected", "已退回"
@@ -164,8 +164,8 @@ class Transfer(models.Model):
     )
     letter_number = models.CharField("介绍信编号", max_length=50)
     sent_on = models.DateField("转出日期")
-    state = models.CharField(
-        "状态", max_length=16, choices=State.choices, default=State.PENDING, db_index=True
+    status = models.CharField(
+        "状态", max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     answered_on = models.DateField("办理日期", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)

@@ -159,7 +159,7 @@ def member_update(
             setattr(member, name, value)
     _check_org(member.org, member.party_group)
     require_member_writer(actor, member.org)
-    if member.org_id != before_org_id and member.transfers.filter(state="pending").exists():
+    if member.org_id != before_org_id and member.transfers.filter(status="pending").exists():
         raise ApplicationError("该党员有待接收的组织关系转接，请先办理转接", field="org")
     if id_number:
         apply_id_number(member, id_number)

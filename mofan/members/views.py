@@ -114,7 +114,7 @@ def detail(request, member_id):
             "can_reveal": scope.can_admin(member.org.path),
             "flags": member_flags(member) if member.is_current else [],
             "dues_standard": standards_for([member], month_start(timezone.localdate()))[member.id],
-            "pending_transfer": member.transfers.filter(state="pending")
+            "pending_transfer": member.transfers.filter(status="pending")
             .select_related("to_org")
             .first(),
         },

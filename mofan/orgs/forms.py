@@ -37,7 +37,7 @@ class DissolveForm(forms.Form):
     dissolved_on = forms.DateField(label="撤销日期", required=False, widget=DATE)
 
 
-class CommitteeMemberForm(forms.Form):
+class CommitteeSeatForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     post = forms.ChoiceField(label="职务", choices=CommitteePost.choices)
     sort_order = forms.IntegerField(label="排序号", initial=0, required=False)

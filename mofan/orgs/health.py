@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from mofan.core.errors import ApplicationError
 from mofan.orgs.facts import MemberCount, member_counts
-from mofan.orgs.models import CommitteeMember, HealthRule, Org, OrgType
+from mofan.orgs.models import CommitteeSeat, HealthRule, Org, OrgType
 from mofan.orgs.selectors import org_subtree, roll_up_counts
 
 METRICS = {
@@ -136,7 +136,7 @@ def subtree_health(root: Org, *, today=None) -> list[Finding]:
     }
     orgs = list(map(OrgRow._make, org_subtree(root).order_by("path").values_list(*OrgRow._fields)))
     committee_sizes = dict(
-        CommitteeMember.objects.filter(org__in=org_subtree(root))
+        CommitteeSeat.objects.filter(org__in=org_subtree(root))
         .values("org_id")
         .annotate(n=Count("id"))
         .values_list("org_id", "n")

@@ -76,7 +76,7 @@ class CommitteePost(models.TextChoices):
     MEMBER = "member", "委员"
 
 
-class CommitteeMember(models.Model):
+class CommitteeSeat(models.Model):
     """A seat on an org's current committee (支委会 / 党委委员会)."""
 
     org = models.ForeignKey(

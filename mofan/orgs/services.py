@@ -9,7 +9,7 @@ from django.utils import timezone
 from mofan.core.access import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
-from mofan.orgs.models import ALLOWED_CHILDREN, CommitteeMember, HealthRule, Org, OrgType
+from mofan.orgs.models import ALLOWED_CHILDREN, CommitteeSeat, HealthRule, Org, OrgType
 
 ORG_CLEAN_EXCLUDE = ["path", "depth", "numchild", "code"]
 
@@ -172,13 +172,13 @@ def org_dissolve(*, actor, org: Org, reason: str, on: date | None = None) -> Org
 
 
 @transaction.atomic
-def committee_member_add(*, actor, org: Org, name: str, post: str, sort_order: int = 0):
+def committee_seat_add(*, actor, org: Org, name: str, post: str, sort_order: int = 0):
     _require_admin_over(actor, org)
     if org.is_dissolved:
         raise ApplicationError("已撤销的组织不能调整班子成员")
     if not name.strip():
         raise ApplicationError("请填写姓名", field="name")
-    seat = CommitteeMember(org=org, name=name.strip(), post=post, sort_order=sort_order)
+    seat = CommitteeSeat(org=org, name=name.strip(), post=post, sort_order=sort_order)
     try:
         seat.full_clean()
     except ValidationError as exc:
@@ -194,7 +194,7 @@ def committee_member_add(*, actor, org: Org, name: str, post: str, sort_order: i
 
 
 @transaction.atomic
-def committee_member_remove(*, actor, seat: CommitteeMember) -> None:
+def committee_seat_remove(*, actor, seat: CommitteeSeat) -> None:
     _require_admin_over(actor, seat.org)
     audit(
         actor=actor,

@@ -12,7 +12,7 @@ from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import paginate_page, run_service, sort_param
 from mofan.orgs import excel, services
 from mofan.orgs.forms import (
-    CommitteeMemberForm,
+    CommitteeSeatForm,
     DissolveForm,
     HealthRuleForm,
     ImportForm,
@@ -21,7 +21,7 @@ from mofan.orgs.forms import (
     OrgSearchForm,
 )
 from mofan.orgs.health import describe_conditions, subtree_health
-from mofan.orgs.models import ALLOWED_CHILDREN, CommitteeMember, HealthRule, Org, OrgType
+from mofan.orgs.models import ALLOWED_CHILDREN, CommitteeSeat, HealthRule, Org, OrgType
 from mofan.orgs.selectors import (
     org_breadcrumb,
     org_children,
@@ -122,7 +122,7 @@ def detail(request, org_id):
             org,
             children=org_children(org=org, include_dissolved=True),
             committee=list(org.committee.all()),
-            committee_form=CommitteeMemberForm(),
+            committee_form=CommitteeSeatForm(),
             findings=findings[:20],
             finding_count=len(findings),
             counts=subtree_member_counts(org, [org]).get(org.id),
@@ -220,11 +220,11 @@ def committee_add(request, org_id):
     org = org_get(actor=request.user, org_id=org_id)
     if not scope_of(request.user).can_admin(org.path):
         raise PermissionDenied("您没有管理该组织的权限")
-    form = CommitteeMemberForm(request.POST)
+    form = CommitteeSeatForm(request.POST)
     if form.is_valid():
         added = run_service(
             form,
-            lambda: services.committee_member_add(
+            lambda: services.committee_seat_add(
                 actor=request.user,
                 org=org,
                 name=form.cleaned_data["name"],
@@ -243,10 +243,10 @@ def committee_add(request, org_id):
 @login_required
 @require_POST
 def committee_remove(request, seat_id):
-    seat = get_object_or_404(CommitteeMember.objects.select_related("org"), pk=seat_id)
+    seat = get_object_or_404(CommitteeSeat.objects.select_related("org"), pk=seat_id)
     if not scope_of(request.user).sees(seat.org.path):
         raise Http404("未找到")
-    services.committee_member_remove(actor=request.user, seat=seat)
+    services.committee_seat_remove(actor=request.user, seat=seat)
     messages.success(request, f"已移除班子成员 {seat.name}")
     return redirect("orgs:detail", seat.org_id)
 

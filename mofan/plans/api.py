@@ -123,7 +123,7 @@ class ReasonIn(Schema):
 class AssignmentOut(Schema):
     org_id: int
     deadline: date
-    state: str
+    status: str
     first_answered_on: date | None
     closed_on: date | None
     reminders: int

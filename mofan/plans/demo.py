@@ -1,5 +1,5 @@
 """Demo plans: the 1+9 plan set of the seed report, about 300 tasks across the demo units with
-realistic progress (some overdue), and 20 supervision items in every state."""
+realistic progress (some overdue), and 20 supervision items in every status."""
 
 import random
 from datetime import date, timedelta

@@ -201,7 +201,7 @@ class Evidence(models.Model):
 
 
 class WeeklyMeeting(models.Model):
-    """周调度: a weekly review of tasks with their state at that moment and the decisions."""
+    """周调度: a weekly review of tasks with their status at that moment and the decisions."""
 
     org = models.ForeignKey(
         Org, verbose_name="组织", on_delete=models.PROTECT, related_name="weekly_meetings"
@@ -274,7 +274,7 @@ class Instruction(models.Model):
 
 
 class Assignment(models.Model):
-    class State(models.TextChoices):
+    class Status(models.TextChoices):
         PENDING = "pending", "待反馈"
         ANSWERED = "answered", "已反馈"
         CLOSED = "closed", "已办结"
@@ -286,8 +286,8 @@ class Assignment(models.Model):
         Org, verbose_name="承办单位", on_delete=models.PROTECT, related_name="assignments"
     )
     deadline = models.DateField("反馈时限", db_index=True)
-    state = models.CharField(
-        "状态", max_length=16, choices=State.choices, default=State.PENDING, db_index=True
+    status = models.CharField(
+        "状态", max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     first_answered_on = models.DateField("首次反馈日期", null=True, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)

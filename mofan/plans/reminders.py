@@ -53,7 +53,7 @@ def due_supervision(today: date):
     soon = today + timedelta(days=DUE_SOON_DAYS)
     assignments = list(
         Assignment.objects.filter(
-            state=Assignment.State.PENDING, deadline__lte=soon
+            status=Assignment.Status.PENDING, deadline__lte=soon
         ).select_related("org", "instruction")
     )
     holders = _holders_by_path({a.org.path for a in assignments})

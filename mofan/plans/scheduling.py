@@ -22,7 +22,7 @@ def weekly_meeting_record(
     decisions: str,
     reviews: list[tuple[Task, str]],
 ) -> WeeklyMeeting:
-    """Record a weekly meeting; each reviewed task is kept with its state at that moment."""
+    """Record a weekly meeting; each reviewed task is kept with its status at that moment."""
     require_admin(actor, org, "您没有为该组织记录周调度的权限")
     if not attendees.strip():
         raise ApplicationError("请填写参会人员", field="attendees")

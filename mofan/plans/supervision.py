@@ -76,7 +76,7 @@ def assignment_answer(*, actor, assignment: Assignment, text: str, on: date) -> 
     """The assigned unit answers (each answer is a feedback round)."""
     if not is_reporter(actor, assignment.org, assignment.instruction.org):
         raise PermissionDenied("只有承办单位可以反馈，督办组织不能代为反馈")
-    if assignment.state == Assignment.State.CLOSED:
+    if assignment.status == Assignment.Status.CLOSED:
         raise ApplicationError("该事项已办结")
     if not text.strip():
         raise ApplicationError("请填写反馈内容", field="text")
@@ -87,9 +87,9 @@ def assignment_answer(*, actor, assignment: Assignment, text: str, on: date) -> 
     feedback = Feedback.objects.create(
         assignment=assignment, kind=Feedback.Kind.ANSWER, on=on, text=text.strip(), by=_by(actor)
     )
-    assignment.state = Assignment.State.ANSWERED
+    assignment.status = Assignment.Status.ANSWERED
     assignment.first_answered_on = assignment.first_answered_on or on
-    assignment.save(update_fields=["state", "first_answered_on"])
+    assignment.save(update_fields=["status", "first_answered_on"])
     audit(
         actor=actor,
         action="supervision.answer",
@@ -103,7 +103,7 @@ def assignment_answer(*, actor, assignment: Assignment, text: str, on: date) -> 
 def assignment_remind(*, actor, assignment: Assignment, text: str, on: date) -> Feedback:
     """催办 by the supervising org."""
     require_admin(actor, assignment.instruction.org, "只有督办组织可以催办")
-    if assignment.state == Assignment.State.CLOSED:
+    if assignment.status == Assignment.Status.CLOSED:
         raise ApplicationError("该事项已办结")
     feedback = Feedback.objects.create(
         assignment=assignment,
@@ -125,9 +125,9 @@ def assignment_remind(*, actor, assignment: Assignment, text: str, on: date) -> 
 @transaction.atomic
 def assignment_close(*, actor, assignment: Assignment, text: str, on: date) -> Assignment:
     require_admin(actor, assignment.instruction.org, "只有督办组织可以办结")
-    if assignment.state == Assignment.State.CLOSED:
+    if assignment.status == Assignment.Status.CLOSED:
         raise ApplicationError("该事项已办结")
-    if assignment.state != Assignment.State.ANSWERED:
+    if assignment.status != Assignment.Status.ANSWERED:
         raise ApplicationError(f"“{assignment.org.name}”尚未反馈，不能办结")
     if on < assignment.first_answered_on:
         raise ApplicationError("办结日期不能早于首次反馈日期", field="on")
@@ -138,9 +138,9 @@ def assignment_close(*, actor, assignment: Assignment, text: str, on: date) -> A
         text=text.strip() or "办结",
         by=_by(actor),
     )
-    assignment.state = Assignment.State.CLOSED
+    assignment.status = Assignment.Status.CLOSED
     assignment.closed_on = on
-    assignment.save(update_fields=["state", "closed_on"])
+    assignment.save(update_fields=["status", "closed_on"])
     audit(
         actor=actor,
         action="supervision.close",
@@ -169,7 +169,7 @@ def supervision_stats(assignments, today: date, registered: int) -> SupervisionS
         ),
         late=Count("id", filter=Q(first_answered_on__gt=F("deadline"))),
         overdue=Count("id", filter=Q(first_answered_on__isnull=True, deadline__lt=today)),
-        closed=Count("id", filter=Q(state=Assignment.State.CLOSED)),
+        closed=Count("id", filter=Q(status=Assignment.Status.CLOSED)),
     )
     return SupervisionStats(
         registered, row["total"], row["on_time"], row["late"], row["overdue"], row["closed"]

@@ -95,8 +95,8 @@ def _export(request, assignments, today):
     for a in assignments.select_related("instruction", "org").order_by(
         "instruction__received_on", "id"
     ):
-        state = (
-            a.get_state_display() if a.first_answered_on or a.deadline >= today else "逾期未反馈"
+        status = (
+            a.get_status_display() if a.first_answered_on or a.deadline >= today else "逾期未反馈"
         )
         sheet.append(
             [
@@ -108,7 +108,7 @@ def _export(request, assignments, today):
                 a.deadline,
                 a.first_answered_on,
                 a.reminders,
-                state,
+                status,
             ]
         )
     audit(actor=request.user, action="supervision.export", detail=title)
@@ -149,7 +149,7 @@ def instruction_detail(request, instruction_id):
         {
             "assignment": a,
             "can_answer": services.is_reporter(request.user, a.org, instruction.org)
-            and a.state != Assignment.State.CLOSED,
+            and a.status != Assignment.Status.CLOSED,
             "overdue": a.first_answered_on is None and a.deadline < timezone.localdate(),
         }
         for a in assignments

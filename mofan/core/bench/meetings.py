@@ -15,9 +15,9 @@ from mofan.core.bench.measure import Operation, client_for, get
 from mofan.core.bench.members import build_members
 from mofan.core.bench.tree import BenchTree, bench_user, build_tree, size_for_branches
 from mofan.meetings.compliance import compliance, span_of
-from mofan.meetings.models import Attendance, Kind, Meeting, State
+from mofan.meetings.models import Attendance, Kind, Meeting, MeetingStatus
 from mofan.members.models import CURRENT_STATUSES, Category, Member
-from mofan.orgs.models import BRANCH_TYPES, CommitteeMember, Org, OrgType
+from mofan.orgs.models import BRANCH_TYPES, CommitteeSeat, Org, OrgType
 from mofan.orgs.selectors import org_list
 
 MEMBERS_PER_BRANCH = 12
@@ -92,7 +92,7 @@ def _meeting(org: Org, kind: str, on: date) -> Meeting:
         first_topic=kind in (Kind.BRANCH_GENERAL, Kind.COMMITTEE, Kind.CENTER_GROUP),
         host="书记",
         recorder="组织委员",
-        state=State.HELD,
+        status=MeetingStatus.HELD,
     )
 
 
@@ -130,7 +130,7 @@ def build_meetings(tree: BenchTree, year: int) -> tuple[int, int]:
     the branches' members, saved with bulk_create in rounds of CHUNK branches."""
     orgs = list(tree.orgs().order_by("path"))
     seats = dict(
-        CommitteeMember.objects.filter(org__in=tree.orgs())
+        CommitteeSeat.objects.filter(org__in=tree.orgs())
         .values_list("org_id")
         .annotate(n=Count("id"))
     )

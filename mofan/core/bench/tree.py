@@ -9,7 +9,7 @@ from django.utils import timezone
 from mofan.accounts.models import User
 from mofan.accounts.services import grant_create
 from mofan.core.access import Role
-from mofan.orgs.models import CommitteeMember, CommitteePost, Org, OrgType
+from mofan.orgs.models import CommitteePost, CommitteeSeat, Org, OrgType
 
 ORGS_PER_UNIT = 42  # 5,000 orgs → about 120 units (机关党委 / 党总支) under one 机关工委
 POSTS = [
@@ -101,13 +101,13 @@ class _TreeRows:
         Org.objects.bulk_create(self.orgs, batch_size=500)
         saved = {o.code: o for o in Org.objects.filter(code__startswith=f"{self.prefix}-")}
         seats = [
-            CommitteeMember(
+            CommitteeSeat(
                 org=saved[code], name=f"委员{n + 1}", post=POSTS[n % len(POSTS)], sort_order=n
             )
             for code, count in self.committee
             for n in range(count)
         ]
-        CommitteeMember.objects.bulk_create(seats, batch_size=500)
+        CommitteeSeat.objects.bulk_create(seats, batch_size=500)
         return saved
 
 

@@ -12,7 +12,7 @@ from mofan.core.access import Role
 from mofan.core.management.commands.demo import DEMO_PASSWORD, ROOT_CODE
 from mofan.meetings.models import Meeting
 from mofan.members.models import Candidate, DuesPayment, Member
-from mofan.orgs.models import CommitteeMember, Org, OrgType
+from mofan.orgs.models import CommitteeSeat, Org, OrgType
 
 DEMO_USERS = {
     "admin": (Role.COMMITTEE_ADMIN, OrgType.WORKING_COMMITTEE),
@@ -28,7 +28,7 @@ def counts() -> dict[str, int]:
         "orgs": Org.objects.count(),
         "users": User.objects.count(),
         "grants": Grant.objects.count(),
-        "committee": CommitteeMember.objects.count(),
+        "committee": CommitteeSeat.objects.count(),
         "members": Member.objects.count(),
         "candidates": Candidate.objects.count(),
         "dues": DuesPayment.objects.count(),
@@ -61,7 +61,7 @@ def check_about_seventy_units_with_terms_to_watch(root):
     assert units.filter(name__contains="市发改委").exists()
     assert Org.objects.filter(org_type=OrgType.BRANCH).count() > units.count()
     assert Org.objects.filter(org_type=OrgType.PARTY_GROUP).exists()
-    assert CommitteeMember.objects.exists()
+    assert CommitteeSeat.objects.exists()
     today = timezone.localdate()
     assert Org.objects.filter(
         term_end__gte=today, term_end__lte=today + timedelta(days=90)
@@ -94,8 +94,8 @@ def check_members_pipeline_dues_and_meetings():
     assert Member.objects.filter(category="probationary").exists()
     assert 25 <= Candidate.objects.count() <= 35
     assert DuesPayment.objects.count() > 10 * Member.objects.count()
-    assert Meeting.objects.filter(state="held").count() > 5000
-    assert Meeting.objects.filter(state="planned").exists()
+    assert Meeting.objects.filter(status="held").count() > 5000
+    assert Meeting.objects.filter(status="planned").exists()
 
 
 def test_it_does_nothing_with_if_empty_when_orgs_exist(tree):

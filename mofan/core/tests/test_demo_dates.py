@@ -44,4 +44,4 @@ def test_it_runs_the_whole_demo_on_a_leap_day_and_on_new_years_eve(today):
         call_command("demo")
     assert Org.objects.count() > 300
     assert Member.objects.count() > 2500
-    assert Meeting.objects.filter(state="held").exists()
+    assert Meeting.objects.filter(status="held").exists()

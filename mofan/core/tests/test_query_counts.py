@@ -15,7 +15,7 @@ from mofan.meetings.compliance import DONE, NOT_DONE
 from mofan.members import crypto, idcard
 from mofan.members.models import Member
 from mofan.members.services import MEMBER_CLEAN_EXCLUDE, member_rule_check
-from mofan.orgs.models import CommitteeMember, Org, OrgType
+from mofan.orgs.models import CommitteeSeat, Org, OrgType
 from mofan.orgs.selectors import TREE_NODE_LIMIT, org_tree
 from mofan.orgs.services import org_create
 from mofan.plans.models import Task
@@ -53,7 +53,7 @@ def test_it_builds_a_tree_treebeard_accepts(trees):
         OrgType.BRANCH,
         OrgType.PARTY_GROUP,
     }
-    assert CommitteeMember.objects.filter(org__path__startswith=trees.large.root.path).exists()
+    assert CommitteeSeat.objects.filter(org__path__startswith=trees.large.root.path).exists()
 
 
 def test_it_keeps_treebeard_working_on_the_built_tree(trees):

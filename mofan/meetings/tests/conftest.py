@@ -11,7 +11,7 @@ from mofan.meetings.services import AttendanceRow
 from mofan.members.models import Category
 from mofan.members.tests.conftest import make_member  # noqa: F401
 from mofan.orgs.models import CommitteePost
-from mofan.orgs.services import committee_member_add
+from mofan.orgs.services import committee_seat_add
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +56,7 @@ def seat():
 
     def _seat(org, who, post=CommitteePost.MEMBER):
         name = who if isinstance(who, str) else who.name
-        return committee_member_add(actor=None, org=org, name=name, post=post)
+        return committee_seat_add(actor=None, org=org, name=name, post=post)
 
     return _seat
 

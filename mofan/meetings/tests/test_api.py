@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from mofan.core.models import AuditLog
 from mofan.core.tests.factories import make_org
 from mofan.meetings import appraisal, services
-from mofan.meetings.models import Attendance, Kind, Meeting, State
+from mofan.meetings.models import Attendance, Kind, Meeting, MeetingStatus
 from mofan.meetings.tests.conftest import present
 from mofan.orgs.models import OrgType
 
@@ -209,8 +209,8 @@ def test_it_lists_the_meetings_in_scope_newest_first(users, api, year_of_meeting
     [
         ("org={branch}", ["九月党员大会", "三月党课", "一月主题党日"]),
         ("org={unit}&kind=theme_day", ["二支部六月主题党日", "一月主题党日"]),
-        ("state=planned", ["九月党员大会"]),
-        ("state=held&kind=lecture", ["三月党课"]),
+        ("status=planned", ["九月党员大会"]),
+        ("status=held&kind=lecture", ["三月党课"]),
         (f"since={YEAR}-03-01&until={YEAR}-06-30", ["二支部六月主题党日", "三月党课"]),
         (f"until={YEAR}-01-31", ["一月主题党日"]),
         ("page=2&page_size=3", ["一月主题党日"]),
@@ -228,7 +228,7 @@ def test_it_filters_and_pages_the_list(tree, users, api, year_of_meetings, query
     "query",
     [
         "kind=party",
-        "state=done",
+        "status=done",
         "since=2026-02-30",
         "until=yesterday",
         "page=0",
@@ -273,14 +273,14 @@ def test_it_plans_a_meeting(tree, users, api, roll, today):
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["state"], body["held_on"], body["place"]) == ("planned", None, "三楼会议室")
+    assert (body["status"], body["held_on"], body["place"]) == ("planned", None, "三楼会议室")
     assert {a["member_id"]: a["can_vote"] for a in body["attendance"]} == {
         people[0].id: True,
         people[1].id: True,
         people[2].id: False,
     }
     meeting = Meeting.objects.get()
-    assert meeting.state == State.PLANNED
+    assert meeting.status == MeetingStatus.PLANNED
     assert AuditLog.objects.filter(action="meeting.plan", user=users.secretary).exists()
 
 
@@ -301,7 +301,7 @@ def test_it_records_a_held_meeting_with_attendance(tree, users, api, roll, yeste
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["state"], body["held_on"], body["planned_on"]) == (
+    assert (body["status"], body["held_on"], body["planned_on"]) == (
         "held",
         str(yesterday),
         str(yesterday),
@@ -435,9 +435,9 @@ def test_it_records_a_planned_meeting_as_held_through_patch(tree, users, api, ro
         {"held_on": str(yesterday), "votes": True, "votes_for": 3, "host": "王书记"},
     )
     assert response.status_code == 200, response.content
-    assert (response.json()["state"], response.json()["votes_for"]) == ("held", 3)
+    assert (response.json()["status"], response.json()["votes_for"]) == ("held", 3)
     meeting.refresh_from_db()
-    assert (meeting.state, meeting.host) == (State.HELD, "王书记")
+    assert (meeting.status, meeting.host) == (MeetingStatus.HELD, "王书记")
     assert AuditLog.objects.filter(action="meeting.record", target_id=str(meeting.id)).exists()
 
 
@@ -446,7 +446,11 @@ def test_it_changes_only_the_fields_sent(tree, users, api, today):
     response = patch(api(users.secretary), f"/api/v1/meetings/{meeting.id}", {"place": "活动室"})
     assert response.status_code == 200
     meeting.refresh_from_db()
-    assert (meeting.place, meeting.host, meeting.state) == ("活动室", "李书记", State.PLANNED)
+    assert (meeting.place, meeting.host, meeting.status) == (
+        "活动室",
+        "李书记",
+        MeetingStatus.PLANNED,
+    )
     [log] = AuditLog.objects.filter(action="meeting.update")
     assert log.changes == {"place": ["会议室", "活动室"]}
 

@@ -20,9 +20,9 @@ from mofan.meetings.elections import (
     terms_expiring,
 )
 from mofan.meetings.models import Election
-from mofan.orgs.models import CommitteeMember, Org
 from mofan.orgs.models import CommitteePost as Post
-from mofan.orgs.services import committee_member_add, org_dissolve
+from mofan.orgs.models import CommitteeSeat, Org
+from mofan.orgs.services import committee_seat_add, org_dissolve
 
 HELD_ON = date(2026, 3, 20)
 ELECTED = [
@@ -41,7 +41,7 @@ def today() -> date:
 
 
 def committee(org) -> list[tuple[str, str]]:
-    return list(CommitteeMember.objects.filter(org=org).values_list("name", "post"))
+    return list(CommitteeSeat.objects.filter(org=org).values_list("name", "post"))
 
 
 def set_term(org, start, end):
@@ -65,8 +65,8 @@ def record(actor, org, **changes) -> Election:
 @pytest.fixture
 def sitting(tree):
     """The branch's committee before the election."""
-    committee_member_add(actor=None, org=tree.branch, name="赵强", post=Post.SECRETARY)
-    committee_member_add(actor=None, org=tree.branch, name="钱勇", post=Post.ORGANISATION)
+    committee_seat_add(actor=None, org=tree.branch, name="赵强", post=Post.SECRETARY)
+    committee_seat_add(actor=None, org=tree.branch, name="钱勇", post=Post.ORGANISATION)
     set_term(tree.branch, date(2023, 3, 1), date(2026, 3, 1))
     return tree.branch
 

@@ -105,9 +105,9 @@ def branch_lines(lines):
 
 
 def test_it_reminds_of_the_committee_meeting_only_where_there_is_a_committee(tree, users):
-    from mofan.orgs.services import committee_member_add
+    from mofan.orgs.services import committee_seat_add
 
-    committee_member_add(actor=None, org=tree.branch, name="赵强", post="secretary")
+    committee_seat_add(actor=None, org=tree.branch, name="赵强", post="secretary")
     assert "支部委员会会议" in lines_for(dry_run(DAY), "secretary")[0]
     assert "支部委员会会议" not in lines_for(dry_run(DAY), "outsider")[0]
 

@@ -13,7 +13,7 @@ from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.core.uploads import FILE_TYPES
 from mofan.meetings import services
-from mofan.meetings.models import Attachment, Attendance, Kind, Meeting, State
+from mofan.meetings.models import Attachment, Attendance, Kind, Meeting, MeetingStatus
 from mofan.meetings.services import AttendanceRow
 from mofan.meetings.tests.conftest import present
 from mofan.members.models import Category
@@ -57,7 +57,7 @@ def test_it_plans_a_meeting_expecting_every_current_member_of_the_branch(
     make_member(tree.other_branch)
     meeting = plan(users.secretary, tree.branch)
 
-    assert meeting.state == State.PLANNED
+    assert meeting.status == MeetingStatus.PLANNED
     assert meeting.held_on is None
     rows = {a.member_id: a for a in meeting.attendance.all()}
     assert set(rows) == {m.id for m in people}
@@ -157,7 +157,7 @@ def test_it_records_a_planned_meeting_as_held_with_attendance(tree, users, roll,
     )
 
     meeting.refresh_from_db()
-    assert meeting.state == State.HELD
+    assert meeting.status == MeetingStatus.HELD
     assert meeting.held_on == yesterday
     assert meeting.place == "三楼会议室"
     assert statuses(meeting) == {
@@ -166,7 +166,7 @@ def test_it_records_a_planned_meeting_as_held_with_attendance(tree, users, roll,
         c.name: ("leave", "病假"),
     }
     [log] = audits("meeting.record", meeting)
-    assert log.changes["state"] == [State.PLANNED, State.HELD]
+    assert log.changes["status"] == [MeetingStatus.PLANNED, MeetingStatus.HELD]
     assert log.changes["held_on"] == [None, yesterday.isoformat()]
 
 
@@ -180,7 +180,7 @@ def test_it_needs_a_reason_for_an_absence_or_leave(tree, users, roll, yesterday,
             actor=users.secretary, meeting=meeting, held_on=yesterday, attendance=rows
         )
     meeting.refresh_from_db()
-    assert meeting.state == State.PLANNED
+    assert meeting.status == MeetingStatus.PLANNED
     assert statuses(meeting) == {a.name: ("present", ""), b.name: ("present", "")}
     assert not audits("meeting.record")
 
@@ -237,12 +237,12 @@ def test_it_refuses_a_held_date_in_the_future(tree, users, today):
             held_on=today + timedelta(days=1),
         )
     meeting.refresh_from_db()
-    assert meeting.state == State.PLANNED
+    assert meeting.status == MeetingStatus.PLANNED
     assert Meeting.objects.count() == 1
 
     services.meeting_record(actor=users.secretary, meeting=meeting, held_on=today)
     meeting.refresh_from_db()
-    assert meeting.state == State.HELD
+    assert meeting.status == MeetingStatus.HELD
 
 
 def test_it_needs_a_lecturer_when_a_lecture_is_held(tree, users, yesterday):
@@ -261,7 +261,7 @@ def test_it_needs_a_lecturer_when_a_lecture_is_held(tree, users, yesterday):
         actor=users.secretary, meeting=meeting, held_on=yesterday, lecturer="王书记"
     )
     meeting.refresh_from_db()
-    assert (meeting.state, meeting.lecturer) == (State.HELD, "王书记")
+    assert (meeting.status, meeting.lecturer) == (MeetingStatus.HELD, "王书记")
 
 
 def test_it_records_an_unplanned_meeting_with_everyone_present_by_default(
@@ -314,13 +314,17 @@ def test_it_audits_a_correction_of_a_held_meeting_with_before_and_after(
     )
 
     meeting.refresh_from_db()
-    assert (meeting.state, meeting.place, meeting.held_on) == (State.HELD, "党员活动室", earlier)
+    assert (meeting.status, meeting.place, meeting.held_on) == (
+        MeetingStatus.HELD,
+        "党员活动室",
+        earlier,
+    )
     assert statuses(meeting)[b.name] == ("leave", "病假")
     [log] = audits("meeting.correct", meeting)
     assert log.user == users.unit_admin
     assert log.changes["place"] == ["会议室", "党员活动室"]
     assert log.changes["held_on"] == [yesterday.isoformat(), earlier.isoformat()]
-    assert "state" not in log.changes
+    assert "status" not in log.changes
 
 
 def test_it_keeps_the_held_date_when_a_correction_leaves_it_out(tree, users, yesterday):
@@ -333,7 +337,7 @@ def test_it_keeps_the_held_date_when_a_correction_leaves_it_out(tree, users, yes
     )
     services.meeting_update(actor=users.secretary, meeting=meeting, topic="主题党日活动")
     meeting.refresh_from_db()
-    assert (meeting.topic, meeting.held_on, meeting.state) == ("主题党日活动", yesterday, "held")
+    assert (meeting.topic, meeting.held_on, meeting.status) == ("主题党日活动", yesterday, "held")
 
 
 def test_it_updates_a_planned_meeting_and_audits_only_real_changes(tree, users, today):
@@ -364,7 +368,7 @@ def test_it_cancels_a_planned_meeting_with_its_reason(tree, users):
     meeting = plan(users.secretary, tree.branch)
     services.meeting_cancel(actor=users.secretary, meeting=meeting, reason=" 与上级会议冲突 ")
     meeting.refresh_from_db()
-    assert (meeting.state, meeting.cancel_reason) == (State.CANCELLED, "与上级会议冲突")
+    assert (meeting.status, meeting.cancel_reason) == (MeetingStatus.CANCELLED, "与上级会议冲突")
     [log] = audits("meeting.cancel", meeting)
     assert log.detail == "与上级会议冲突"
 
@@ -375,7 +379,7 @@ def test_it_needs_a_reason_to_cancel(tree, users, reason):
     with pytest.raises(ApplicationError, match="请填写取消原因"):
         services.meeting_cancel(actor=users.secretary, meeting=meeting, reason=reason)
     meeting.refresh_from_db()
-    assert meeting.state == State.PLANNED
+    assert meeting.status == MeetingStatus.PLANNED
 
 
 def test_it_cancels_only_planned_meetings(tree, users, yesterday):
@@ -389,7 +393,7 @@ def test_it_cancels_only_planned_meetings(tree, users, yesterday):
     with pytest.raises(ApplicationError, match="只有计划中的会议可以取消"):
         services.meeting_cancel(actor=users.secretary, meeting=held, reason="记错了")
     held.refresh_from_db()
-    assert held.state == State.HELD
+    assert held.status == MeetingStatus.HELD
     assert not audits("meeting.cancel")
 
 

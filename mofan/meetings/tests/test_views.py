@@ -16,7 +16,7 @@ from mofan.core.dates import add_months
 from mofan.core.models import AuditLog
 from mofan.core.tests.factories import make_org
 from mofan.meetings import services
-from mofan.meetings.models import Attachment, Kind, Meeting, State
+from mofan.meetings.models import Attachment, Kind, Meeting, MeetingStatus
 from mofan.meetings.tests.conftest import present
 from mofan.members.models import Category
 from mofan.orgs.models import OrgType
@@ -148,7 +148,7 @@ def test_it_answers_404_to_a_secretary_of_another_branch(tree, users, login, thi
     response = getattr(client, method)(url_of(url, tree, things), data)
     assert response.status_code == 404
     meeting = Meeting.objects.get(pk=things["meeting"].pk)
-    assert (meeting.state, meeting.topic) == (State.PLANNED, "主题党日")
+    assert (meeting.status, meeting.topic) == (MeetingStatus.PLANNED, "主题党日")
     assert Attachment.objects.count() == 1
     assert Meeting.objects.count() == 2
     assert not AuditLog.objects.filter(user=users.outsider, action__startswith="meeting.").exists()
@@ -174,7 +174,7 @@ def test_it_answers_403_to_read_only_users_on_writes(tree, users, login, things,
     data = write_data(things) if method == "post" else None
     response = getattr(client, method)(url_of(url, tree, things), data)
     assert response.status_code == 403
-    assert Meeting.objects.get(pk=things["meeting"].pk).state == State.PLANNED
+    assert Meeting.objects.get(pk=things["meeting"].pk).status == MeetingStatus.PLANNED
     assert Meeting.objects.count() == 2
     assert Attachment.objects.count() == 1
 
@@ -235,9 +235,9 @@ def test_it_plans_a_meeting_from_the_form(tree, users, login, today):
     meeting = Meeting.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/meetings/{meeting.id}/"
-    assert (meeting.kind, meeting.state, meeting.org) == (
+    assert (meeting.kind, meeting.status, meeting.org) == (
         Kind.BRANCH_GENERAL,
-        State.PLANNED,
+        MeetingStatus.PLANNED,
         tree.branch,
     )
     assert AuditLog.objects.filter(action="meeting.plan", user=users.secretary).exists()
@@ -256,7 +256,7 @@ def test_it_records_a_held_meeting_with_attendance_from_the_members_list(
         follow=True,
     )
     meeting = Meeting.objects.get()
-    assert (meeting.state, meeting.held_on) == (State.HELD, yesterday)
+    assert (meeting.status, meeting.held_on) == (MeetingStatus.HELD, yesterday)
     page = text(response)
     assert "应到 3 人，实到 1 人" in page
     assert "外出学习" in page
@@ -357,7 +357,7 @@ def test_it_records_a_planned_meeting_from_the_edit_page(tree, users, login, rol
     )
     assert response.status_code == 302
     meeting.refresh_from_db()
-    assert (meeting.state, meeting.held_on) == (State.HELD, yesterday)
+    assert (meeting.status, meeting.held_on) == (MeetingStatus.HELD, yesterday)
     assert dict(meeting.attendance.values_list("member_id", "status")) == {
         a.id: "present",
         b.id: "leave",
@@ -428,7 +428,7 @@ def test_it_cancels_a_planned_meeting_with_a_reason(tree, users, login):
     response = client.post(f"/meetings/{meeting.id}/cancel/", {"reason": "上级临时通知开会"})
     assert response.status_code == 302
     meeting.refresh_from_db()
-    assert (meeting.state, meeting.cancel_reason) == (State.CANCELLED, "上级临时通知开会")
+    assert (meeting.status, meeting.cancel_reason) == (MeetingStatus.CANCELLED, "上级临时通知开会")
     page = text(client.get(f"/meetings/{meeting.id}/"))
     assert "上级临时通知开会" in page
     assert "记录为已召开" not in page
@@ -442,7 +442,7 @@ def test_it_refuses_to_cancel_without_a_reason(tree, users, login, reason):
     )
     assert any(m.startswith("取消失败") for m in flash(response))
     meeting.refresh_from_db()
-    assert meeting.state == State.PLANNED
+    assert meeting.status == MeetingStatus.PLANNED
 
 
 def test_it_refuses_to_cancel_a_held_meeting(tree, users, login, yesterday):
@@ -452,7 +452,7 @@ def test_it_refuses_to_cancel_a_held_meeting(tree, users, login, yesterday):
     )
     assert "取消失败：只有计划中的会议可以取消" in flash(response)
     meeting.refresh_from_db()
-    assert meeting.state == State.HELD
+    assert meeting.status == MeetingStatus.HELD
 
 
 # --- attachments --------------------------------------------------------------------------
@@ -542,8 +542,8 @@ def test_it_lists_only_meetings_in_the_users_scope_newest_first(users, login, ye
     ("query", "expected"),
     [
         ("kind=lecture", ["三月党课"]),
-        ("state=planned", ["九月党员大会"]),
-        ("state=held&org={branch}", ["三月党课", "一月主题党日"]),
+        ("status=planned", ["九月党员大会"]),
+        ("status=held&org={branch}", ["三月党课", "一月主题党日"]),
         (f"since={YEAR}-03-01&until={YEAR}-06-30", ["二支部六月主题党日", "三月党课"]),
         (f"since={YEAR}-08-01", ["九月党员大会"]),
         ("sort=date", ["一月主题党日", "三月党课", "二支部六月主题党日", "九月党员大会"]),
@@ -563,7 +563,7 @@ def test_it_ignores_a_bad_filter_instead_of_failing(users, login, year_of_meetin
 
 
 def test_it_exports_the_filtered_list_to_excel(tree, users, login, year_of_meetings):
-    response = login(users.unit_admin).get(f"/meetings/?org={tree.branch.id}&state=held&export=1")
+    response = login(users.unit_admin).get(f"/meetings/?org={tree.branch.id}&status=held&export=1")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [row for row in sheet.iter_rows(min_row=3, values_only=True)]

@@ -10,7 +10,7 @@ import pytest
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.meetings import services
-from mofan.meetings.models import Attendance, Kind, Meeting, State
+from mofan.meetings.models import Attendance, Kind, Meeting, MeetingStatus
 from mofan.meetings.services import AttendanceRow, HeldRecord
 from mofan.meetings.tests.conftest import present
 
@@ -48,7 +48,7 @@ def test_it_needs_more_than_half_of_the_voting_members_present_to_vote(
     people = roll(tree.branch, voting)
     if allowed:
         meeting = general_meeting(present(people, there))
-        assert meeting.state == State.HELD
+        assert meeting.status == MeetingStatus.HELD
     else:
         with pytest.raises(ApplicationError, match=QUORUM) as caught:
             general_meeting(present(people, there))
@@ -60,7 +60,7 @@ def test_it_needs_more_than_half_of_the_voting_members_present_to_vote(
 def test_it_records_a_general_meeting_without_a_vote_below_half(tree, roll, general_meeting):
     people = roll(tree.branch, 10)
     meeting = general_meeting(present(people, 2), votes=False)
-    assert meeting.state == State.HELD
+    assert meeting.status == MeetingStatus.HELD
     assert services.turnout(meeting).present == 2
 
 
@@ -133,7 +133,7 @@ def test_it_needs_more_than_half_of_the_committee_at_a_committee_meeting(
         )
 
     if allowed:
-        assert record().state == State.HELD
+        assert record().status == MeetingStatus.HELD
     else:
         with pytest.raises(ApplicationError, match=COMMITTEE) as caught:
             record()
@@ -163,14 +163,14 @@ def test_it_counts_a_committee_seat_by_the_members_name(tree, users, roll, seat,
             actor=users.secretary, meeting=meeting, held_on=yesterday, attendance=rows
         )
     meeting.refresh_from_db()
-    assert meeting.state == State.PLANNED
+    assert meeting.status == MeetingStatus.PLANNED
 
     rows[1] = AttendanceRow(b.id, "present")
     services.meeting_record(
         actor=users.secretary, meeting=meeting, held_on=yesterday, attendance=rows
     )
     meeting.refresh_from_db()
-    assert meeting.state == State.HELD
+    assert meeting.status == MeetingStatus.HELD
 
 
 def test_it_checks_the_quorum_again_when_a_held_meeting_is_corrected(
@@ -207,7 +207,7 @@ def test_it_checks_the_quorum_when_a_planned_meeting_is_recorded_with_the_defaul
     # the expected roll is marked present by default, so a vote is allowed without changes
     services.meeting_record(actor=users.secretary, meeting=meeting, held_on=yesterday, votes_for=3)
     meeting.refresh_from_db()
-    assert (meeting.state, meeting.votes_for) == (State.HELD, 3)
+    assert (meeting.status, meeting.votes_for) == (MeetingStatus.HELD, 3)
     assert meeting.attendance.filter(status=Attendance.Status.PRESENT).count() == len(people)
 
 
@@ -248,7 +248,7 @@ def test_it_records_a_batch_of_held_meetings_with_one_audit_row(tree, users, rol
         others[0].id: "",
         others[1].id: "出差",
     }
-    assert set(Meeting.objects.values_list("state", flat=True)) == {State.HELD}
+    assert set(Meeting.objects.values_list("status", flat=True)) == {MeetingStatus.HELD}
     [log] = AuditLog.objects.filter(action="meeting.import")
     assert "3" in log.detail
 

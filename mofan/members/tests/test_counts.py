@@ -10,7 +10,7 @@ from mofan.members.models import Category, Member, Status
 from mofan.orgs.facts import MemberCount, member_counts
 from mofan.orgs.health import subtree_health
 from mofan.orgs.models import CommitteePost
-from mofan.orgs.services import committee_member_add
+from mofan.orgs.services import committee_seat_add
 
 
 def add(make_member, org, full=0, probationary=0):
@@ -108,7 +108,7 @@ def codes(org) -> set[str]:
 def seat(org, n):
     posts = [CommitteePost.SECRETARY, CommitteePost.ORGANISATION, CommitteePost.PUBLICITY]
     for i in range(n):
-        committee_member_add(actor=None, org=org, name=f"委员{i}", post=posts[i % 3])
+        committee_seat_add(actor=None, org=org, name=f"委员{i}", post=posts[i % 3])
 
 
 def test_it_flags_a_branch_of_more_than_50_members(tree, make_member):

@@ -62,7 +62,7 @@ def test_it_keeps_the_member_in_the_source_branch_until_accepted(
     users, tree, member, pending, login
 ):
     assert fresh(member).org == tree.branch
-    assert pending.state == Transfer.State.PENDING
+    assert pending.status == Transfer.Status.PENDING
     assert login(users.outsider).get(f"/members/{member.pk}/").status_code == 404
     assert "张转接" not in text(login(users.outsider).get("/members/"))
     page = text(login(users.secretary).get(f"/members/{member.pk}/"))
@@ -199,7 +199,7 @@ def test_it_requires_a_reason_to_reject(users, tree, member, pending):
         transfer_reject(actor=users.outsider, transfer=pending, on=today(), reason="")
     assert refused.value.field == "reason"
     pending.refresh_from_db()
-    assert pending.state == Transfer.State.PENDING
+    assert pending.status == Transfer.Status.PENDING
 
 
 def test_it_leaves_the_member_in_place_when_rejected_and_allows_a_new_transfer(
@@ -207,7 +207,7 @@ def test_it_leaves_the_member_in_place_when_rejected_and_allows_a_new_transfer(
 ):
     transfer_reject(actor=users.outsider, transfer=pending, on=today(), reason="介绍信抬头有误")
     pending.refresh_from_db()
-    assert pending.state == Transfer.State.REJECTED
+    assert pending.status == Transfer.Status.REJECTED
     assert pending.note == "介绍信抬头有误"
     assert fresh(member).org == tree.branch
     assert not fresh(member).events.filter(kind=MemberEvent.Kind.TRANSFER_IN).exists()
@@ -219,7 +219,7 @@ def test_it_leaves_the_member_in_place_when_rejected_and_allows_a_new_transfer(
         letter_number="新号",
         on=today(),
     )
-    assert again.state == Transfer.State.PENDING
+    assert again.status == Transfer.Status.PENDING
 
 
 def test_it_refuses_accepting_a_member_who_left_while_the_transfer_was_pending(
@@ -366,7 +366,7 @@ def test_it_accepts_from_the_transfers_page(users, tree, member, pending, login)
     assert response.status_code == 302
     assert fresh(member).org == tree.other_branch
     assert client.get(f"/members/{member.pk}/").status_code == 200
-    accepted = text(client.get("/members/transfers/?state=accepted"))
+    accepted = text(client.get("/members/transfers/?status=accepted"))
     assert "张转接" in accepted
 
 
@@ -387,7 +387,7 @@ def test_it_answers_404_to_a_transfer_outside_both_sides(users, tree, member, pe
         assert response.status_code == 404
     assert "张转接" not in text(client.get("/members/transfers/"))
     pending.refresh_from_db()
-    assert pending.state == Transfer.State.PENDING
+    assert pending.status == Transfer.Status.PENDING
 
 
 def test_it_answers_403_to_the_leader_on_accept(users, tree, member, pending, login):
@@ -405,13 +405,13 @@ def test_it_rejects_from_the_transfers_page_only_with_a_reason(users, tree, memb
     )
     assert "请填写退回原因" in text(response)
     pending.refresh_from_db()
-    assert pending.state == Transfer.State.PENDING
+    assert pending.status == Transfer.Status.PENDING
     client.post(
         f"/members/transfers/{pending.pk}/reject/", {"on": iso(today()), "reason": "材料不全"}
     )
     pending.refresh_from_db()
-    assert pending.state == Transfer.State.REJECTED
-    assert "材料不全" in text(client.get("/members/transfers/?state=rejected"))
+    assert pending.status == Transfer.Status.REJECTED
+    assert "材料不全" in text(client.get("/members/transfers/?status=rejected"))
     assert fresh(member).org == tree.branch
 
 
@@ -421,7 +421,7 @@ def test_it_answers_404_to_an_unknown_answer(users, tree, member, pending, login
     )
     assert response.status_code == 404
     pending.refresh_from_db()
-    assert pending.state == Transfer.State.PENDING
+    assert pending.status == Transfer.Status.PENDING
 
 
 def test_it_transfers_out_of_the_system_from_the_member_page(users, member, login):

@@ -9,7 +9,7 @@ from mofan.core.tests.factories import make_org
 from mofan.orgs import facts
 from mofan.orgs.facts import MemberCount
 from mofan.orgs.models import CommitteePost, OrgType
-from mofan.orgs.services import committee_member_add
+from mofan.orgs.services import committee_seat_add
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def grow(tree, members):
                 term_end=today + timedelta(days=30),
             )
             group = make_org(branch, OrgType.PARTY_GROUP)
-            committee_member_add(actor=None, org=branch, name="张三", post=CommitteePost.SECRETARY)
+            committee_seat_add(actor=None, org=branch, name="张三", post=CommitteePost.SECRETARY)
             members(branch, 8, full=7)
             members(group, 2)
 

@@ -12,7 +12,7 @@ from mofan.core.tests.factories import make_org
 from mofan.orgs.facts import MemberCount
 from mofan.orgs.health import METRICS, OPERATORS, org_facts, rule_fires, subtree_health
 from mofan.orgs.models import CommitteePost, HealthRule, Org, OrgType
-from mofan.orgs.services import committee_member_add, health_rule_update, org_dissolve, org_update
+from mofan.orgs.services import committee_seat_add, health_rule_update, org_dissolve, org_update
 
 TODAY = date(2026, 3, 1)
 
@@ -33,7 +33,7 @@ def give_term(org, end, start=None):
 def seat(org, n):
     posts = [CommitteePost.SECRETARY, CommitteePost.ORGANISATION, CommitteePost.PUBLICITY]
     for i in range(n):
-        committee_member_add(actor=None, org=org, name=f"委员{i}", post=posts[i % len(posts)])
+        committee_seat_add(actor=None, org=org, name=f"委员{i}", post=posts[i % len(posts)])
 
 
 def rule(code):

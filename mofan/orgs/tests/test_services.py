@@ -8,10 +8,10 @@ from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.core.tests.factories import make_org
 from mofan.orgs import services
-from mofan.orgs.models import CommitteeMember, HealthRule, Org, OrgType
+from mofan.orgs.models import CommitteeSeat, HealthRule, Org, OrgType
 from mofan.orgs.services import (
-    committee_member_add,
-    committee_member_remove,
+    committee_seat_add,
+    committee_seat_remove,
     health_rule_update,
     org_create,
     org_dissolve,
@@ -207,7 +207,7 @@ def test_it_refuses_to_change_a_dissolved_org(tree, users):
         org_update(actor=users.unit_admin, org=fresh(tree.other_branch), name="改名")
     assert fresh(tree.other_branch).name == "发改委第二党支部"
     with pytest.raises(ApplicationError, match="已撤销的组织不能调整班子成员"):
-        committee_member_add(
+        committee_seat_add(
             actor=users.unit_admin, org=fresh(tree.other_branch), name="张三", post="secretary"
         )
 
@@ -351,35 +351,35 @@ def test_it_refuses_a_secretary_dissolving_their_own_branch(tree, users):
 
 
 def test_it_adds_and_removes_committee_members(tree, users):
-    seat = committee_member_add(
+    seat = committee_seat_add(
         actor=users.unit_admin, org=tree.branch, name=" 张三 ", post="secretary", sort_order=1
     )
     assert str(seat) == "张三（书记）"
     assert last_audit("org.committee.add").changes == {"committee": [None, "张三（书记）"]}
     assert last_audit("org.committee.add").target_id == str(tree.branch.pk)
 
-    committee_member_remove(actor=users.unit_admin, seat=seat)
-    assert not CommitteeMember.objects.filter(pk=seat.pk).exists()
+    committee_seat_remove(actor=users.unit_admin, seat=seat)
+    assert not CommitteeSeat.objects.filter(pk=seat.pk).exists()
     assert last_audit("org.committee.remove").changes == {"committee": ["张三（书记）", None]}
 
 
 def test_it_refuses_a_committee_member_without_a_name_or_with_a_bad_post(tree, users):
     with pytest.raises(ApplicationError, match="请填写姓名"):
-        committee_member_add(actor=users.unit_admin, org=tree.branch, name=" ", post="secretary")
+        committee_seat_add(actor=users.unit_admin, org=tree.branch, name=" ", post="secretary")
     with pytest.raises(ApplicationError, match="职务不正确"):
-        committee_member_add(actor=users.unit_admin, org=tree.branch, name="李四", post="boss")
-    assert not CommitteeMember.objects.exists()
+        committee_seat_add(actor=users.unit_admin, org=tree.branch, name="李四", post="boss")
+    assert not CommitteeSeat.objects.exists()
     assert not AuditLog.objects.filter(action__startswith="org.committee").exists()
 
 
 @pytest.mark.parametrize("who", ["leader", "secretary", "outsider"])
 def test_it_refuses_committee_changes_by_read_only_users(tree, users, who):
-    seat = committee_member_add(actor=None, org=tree.branch, name="张三", post="secretary")
+    seat = committee_seat_add(actor=None, org=tree.branch, name="张三", post="secretary")
     with pytest.raises(PermissionDenied):
-        committee_member_add(actor=getattr(users, who), org=tree.branch, name="李四", post="member")
+        committee_seat_add(actor=getattr(users, who), org=tree.branch, name="李四", post="member")
     with pytest.raises(PermissionDenied):
-        committee_member_remove(actor=getattr(users, who), seat=seat)
-    assert list(CommitteeMember.objects.values_list("name", flat=True)) == ["张三"]
+        committee_seat_remove(actor=getattr(users, who), seat=seat)
+    assert list(CommitteeSeat.objects.values_list("name", flat=True)) == ["张三"]
 
 
 # --- audit in the same transaction -------------------------------------------------------

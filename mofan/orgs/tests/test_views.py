@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from mofan.core.models import AuditLog
 from mofan.core.tests.factories import make_org
-from mofan.orgs.models import CommitteeMember, Org, OrgType
-from mofan.orgs.services import committee_member_add, org_dissolve
+from mofan.orgs.models import CommitteeSeat, Org, OrgType
+from mofan.orgs.services import committee_seat_add, org_dissolve
 
 
 def fresh(org):
@@ -67,7 +67,7 @@ def test_it_answers_404_to_a_secretary_of_another_branch(tree, users, login, met
     for org in (tree.branch, tree.group, tree.unit):
         response = getattr(client, method)(url.format(id=org.id), data)
         assert response.status_code == 404, (url, org.name)
-    assert not CommitteeMember.objects.exists()
+    assert not CommitteeSeat.objects.exists()
     assert not AuditLog.objects.filter(action="org.export").exists()
 
 
@@ -84,10 +84,10 @@ def test_it_answers_404_for_an_org_that_does_not_exist(tree, users, login, metho
 
 
 def test_it_answers_404_when_removing_a_committee_seat_of_another_branch(tree, users, login):
-    seat = committee_member_add(actor=None, org=tree.branch, name="张三", post="secretary")
+    seat = committee_seat_add(actor=None, org=tree.branch, name="张三", post="secretary")
     response = login(users.outsider).post(f"/orgs/committee/{seat.id}/remove/")
     assert response.status_code == 404
-    assert CommitteeMember.objects.filter(pk=seat.pk).exists()
+    assert CommitteeSeat.objects.filter(pk=seat.pk).exists()
 
 
 def test_it_shows_an_outsider_only_their_own_branch_in_the_tree_and_list(tree, users, login):
@@ -142,15 +142,15 @@ def test_it_answers_403_to_read_only_users_on_writes(tree, users, login, who, me
     assert Org.objects.count() == 7
     assert parent_of(tree.group) == tree.branch
     assert not Org.objects.filter(dissolved_on__isnull=False).exists()
-    assert not CommitteeMember.objects.exists()
+    assert not CommitteeSeat.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["leader", "secretary"])
 def test_it_answers_403_to_read_only_users_removing_a_committee_seat(tree, users, login, who):
-    seat = committee_member_add(actor=None, org=tree.branch, name="张三", post="secretary")
+    seat = committee_seat_add(actor=None, org=tree.branch, name="张三", post="secretary")
     response = login(getattr(users, who)).post(f"/orgs/committee/{seat.id}/remove/")
     assert response.status_code == 403
-    assert CommitteeMember.objects.filter(pk=seat.pk).exists()
+    assert CommitteeSeat.objects.filter(pk=seat.pk).exists()
 
 
 @pytest.mark.parametrize("url", ["/orgs/{id}/move/", "/orgs/{id}/dissolve/"])
@@ -349,7 +349,7 @@ def test_it_paginates_the_list_and_keeps_the_filter(tree, users, login, grow):
 
 
 def test_it_shows_an_org_with_its_fields_committee_and_children(tree, users, login, members):
-    committee_member_add(actor=None, org=tree.unit, name="赵书记", post="secretary")
+    committee_seat_add(actor=None, org=tree.unit, name="赵书记", post="secretary")
     org_dissolve(actor=None, org=tree.other_branch, reason="合并")
     members(tree.branch, 5, full=4)
     page = text(login(users.unit_admin).get(f"/orgs/{tree.unit.id}/"))
@@ -568,10 +568,10 @@ def test_it_adds_and_removes_a_committee_member_from_the_org_page(tree, users, l
     page = text(client.get(f"/orgs/{tree.branch.id}/"))
     assert "<td>组织委员</td><td>钱组织</td>" in page
 
-    seat = CommitteeMember.objects.get(name="钱组织")
+    seat = CommitteeSeat.objects.get(name="钱组织")
     client.post(f"/orgs/committee/{seat.id}/remove/")
     assert "尚未录入班子成员" in text(client.get(f"/orgs/{tree.branch.id}/"))
-    assert not CommitteeMember.objects.exists()
+    assert not CommitteeSeat.objects.exists()
     assert [e.action for e in AuditLog.objects.filter(action__startswith="org.committee")] == [
         "org.committee.remove",
         "org.committee.add",
@@ -583,7 +583,7 @@ def test_it_shows_an_error_for_a_committee_member_without_a_name(tree, users, lo
     response = client.post(f"/orgs/{tree.branch.id}/committee/add/", {"name": "", "post": "member"})
     assert response.status_code == 302
     assert "这个字段是必填项" in text(client.get(response["Location"]))
-    assert not CommitteeMember.objects.exists()
+    assert not CommitteeSeat.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["leader", "secretary"])

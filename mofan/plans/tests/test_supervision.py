@@ -64,10 +64,10 @@ def test_it_registers_an_instruction_with_one_assignment_per_unit(tree, users):
         tree.committee, [tree.unit, tree.far_branch], actor=users.committee_admin
     )
     assert instruction.org == tree.committee
-    rows = {a.org: (a.deadline, a.state, a.reminders) for a in instruction.assignments.all()}
+    rows = {a.org: (a.deadline, a.status, a.reminders) for a in instruction.assignments.all()}
     assert rows == {
-        tree.unit: (days(-3), Assignment.State.PENDING, 0),
-        tree.far_branch: (days(-3), Assignment.State.PENDING, 0),
+        tree.unit: (days(-3), Assignment.Status.PENDING, 0),
+        tree.far_branch: (days(-3), Assignment.Status.PENDING, 0),
     }
     log = AuditLog.objects.get(action="supervision.register", target_id=str(instruction.id))
     assert (log.user, log.detail) == (users.committee_admin, "承办单位 2 个")
@@ -152,7 +152,7 @@ def test_the_assigned_unit_answers_in_rounds(tree, users):
     answer(a, on=days(-6), text="第一轮：已部署", actor=users.unit_admin)
     answer(a, on=days(-1), text="第二轮：已完成", actor=users.unit_admin)
     a.refresh_from_db()
-    assert (a.state, a.first_answered_on) == (Assignment.State.ANSWERED, days(-6))
+    assert (a.status, a.first_answered_on) == (Assignment.Status.ANSWERED, days(-6))
     assert list(a.feedback.values_list("kind", "text", "by")) == [
         (Feedback.Kind.ANSWER, "第一轮：已部署", users.unit_admin.id),
         (Feedback.Kind.ANSWER, "第二轮：已完成", users.unit_admin.id),
@@ -164,7 +164,7 @@ def test_a_branch_secretary_answers_for_the_branch(tree, users):
     a = assignment(register(tree.committee, [tree.branch]), tree.branch)
     answer(a, actor=users.secretary)
     a.refresh_from_db()
-    assert a.state == Assignment.State.ANSWERED
+    assert a.status == Assignment.Status.ANSWERED
 
 
 @pytest.mark.parametrize("who", ["secretary", "leader", "outsider", "member"])
@@ -173,7 +173,7 @@ def test_nobody_else_answers_for_the_unit(tree, users, who):
     with pytest.raises(PermissionDenied, match="只有承办单位可以反馈"):
         answer(a, actor=getattr(users, who))
     a.refresh_from_db()
-    assert (a.state, a.feedback.count()) == (Assignment.State.PENDING, 0)
+    assert (a.status, a.feedback.count()) == (Assignment.Status.PENDING, 0)
 
 
 @pytest.mark.parametrize(
@@ -189,7 +189,7 @@ def test_it_refuses_an_empty_or_misdated_answer(tree, text, on, message):
     with pytest.raises(ApplicationError, match=message):
         answer(a, on=days(on), text=text)
     a.refresh_from_db()
-    assert (a.state, a.first_answered_on) == (Assignment.State.PENDING, None)
+    assert (a.status, a.first_answered_on) == (Assignment.Status.PENDING, None)
 
 
 # --- 催办 and closing ---------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def test_an_item_is_never_closed_without_an_answer(tree, users):
     with pytest.raises(ApplicationError, match="“市发改委机关党委”尚未反馈，不能办结"):
         close(a, actor=users.committee_admin)
     a.refresh_from_db()
-    assert (a.state, a.closed_on) == (Assignment.State.PENDING, None)
+    assert (a.status, a.closed_on) == (Assignment.Status.PENDING, None)
     assert not a.feedback.filter(kind=Feedback.Kind.CLOSE).exists()
 
 
@@ -234,8 +234,8 @@ def test_the_supervisor_closes_an_answered_item(tree, users):
     answer(a, on=days(-4))
     close(a, on=days(-2), actor=users.committee_admin)
     a.refresh_from_db()
-    assert (a.state, a.closed_on, a.first_answered_on) == (
-        Assignment.State.CLOSED,
+    assert (a.status, a.closed_on, a.first_answered_on) == (
+        Assignment.Status.CLOSED,
         days(-2),
         days(-4),
     )
@@ -565,7 +565,7 @@ def test_the_unit_answers_on_the_page(tree, users, login):
     assert response.redirect_chain[-1][0] == f"/plans/supervision/{instruction.id}/"
     assert flash(response) == ["已反馈"]
     a.refresh_from_db()
-    assert (a.state, a.first_answered_on) == (Assignment.State.ANSWERED, TODAY)
+    assert (a.status, a.first_answered_on) == (Assignment.Status.ANSWERED, TODAY)
 
 
 @pytest.mark.parametrize("who", ["leader", "secretary"])
@@ -597,7 +597,7 @@ def test_the_page_refuses_to_close_an_unanswered_item_in_chinese(tree, users, lo
     )
     assert flash(response) == ["“市发改委机关党委”尚未反馈，不能办结"]
     a.refresh_from_db()
-    assert a.state == Assignment.State.PENDING
+    assert a.status == Assignment.Status.PENDING
 
     response = client.post(
         f"/plans/supervision/assignments/{a.id}/remind/", {"on": TODAY.isoformat()}, follow=True
@@ -613,7 +613,7 @@ def test_the_page_refuses_to_close_an_unanswered_item_in_chinese(tree, users, lo
     )
     assert flash(response) == ["已办结"]
     a.refresh_from_db()
-    assert a.state == Assignment.State.CLOSED
+    assert a.status == Assignment.Status.CLOSED
 
 
 def test_the_unit_cannot_close_its_own_item_on_the_page(tree, users, login):
@@ -624,7 +624,7 @@ def test_the_unit_cannot_close_its_own_item_on_the_page(tree, users, login):
     )
     assert response.status_code == 403
     a.refresh_from_db()
-    assert a.state == Assignment.State.ANSWERED
+    assert a.status == Assignment.Status.ANSWERED
 
 
 def test_an_unknown_action_is_404(tree, users, login):

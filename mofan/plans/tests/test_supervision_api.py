@@ -67,8 +67,8 @@ def instruction(tree):
     )
 
 
-def state(instruction, org) -> str:
-    return Assignment.objects.get(instruction=instruction, org=org).state
+def status(instruction, org) -> str:
+    return Assignment.objects.get(instruction=instruction, org=org).status
 
 
 # --- GET /api/v1/supervision -------------------------------------------------------------------
@@ -84,7 +84,7 @@ def test_it_lists_the_items_with_their_assignments(instruction, tree, users, api
         "meeting",
         "normal",
     )
-    assert [(a["org_id"], a["state"], a["reminders"]) for a in item["assignments"]] == [
+    assert [(a["org_id"], a["status"], a["reminders"]) for a in item["assignments"]] == [
         (tree.unit.id, "pending", 0),
         (tree.far_unit.id, "pending", 0),
     ]
@@ -116,7 +116,7 @@ def test_it_registers_an_instruction(tree, users, api):
     body = response.json()
     instruction = Instruction.objects.get(pk=body["id"])
     assert (instruction.title, instruction.level) == ("落实上级批示", "urgent")
-    assert [(a["org_id"], a["deadline"], a["state"]) for a in body["assignments"]] == [
+    assert [(a["org_id"], a["deadline"], a["status"]) for a in body["assignments"]] == [
         (tree.unit.id, days(5), "pending"),
         (tree.far_unit.id, days(10), "pending"),
     ]
@@ -200,7 +200,7 @@ def test_the_unit_answers_and_the_supervisor_closes(instruction, tree, users, ap
         {
             "org_id": tree.unit.id,
             "deadline": days(-10),
-            "state": "answered",
+            "status": "answered",
             "first_answered_on": days(0),
             "closed_on": None,
             "reminders": 0,
@@ -210,8 +210,8 @@ def test_the_unit_answers_and_the_supervisor_closes(instruction, tree, users, ap
         api(users.committee_admin), f"{url}/close", {"org_id": tree.unit.id, "text": "办结"}
     )
     assert response.status_code == 200, response.content
-    states = {a["org_id"]: a["state"] for a in response.json()["assignments"]}
-    assert states == {tree.unit.id: "closed", tree.far_unit.id: "pending"}
+    statuses = {a["org_id"]: a["status"] for a in response.json()["assignments"]}
+    assert statuses == {tree.unit.id: "closed", tree.far_unit.id: "pending"}
     assert list(
         AuditLog.objects.filter(action__startswith="supervision.", target_id=str(instruction.id))
         .order_by("id")
@@ -230,7 +230,7 @@ def test_it_never_closes_an_unanswered_item(instruction, tree, users, api):
         {"org_id": tree.unit.id, "text": "直接办结"},
     )
     assert assert_bad_request(response) == "“市发改委机关党委”尚未反馈，不能办结"
-    assert state(instruction, tree.unit) == "pending"
+    assert status(instruction, tree.unit) == "pending"
     assert not AuditLog.objects.filter(action="supervision.close").exists()
 
 
@@ -242,7 +242,7 @@ def test_the_unit_cannot_close_its_own_item(instruction, tree, users, api):
         api(users.unit_admin), f"/supervision/{instruction.id}/close", {"org_id": tree.unit.id}
     )
     assert response.status_code == 403
-    assert state(instruction, tree.unit) == "answered"
+    assert status(instruction, tree.unit) == "answered"
 
 
 def test_a_read_only_user_gets_403(instruction, tree, users, api):
@@ -252,7 +252,7 @@ def test_a_read_only_user_gets_403(instruction, tree, users, api):
             client, f"/supervision/{instruction.id}/{action}", {"org_id": tree.unit.id, "text": "x"}
         )
         assert response.status_code == 403
-    assert state(instruction, tree.unit) == "pending"
+    assert status(instruction, tree.unit) == "pending"
 
 
 def test_an_outsider_gets_404(instruction, tree, users, api):
@@ -263,7 +263,7 @@ def test_an_outsider_gets_404(instruction, tree, users, api):
         )
         assert response.status_code == 404
     assert post(client, "/supervision/999999/feedback", {"org_id": 1}).status_code == 404
-    assert state(instruction, tree.unit) == "pending"
+    assert status(instruction, tree.unit) == "pending"
 
 
 def test_another_unit_cannot_answer_for_the_assigned_one(instruction, tree, users, api):
@@ -275,7 +275,7 @@ def test_another_unit_cannot_answer_for_the_assigned_one(instruction, tree, user
         {"org_id": tree.unit.id, "text": "代为反馈"},
     )
     assert assert_bad_request(response) == "该单位不是此事项的承办单位"
-    assert state(instruction, tree.unit) == "pending"
+    assert status(instruction, tree.unit) == "pending"
 
 
 @pytest.mark.parametrize(
@@ -293,7 +293,7 @@ def test_bad_feedback_is_400_in_chinese(instruction, tree, users, api, payload, 
         payload = {**payload, "org_id": tree.unit.id}
     response = post(api(users.unit_admin), f"/supervision/{instruction.id}/feedback", payload)
     assert expected in assert_bad_request(response)
-    assert state(instruction, tree.unit) == "pending"
+    assert status(instruction, tree.unit) == "pending"
 
 
 def test_no_feedback_after_closing(instruction, tree, users, api):

@@ -457,7 +457,7 @@ def test_it_offers_the_report_form_again_once_every_sub_task_is_cancelled(
 
 @pytest.fixture
 def listed(assign, split, tree, users, today):
-    """Tasks in several states: overdue, due soon, done, cancelled, and a branch's sub-task."""
+    """Tasks in several statuses: overdue, due soon, done, cancelled, and a branch's sub-task."""
     day = timedelta(days=1)
     late = assign(
         tree.unit, "逾期的任务", start_on=today - 20 * day, deadline=today - day, owner_people="甲"

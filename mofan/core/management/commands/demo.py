@@ -15,7 +15,7 @@ from mofan.core.housekeeping import refresh_query_statistics
 from mofan.meetings.demo import build_demo_meetings
 from mofan.members.demo import build_demo_candidates, build_demo_dues, build_demo_members
 from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org, OrgType
-from mofan.orgs.services import committee_member_add, org_create
+from mofan.orgs.services import committee_seat_add, org_create
 from mofan.plans.demo import build_demo_plans
 
 DEMO_PASSWORD = "Mofan@2026"
@@ -209,7 +209,7 @@ class TreeBuilder:
         # Branch committees are chosen from the branch's members once they exist (members demo).
         seats = 0 if org_type in BRANCH_TYPES else committee
         for order, post in enumerate(COMMITTEE_POSTS[:seats]):
-            committee_member_add(
+            committee_seat_add(
                 actor=None, org=org, name=person_name(rng), post=post, sort_order=order
             )
         self.existing[code] = org
