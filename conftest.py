@@ -17,8 +17,8 @@ import pytest
 
 from mofan.accounts.services import token_create
 from mofan.core.access import Role
-from mofan.core.tests.factories import PASSWORD, make_org, make_user
 from mofan.orgs.models import OrgType
+from mofan.site.tests.factories import PASSWORD, make_org, make_user
 
 
 @pytest.fixture(autouse=True)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "mofan.meetings",
     "mofan.plans",
     "mofan.notifications",
+    "mofan.site",
 ]
 
 MIDDLEWARE = [
@@ -73,7 +74,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "mofan.urls"
+ROOT_URLCONF = "mofan.site.urls"
 WSGI_APPLICATION = "mofan.wsgi.application"
 
 TEMPLATES = [
@@ -86,7 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mofan.core.context_processors.navigation",
+                "mofan.site.context_processors.navigation",
             ],
         },
     },

@@ -1,12 +1,14 @@
 from django import forms
 
-from mofan.core.selectors import ACTION_LABELS
+from mofan.core.registry import audit_labels
 
 
 class AuditSearchForm(forms.Form):
     username = forms.CharField(label="用户", required=False)
     action = forms.ChoiceField(
-        label="操作", required=False, choices=[("", "全部")] + sorted(ACTION_LABELS.items())
+        label="操作",
+        required=False,
+        choices=lambda: [("", "全部")] + sorted(audit_labels().items()),
     )
     target = forms.CharField(label="对象", required=False)
     since = forms.DateField(

@@ -3,6 +3,5 @@ from django.urls import path
 from mofan.core import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit"),
 ]

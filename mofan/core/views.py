@@ -1,28 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.utils import timezone
 
 from mofan.core.access import scope_of
 from mofan.core.forms import AuditSearchForm
-from mofan.core.selectors import ACTION_LABELS, audit_list
+from mofan.core.registry import audit_labels
+from mofan.core.selectors import audit_list
 from mofan.core.views_helpers import paginate_page
-from mofan.meetings.selectors import owed_this_period
-from mofan.orgs.selectors import org_roots
-
-
-@login_required
-def home(request):
-    today = timezone.localdate()
-    return render(
-        request,
-        "core/home.html",
-        {
-            "roots": org_roots(actor=request.user),
-            "owed": owed_this_period(actor=request.user, today=today),
-            "today": today,
-        },
-    )
 
 
 @login_required
@@ -39,7 +23,7 @@ def audit_log(request):
         {
             "form": form,
             "page": page,
-            "labels": ACTION_LABELS,
+            "labels": audit_labels(),
             "query": _query_without_page(request),
         },
     )

@@ -1,5 +1,25 @@
 from django.apps import AppConfig
 
+AUDIT_LABELS = {
+    "appraisal.close": "完成民主评议",
+    "appraisal.export": "导出评议结果",
+    "appraisal.grade": "评定等次",
+    "appraisal.open": "开展民主评议",
+    "election.approve": "批复换届选举",
+    "election.record": "记录换届选举",
+    "election.reject": "不批准换届选举",
+    "meeting.attach": "上传会议附件",
+    "meeting.cancel": "取消会议",
+    "meeting.compliance_export": "导出完成情况",
+    "meeting.correct": "更正会议记录",
+    "meeting.detach": "删除会议附件",
+    "meeting.export": "导出组织生活台账",
+    "meeting.import": "批量记录组织生活",
+    "meeting.plan": "计划会议",
+    "meeting.record": "记录会议",
+    "meeting.update": "修改会议",
+}
+
 
 class MeetingsConfig(AppConfig):
     name = "mofan.meetings"
@@ -7,6 +27,14 @@ class MeetingsConfig(AppConfig):
     verbose_name = "组织生活"
 
     def ready(self):
+        from mofan.core.registry import MenuEntry, register_menu
+
+        register_menu(
+            MenuEntry("组织生活", "meetings:list", 50),
+        )
+        from mofan.core.registry import register_audit_labels
+
+        register_audit_labels(AUDIT_LABELS)
         from django.db.models.signals import post_migrate
 
         from mofan.core.defaults import seed_frequency_rules

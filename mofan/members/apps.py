@@ -1,5 +1,29 @@
 from django.apps import AppConfig
 
+AUDIT_LABELS = {
+    "development.apply": "登记入党申请",
+    "development.rule": "调整发展党员规则",
+    "development.step": "记录发展步骤",
+    "development.stop": "终止发展程序",
+    "dues.approve": "党费减免",
+    "dues.export": "导出党费台账",
+    "dues.pay": "登记党费",
+    "dues.pay_all": "批量登记党费",
+    "member.create": "录入党员",
+    "member.photo": "上传党员照片",
+    "member.export": "导出党员名单",
+    "member.extend_probation": "延长预备期",
+    "member.import": "导入花名册",
+    "member.make_full": "转正",
+    "member.reveal_id": "查看完整身份号码",
+    "member.status": "变更党籍状态",
+    "member.transfer_accept": "接收组织关系",
+    "member.transfer_out": "转出本系统",
+    "member.transfer_reject": "退回组织关系",
+    "member.transfer_send": "转出组织关系",
+    "member.update": "修改党员信息",
+}
+
 
 class MembersConfig(AppConfig):
     name = "mofan.members"
@@ -7,6 +31,16 @@ class MembersConfig(AppConfig):
     verbose_name = "党员信息"
 
     def ready(self):
+        from mofan.core.registry import MenuEntry, register_menu
+
+        register_menu(
+            MenuEntry("党员信息", "members:list", 20),
+            MenuEntry("发展党员", "members:development", 30),
+            MenuEntry("党费", "members:dues", 40),
+        )
+        from mofan.core.registry import register_audit_labels
+
+        register_audit_labels(AUDIT_LABELS)
         from django.db.models.signals import post_migrate
 
         from mofan.core.defaults import seed_development_rules

@@ -1,5 +1,17 @@
 from django.apps import AppConfig
 
+AUDIT_LABELS = {
+    "org.create": "新建组织",
+    "org.update": "修改组织",
+    "org.move": "移动组织",
+    "org.dissolve": "撤销组织",
+    "org.committee.add": "增加班子成员",
+    "org.committee.remove": "移除班子成员",
+    "org.import": "导入组织",
+    "org.export": "导出组织",
+    "health_rule.update": "调整检查规则",
+}
+
 
 class OrgsConfig(AppConfig):
     name = "mofan.orgs"
@@ -7,6 +19,14 @@ class OrgsConfig(AppConfig):
     verbose_name = "组织体系"
 
     def ready(self):
+        from mofan.core.registry import MenuEntry, register_menu
+
+        register_menu(
+            MenuEntry("组织体系", "orgs:tree", 10),
+        )
+        from mofan.core.registry import register_audit_labels
+
+        register_audit_labels(AUDIT_LABELS)
         from django.db.models.signals import post_migrate
 
         from mofan.core.defaults import seed_health_rules

@@ -4,7 +4,7 @@ import pytest
 
 from mofan.core.access import Role
 from mofan.core.models import AuditLog
-from mofan.core.tests.factories import make_user
+from mofan.site.tests.factories import make_user
 
 LOGIN_URL = "/accounts/login/"
 

@@ -8,7 +8,7 @@ from mofan.accounts import services
 from mofan.accounts.models import Grant
 from mofan.core.access import Role, scope_of
 from mofan.core.errors import ApplicationError
-from mofan.core.tests.factories import UserFactory
+from mofan.site.tests.factories import UserFactory
 
 
 def test_it_covers_the_whole_subtree_of_the_grant(users, tree):

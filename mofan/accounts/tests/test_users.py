@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from mofan.accounts.models import User
 from mofan.accounts.services import grant_create
 from mofan.core.access import Role
-from mofan.core.tests.factories import make_user
+from mofan.site.tests.factories import make_user
 
 NEW_PASSWORD = "Init#Pass2024"
 

@@ -17,8 +17,8 @@ from mofan.core.access import Role
 from mofan.core.audit import audit
 from mofan.core.management.commands.audit import CSV_HEADERS
 from mofan.core.models import AuditLog
-from mofan.core.tests.factories import make_user
 from mofan.orgs.services import org_update
+from mofan.site.tests.factories import make_user
 
 
 def record(user, marker, *, action="org.update", target=None, at=None):

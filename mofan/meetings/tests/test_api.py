@@ -10,11 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mofan.core.models import AuditLog
-from mofan.core.tests.factories import make_org
 from mofan.meetings import appraisal, services
 from mofan.meetings.models import Attendance, Kind, Meeting, MeetingStatus
 from mofan.meetings.tests.conftest import present
 from mofan.orgs.models import OrgType
+from mofan.site.tests.factories import make_org
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 YEAR = date.today().year - 1

@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mofan.core.tests.factories import make_org
 from mofan.meetings import services
 from mofan.meetings.compliance import (
     DONE,
@@ -23,6 +22,7 @@ from mofan.meetings.compliance import (
 )
 from mofan.meetings.models import FrequencyRule, Kind, Period
 from mofan.orgs.models import Org, OrgType
+from mofan.site.tests.factories import make_org
 
 YEAR = date.today().year - 1  # a year that is over: every period has ended
 BRANCH_KINDS = {

@@ -14,12 +14,12 @@ from openpyxl import load_workbook
 
 from mofan.core.dates import add_months
 from mofan.core.models import AuditLog
-from mofan.core.tests.factories import make_org
 from mofan.meetings import services
 from mofan.meetings.models import Attachment, Kind, Meeting, MeetingStatus
 from mofan.meetings.tests.conftest import present
 from mofan.members.models import Category
 from mofan.orgs.models import OrgType
+from mofan.site.tests.factories import make_org
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n"
 YEAR = date.today().year - 1

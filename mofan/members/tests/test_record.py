@@ -15,12 +15,12 @@ from openpyxl import load_workbook
 from mofan.core.dates import add_years
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
-from mofan.core.tests.factories import make_org
 from mofan.members import crypto, idcard
 from mofan.members.models import Category, Education, Member, MemberEvent, Sex, Status
 from mofan.members.services import member_create, member_reveal_id_number, member_update
 from mofan.members.tests.conftest import new_id_number
 from mofan.orgs.models import OrgType
+from mofan.site.tests.factories import make_org
 
 BORN = date(1985, 6, 15)
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from mofan.core.access import Role
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
-from mofan.core.tests.factories import make_org, make_user
 from mofan.members.lifecycle import (
     member_set_status,
     member_transfer_out_of_system,
@@ -20,6 +19,7 @@ from mofan.members.lifecycle import (
 from mofan.members.models import Member, MemberEvent, Status, Transfer
 from mofan.orgs.models import OrgType
 from mofan.orgs.services import org_dissolve
+from mofan.site.tests.factories import make_org, make_user
 
 
 def today() -> date:

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mofan.core.tests.factories import make_org
 from mofan.orgs import facts
 from mofan.orgs.facts import MemberCount
 from mofan.orgs.models import CommitteePost, OrgType
 from mofan.orgs.services import committee_seat_add
+from mofan.site.tests.factories import make_org
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from django.utils import timezone
 from mofan.core.api import MAX_PAGE_SIZE
 from mofan.core.dates import add_years
 from mofan.core.models import AuditLog
-from mofan.core.tests.factories import make_org
 from mofan.orgs.models import Org, OrgType
 from mofan.orgs.services import org_update
+from mofan.site.tests.factories import make_org
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

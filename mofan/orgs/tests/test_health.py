@@ -8,11 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mofan.core.models import AuditLog
-from mofan.core.tests.factories import make_org
 from mofan.orgs.facts import MemberCount
 from mofan.orgs.health import METRICS, OPERATORS, org_facts, rule_fires, subtree_health
 from mofan.orgs.models import CommitteePost, HealthRule, Org, OrgType
 from mofan.orgs.services import committee_seat_add, health_rule_update, org_dissolve, org_update
+from mofan.site.tests.factories import make_org
 
 TODAY = date(2026, 3, 1)
 

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
-from mofan.core.tests.factories import make_org
 from mofan.orgs import services
 from mofan.orgs.models import CommitteeSeat, HealthRule, Org, OrgType
 from mofan.orgs.services import (
@@ -18,6 +17,7 @@ from mofan.orgs.services import (
     org_move,
     org_update,
 )
+from mofan.site.tests.factories import make_org
 
 
 def fresh(org):

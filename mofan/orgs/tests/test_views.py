@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mofan.core.models import AuditLog
-from mofan.core.tests.factories import make_org
 from mofan.orgs.models import CommitteeSeat, Org, OrgType
 from mofan.orgs.services import committee_seat_add, org_dissolve
+from mofan.site.tests.factories import make_org
 
 
 def fresh(org):

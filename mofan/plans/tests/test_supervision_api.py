@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from mofan.core.access import Role
 from mofan.core.models import AuditLog
-from mofan.core.tests.factories import make_user
 from mofan.plans import supervision
 from mofan.plans.models import Assignment, Instruction
+from mofan.site.tests.factories import make_user
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 TODAY = timezone.localdate()

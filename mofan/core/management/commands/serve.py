@@ -3,7 +3,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from mofan.core.management.commands.demo import DEMO_PASSWORD, DEMO_USERS
+from mofan.site.management.commands.demo import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):

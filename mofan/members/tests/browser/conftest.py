@@ -1,3 +1,3 @@
 """The Playwright fixtures of mofan/core/tests/browser, shared with the member flows."""
 
-from mofan.core.tests.browser.conftest import *  # noqa: F403
+from mofan.site.tests.browser.conftest import *  # noqa: F403

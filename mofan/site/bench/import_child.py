@@ -1,4 +1,4 @@
-"""`python -m mofan.core.bench.import_child <database> <file.xlsx> <user id>`: the roster import
+"""`python -m mofan.site.bench.import_child <database> <file.xlsx> <user id>`: the roster import
 of `mofan bench`, alone in a process so that its peak memory (ru_maxrss) is its own.
 
 Prints one JSON line: wall and CPU milliseconds, queries, peak and starting RSS in MB (VmHWM), the
@@ -33,8 +33,8 @@ def main(database: str, upload: str, user_id: int) -> dict:
     from django.db import connection
 
     from mofan.accounts.models import User
-    from mofan.core.bench.measure import QueryCounter
     from mofan.members.excel import check_roster, commit_roster
+    from mofan.site.bench.measure import QueryCounter
 
     connection.settings_dict["NAME"] = database
     actor = User.objects.get(pk=user_id)

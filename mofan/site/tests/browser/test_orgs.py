@@ -5,9 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from mofan.core.tests.browser.conftest import PHONE
-from mofan.core.tests.factories import make_org
 from mofan.orgs.models import Org, OrgType
+from mofan.site.tests.browser.conftest import PHONE
+from mofan.site.tests.factories import make_org
 
 pytestmark = pytest.mark.browser
 

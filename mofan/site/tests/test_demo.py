@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from mofan.accounts.models import Grant, User
 from mofan.core.access import Role
-from mofan.core.management.commands.demo import DEMO_PASSWORD, ROOT_CODE
 from mofan.meetings.models import Meeting
 from mofan.members.models import Candidate, DuesPayment, Member
 from mofan.orgs.models import CommitteeSeat, Org, OrgType
+from mofan.site.management.commands.demo import DEMO_PASSWORD, ROOT_CODE
 
 DEMO_USERS = {
     "admin": (Role.COMMITTEE_ADMIN, OrgType.WORKING_COMMITTEE),

@@ -1,9 +1,11 @@
 from django.urls import include, path
 
 from mofan.accounts.urls import app_patterns
-from mofan.api import api
+from mofan.site import views
+from mofan.site.api import api
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("", include("mofan.core.urls")),
     path("accounts/", include("mofan.accounts.urls")),
     path("accounts/", include((app_patterns, "accounts"))),

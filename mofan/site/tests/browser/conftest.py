@@ -37,7 +37,7 @@ def _no_browser(reason: str):
 
 
 # One Playwright and one chromium per process. Other apps' browser tests re-export these
-# fixtures from their own conftest (`from mofan.core.tests.browser.conftest import *`), which
+# fixtures from their own conftest (`from mofan.site.tests.browser.conftest import *`), which
 # gives pytest one session-scoped `browser` per conftest; a second sync Playwright cannot start
 # while the first one's loop runs, so every copy shares this one and the last closes it.
 _shared: dict = {}

@@ -5,7 +5,7 @@ Django's test-database machinery (a temporary SQLite file, or `<name>_bench` on 
 fills it, and drops it at the end. Each operation prints the median, p90 and maximum wall time
 over `--runs` runs (fewer for the heavy ones), the median CPU time of this process and the
 number of SQL queries it costs. The sections (`--only`) and their builders and operations live
-in `mofan.core.bench`: orgs, members, meetings, plans.
+in `mofan.site.bench`: orgs, members, meetings, plans.
 """
 
 import argparse
@@ -22,9 +22,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from mofan.core.bench import meetings, members, orgs, plans
-from mofan.core.bench.measure import Result, measure
-from mofan.core.bench.tree import BenchTree, build_tree, check_tree
+from mofan.site.bench import meetings, members, orgs, plans
+from mofan.site.bench.measure import Result, measure
+from mofan.site.bench.tree import BenchTree, build_tree, check_tree
 
 SECTIONS = {"orgs": "组织", "members": "党员", "meetings": "组织生活", "plans": "创建任务"}
 

@@ -13,14 +13,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
-from mofan.core.bench.measure import Operation, Result, client_for, get
-from mofan.core.bench.tree import BenchTree
 from mofan.core.dates import add_years
 from mofan.members import crypto, idcard
 from mofan.members.demo import BASES, GIVEN, POSTS, REGIONS, SURNAMES
 from mofan.members.excel import COLUMNS
 from mofan.members.models import Category, Education, Member, Status
 from mofan.orgs.models import Org, OrgType
+from mofan.site.bench.measure import Operation, Result, client_for, get
+from mofan.site.bench.tree import BenchTree
 
 BORN_FROM = date(1960, 1, 1)
 BORN_DAYS = 35 * 365  # birth dates 1960–1994: everyone is over 30
@@ -240,7 +240,7 @@ def _run_child(upload: Path, user_id: int) -> dict:
         [
             sys.executable,
             "-m",
-            "mofan.core.bench.import_child",
+            "mofan.site.bench.import_child",
             database,
             str(upload),
             str(user_id),

@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from mofan.accounts.models import Grant, User
 from mofan.core.access import Role
-from mofan.core.bench.measure import Operation, client_for, get
-from mofan.core.bench.tree import BenchTree
 from mofan.members.demo import SURNAMES
 from mofan.orgs.models import Org, OrgType
 from mofan.plans.demo import ITEMS, SUB_PLANS
 from mofan.plans.models import Plan, PlanItem, Task, TaskStatus
 from mofan.plans.reminders import due_tasks
 from mofan.plans.selectors import overdue_tasks, task_list
+from mofan.site.bench.measure import Operation, client_for, get
+from mofan.site.bench.tree import BenchTree
 
 SCAN_TARGET_MS = 1000
 EXPORT_TARGET_MS = 20_000

@@ -8,9 +8,6 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from mofan.core.bench import meetings, members, orgs, plans
-from mofan.core.bench.measure import count_queries
-from mofan.core.bench.tree import build_tree, check_tree, size_for_branches
 from mofan.meetings.compliance import DONE, NOT_DONE
 from mofan.members import crypto, idcard
 from mofan.members.models import Member
@@ -19,6 +16,9 @@ from mofan.orgs.models import CommitteeSeat, Org, OrgType
 from mofan.orgs.selectors import TREE_NODE_LIMIT, org_tree
 from mofan.orgs.services import org_create
 from mofan.plans.models import Task
+from mofan.site.bench import meetings, members, orgs, plans
+from mofan.site.bench.measure import count_queries
+from mofan.site.bench.tree import build_tree, check_tree, size_for_branches
 
 SMALL, LARGE = 20, 200
 

@@ -1,8 +1,8 @@
 """Org tree section: the tree pages, the orgs API and the health checks."""
 
-from mofan.core.bench.measure import Operation, client_for, get
-from mofan.core.bench.tree import BenchTree
 from mofan.orgs.health import subtree_health
+from mofan.site.bench.measure import Operation, client_for, get
+from mofan.site.bench.tree import BenchTree
 
 API_PAGE = "/api/v1/orgs?page=1&page_size=50"
 

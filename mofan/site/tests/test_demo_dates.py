@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from mofan.core.management.commands.demo import demo_term
 from mofan.meetings.models import Meeting
 from mofan.members.models import Member
 from mofan.orgs.models import Org
+from mofan.site.management.commands.demo import demo_term
 
 
 def every_day(first: date, last: date):

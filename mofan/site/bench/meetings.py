@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from mofan.accounts.models import User
 from mofan.core.access import Role
-from mofan.core.bench.measure import Operation, client_for, get
-from mofan.core.bench.members import build_members
-from mofan.core.bench.tree import BenchTree, bench_user, build_tree, size_for_branches
 from mofan.meetings.compliance import compliance, span_of
 from mofan.meetings.models import Attendance, Kind, Meeting, MeetingStatus
 from mofan.members.models import CURRENT_STATUSES, Category, Member
 from mofan.orgs.models import BRANCH_TYPES, CommitteeSeat, Org, OrgType
 from mofan.orgs.selectors import org_list
+from mofan.site.bench.measure import Operation, client_for, get
+from mofan.site.bench.members import build_members
+from mofan.site.bench.tree import BenchTree, bench_user, build_tree, size_for_branches
 
 MEMBERS_PER_BRANCH = 12
 FIRST_PERSON = 10_000_000  # person numbers (ID numbers) apart from the members section's

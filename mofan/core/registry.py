@@ -1,0 +1,38 @@
+"""What the apps tell core at start-up: audit action labels and menu entries. Core collects
+them without importing any app; each app registers its own in its AppConfig.ready()."""
+
+from dataclasses import dataclass
+
+_audit_labels: dict[str, str] = {}
+
+
+def register_audit_labels(labels: dict[str, str]) -> None:
+    for action, label in labels.items():
+        if _audit_labels.get(action, label) != label:
+            raise ValueError(f"audit action {action} registered twice with different labels")
+        _audit_labels[action] = label
+
+
+def audit_labels() -> dict[str, str]:
+    return dict(_audit_labels)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url_name: str
+    order: int
+    admin_only: bool = False
+
+
+_menu: dict[str, MenuEntry] = {}
+
+
+def register_menu(*entries: MenuEntry) -> None:
+    for entry in entries:
+        _menu[entry.url_name] = entry
+
+
+def menu_entries(*, is_admin: bool) -> list[MenuEntry]:
+    entries = sorted(_menu.values(), key=lambda e: e.order)
+    return [e for e in entries if is_admin or not e.admin_only]
