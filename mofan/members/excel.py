@@ -1,16 +1,18 @@
 """Roster (花名册) import with preview, and export of any filtered list."""
 
 import copy
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from openpyxl import load_workbook
 
 from mofan.core.access import scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
-from mofan.core.excel import RowError, cell_text, new_sheet, parse_date, read_table
+from mofan.core.excel import HEADER_SEARCH_ROWS, RowError, cell_text, new_sheet, parse_date
 from mofan.members import crypto, idcard
 from mofan.members.models import Category, DuesCategory, Education, Member, Sex, Status
 from mofan.members.services import member_create, member_rule_check, member_update
@@ -39,19 +41,41 @@ COLUMNS = [
 ]
 HEADER_OF = {key: header for header, key in COLUMNS}
 REQUIRED = ["name", "id_number", "category", "org", "joined_on"]
-ALIASES = {
-    "身份证号": "id_number",
-    "身份证号码": "id_number",
-    "党支部": "org",
-    "支部": "org",
-    "类别": "category",
+# The other names units give the columns, compared after `_header_key` (no whitespace, no
+# `*`, no bracketed notes such as （必填） or (yyyy-mm-dd)).
+HEADER_VARIANTS = {
+    "id_number": ["身份证号", "身份证号码", "公民身份证号", "公民身份号码"],
+    "org": ["所在党支部", "所属党支部", "党组织名称", "所在支部", "党支部", "支部"],
+    "category": ["类别"],
+    "joined_on": ["入党时间", "入党日期"],
+    "full_member_on": ["转正时间", "转正日期"],
+    "phone": ["手机", "手机号", "手机号码", "联系方式", "联系电话"],
+    "education": ["文化程度", "学历", "全日制学历"],
+}
+ALIASES = {header: key for key, headers in HEADER_VARIANTS.items() for header in headers}
+# The other values units write in the choice columns, by the value they stand for.
+VALUE_VARIANTS = {
+    "sex": {"男性": Sex.MALE, "女性": Sex.FEMALE},
+    "education": {
+        "本科": Education.BACHELOR,
+        "大学": Education.BACHELOR,
+        "大专": Education.COLLEGE,
+        "硕士": Education.POSTGRADUATE,
+        "博士": Education.POSTGRADUATE,
+        "硕士研究生": Education.POSTGRADUATE,
+        "博士研究生": Education.POSTGRADUATE,
+    },
+    "category": {"正式": Category.FULL, "预备": Category.PROBATIONARY},
+}
+CHOICE_LABELS = {
+    "sex": Sex.choices,
+    "education": Education.choices,
+    "category": Category.choices,
+    "dues_category": DuesCategory.choices,
 }
 CHOICES = {
-    "sex": {label: value for value, label in Sex.choices},
-    "education": {label: value for value, label in Education.choices},
-    "category": {label: value for value, label in Category.choices}
-    | {"正式": Category.FULL, "预备": Category.PROBATIONARY},
-    "dues_category": {label: value for value, label in DuesCategory.choices},
+    key: {label: value for value, label in choices} | VALUE_VARIANTS.get(key, {})
+    for key, choices in CHOICE_LABELS.items()
 }
 DATES = ("birth_date", "joined_on", "full_member_on")
 # Not checked per row in the preview: stored by the service, or already resolved in one query.
@@ -169,11 +193,12 @@ def _parse(row_number: int, raw: dict, errors: list[RowError]) -> dict:
             error(key, "必须填写")
     for key, mapping in CHOICES.items():
         if data[key] and data[key] not in mapping:
-            error(key, f"“{data[key]}”不是有效的值（{'、'.join(dict.fromkeys(mapping))}）")
+            labels = "、".join(label for _, label in CHOICE_LABELS[key])
+            error(key, f"“{data[key]}”不是有效的值（{labels}）")
         data[key] = mapping.get(data[key], "")
     for key in DATES:
         try:
-            data[key] = parse_date(raw.get(key))
+            data[key] = parse_date(_date_cell(raw.get(key)))
         except ValueError as exc:
             error(key, str(exc))
             data[key] = None
@@ -202,9 +227,66 @@ def _parse(row_number: int, raw: dict, errors: list[RowError]) -> dict:
     return data
 
 
+def _date_cell(value):
+    """A date cell as `parse_date` reads it: 20190701 typed as a number becomes its text, and
+    blanks inside text (2019年 7月 1日) are dropped; real dates pass as they are."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return cell_text(value)
+    if isinstance(value, str):
+        return re.sub(r"\s+", "", value)
+    return value
+
+
+NOTES = re.compile(r"（[^）]*）|\([^)]*\)|【[^】]*】|\[[^\]]*\]|〔[^〕]*〕")
+
+
+def _header_key(value) -> str:
+    """A header cell as it is matched: no whitespace (full-width too), no `*`, no notes."""
+    return NOTES.sub("", re.sub(r"[\s*＊]+", "", cell_text(value)))
+
+
+WANTED = {_header_key(header): key for header, key in [*COLUMNS, *ALIASES.items()]}
+
+
+def _read_roster(upload) -> tuple[list[tuple[int, dict]], dict[str, str]]:
+    """Rows of the first sheet as (row number, {key: raw value}), and the file's own header
+    for each key. The header row is the first (within the first 15) with every required
+    column; rows above it (titles, merged group headings) are ignored."""
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ApplicationError("无法读取该文件，请确认是 Excel .xlsx 文件") from exc
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header_map = None
+        for row_number, row in enumerate(rows, start=1):
+            found = {}
+            for i, value in enumerate(row):
+                key = WANTED.get(_header_key(value))
+                if key and key not in found.values():
+                    found[i] = key
+            if set(found.values()) >= set(REQUIRED):
+                header_map = found
+                headers = {key: re.sub(r"\s+", "", cell_text(row[i])) for i, key in found.items()}
+                break
+            if row_number >= HEADER_SEARCH_ROWS:
+                break
+        if header_map is None:
+            names = "、".join(HEADER_OF[key] for key in REQUIRED)
+            raise ApplicationError(f"没有找到表头行：表头须包含 {names}（列的顺序不限）")
+        table = []
+        for number, row in enumerate(rows, start=row_number + 1):
+            values = {key: row[i] if i < len(row) else None for i, key in header_map.items()}
+            if any(cell_text(v) != "" for v in values.values()):
+                table.append((number, values))
+    finally:
+        workbook.close()
+    return table, headers
+
+
 def check_roster(*, actor, upload) -> RosterImport:
     result = RosterImport()
-    table = read_table(upload, dict(COLUMNS) | ALIASES, REQUIRED)
+    table, headers = _read_roster(upload)
     if not table:
         raise ApplicationError("文件中没有数据行")
     seen: dict[str, int] = {}
@@ -224,6 +306,11 @@ def check_roster(*, actor, upload) -> RosterImport:
             list(HEADER_OF.values()).index(e.column) if e.column in HEADER_OF.values() else 99,
         )
     )
+    # Each error is named by the column as the file heads it (身份证号码 rather than 公民身份号码).
+    in_file = {HEADER_OF[key]: header for key, header in headers.items() if header}
+    result.errors = [
+        RowError(e.row, in_file.get(e.column, e.column), e.reason) for e in result.errors
+    ]
     return result
 
 
