@@ -33,6 +33,7 @@ run: migrate
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mofan makemigrations --check --dry-run
 	@! grep -rnE '\.replace\((year|month)=' mofan --include='*.py' | grep -v '^mofan/core/dates.py:' \
 		|| { echo "日期请用 mofan/core/dates.py（add_years / add_months），不要 replace(year=/month=)"; exit 1; }

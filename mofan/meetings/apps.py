@@ -37,7 +37,7 @@ class MeetingsConfig(AppConfig):
         register_audit_labels(AUDIT_LABELS)
         from django.db.models.signals import post_migrate
 
-        from mofan.core.defaults import seed_frequency_rules
+        from mofan.meetings.defaults import seed_frequency_rules
 
         post_migrate.connect(seed_frequency_rules, sender=self)
 
@@ -48,6 +48,6 @@ class MeetingsConfig(AppConfig):
         register_producer(expiring_terms)
 
         from mofan.meetings.selectors import inactivity_flags
-        from mofan.members.facts import register_member_flag
+        from mofan.members.flags import register_member_flag
 
         register_member_flag(inactivity_flags)

@@ -137,7 +137,7 @@ OWED_LIMIT = 30
 
 
 def inactivity_flags(member) -> list[str]:
-    """The Constitution's case on the member's own page (registered with members.facts)."""
+    """The Constitution's case on the member's own page (registered with members.flags)."""
     today = timezone.localdate()
     if not inactive_members(Member.objects.filter(pk=member.pk), today).exists():
         return []

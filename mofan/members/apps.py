@@ -43,10 +43,10 @@ class MembersConfig(AppConfig):
         register_audit_labels(AUDIT_LABELS)
         from django.db.models.signals import post_migrate
 
-        from mofan.core.defaults import seed_development_rules
+        from mofan.members.defaults import seed_development_rules
 
         post_migrate.connect(seed_development_rules, sender=self)
         from mofan.members.selectors import member_counts_by_org
-        from mofan.orgs.facts import register_member_counter
+        from mofan.orgs.counts import register_member_counter
 
         register_member_counter(member_counts_by_org)

@@ -8,13 +8,13 @@ from mofan.core.access import scope_of
 from mofan.core.dates import add_years
 from mofan.core.lookup import get_or_404
 from mofan.members.models import CURRENT_STATUSES, Category, Member
-from mofan.orgs.facts import MemberCount
+from mofan.orgs.counts import MemberCount
 
 HISTORY = "history"  # filter value: everyone no longer on a branch's roll
 
 
 def member_counts_by_org(org_ids) -> dict[int, MemberCount]:
-    """Current members per org id by category, in one query (registered with orgs.facts).
+    """Current members per org id by category, in one query (registered with orgs.counts).
     `org_ids` may be a queryset of ids, which becomes a subquery."""
     rows = (
         Member.objects.filter(org_id__in=org_ids, status__in=CURRENT_STATUSES)

@@ -19,7 +19,7 @@ from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import paginate_page, run_service, sort_param
 from mofan.members import excel, services
 from mofan.members.dues import month_start, standards_for
-from mofan.members.facts import member_flags
+from mofan.members.flags import member_flags
 from mofan.members.forms import ImportForm, MemberFilterForm, MemberForm
 from mofan.members.selectors import member_filter, member_get, member_list, political_birthdays
 from mofan.orgs.models import BRANCH_TYPES, OrgType

@@ -29,6 +29,6 @@ class OrgsConfig(AppConfig):
         register_audit_labels(AUDIT_LABELS)
         from django.db.models.signals import post_migrate
 
-        from mofan.core.defaults import seed_health_rules
+        from mofan.orgs.defaults import seed_health_rules
 
         post_migrate.connect(seed_health_rules, sender=self)

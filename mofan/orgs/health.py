@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from mofan.core.errors import ApplicationError
-from mofan.orgs.facts import MemberCount, member_counts
+from mofan.orgs.counts import MemberCount, member_counts
 from mofan.orgs.models import CommitteeSeat, HealthRule, Org, OrgType
 from mofan.orgs.selectors import org_subtree, roll_up_counts
 

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from mofan.core.access import scope_of
 from mofan.core.lookup import get_or_404
-from mofan.orgs.facts import MemberCount, member_counts
+from mofan.orgs.counts import MemberCount, member_counts
 from mofan.orgs.models import ALLOWED_CHILDREN, Org
 
 STEPLEN = Org.steplen

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from mofan.members.models import Category, Member, Status
-from mofan.orgs.facts import MemberCount, member_counts
+from mofan.orgs.counts import MemberCount, member_counts
 from mofan.orgs.health import subtree_health
 from mofan.orgs.models import CommitteePost
 from mofan.orgs.services import committee_seat_add

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mofan.orgs import facts
-from mofan.orgs.facts import MemberCount
+from mofan.orgs import counts
+from mofan.orgs.counts import MemberCount
 from mofan.orgs.models import CommitteePost, OrgType
 from mofan.orgs.services import committee_seat_add
 from mofan.site.tests.factories import make_org
@@ -16,22 +16,22 @@ from mofan.site.tests.factories import make_org
 def members():
     """members(org, total, full=None) sets an org's direct member count while the test runs.
 
-    Stands in for the members module: a counter registered with mofan.orgs.facts, taken away
+    Stands in for the members module: a counter registered with mofan.orgs.counts, taken away
     again after the test.
     """
-    counts: dict[int, MemberCount] = {}
+    by_org: dict[int, MemberCount] = {}
 
     def counter(org_ids):
         wanted = set(org_ids)
-        return {org_id: count for org_id, count in counts.items() if org_id in wanted}
+        return {org_id: count for org_id, count in by_org.items() if org_id in wanted}
 
     def set_members(org, total, full=None):
         full = total if full is None else full
-        counts[org.id] = MemberCount(total, full, total - full)
+        by_org[org.id] = MemberCount(total, full, total - full)
 
-    facts.register_member_counter(counter)
+    counts.register_member_counter(counter)
     yield set_members
-    facts._member_counters.remove(counter)
+    counts._member_counters.remove(counter)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mofan.core.models import AuditLog
-from mofan.orgs.facts import MemberCount
+from mofan.orgs.counts import MemberCount
 from mofan.orgs.health import METRICS, OPERATORS, org_facts, rule_fires, subtree_health
 from mofan.orgs.models import CommitteePost, HealthRule, Org, OrgType
 from mofan.orgs.services import committee_seat_add, health_rule_update, org_dissolve, org_update
