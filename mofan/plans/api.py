@@ -1,20 +1,20 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from ninja import Body, Field, Query, Router, Schema, Status
 
-from mofan.core.access import scope_of
 from mofan.core.api import ErrorOut, Page, paginate
 from mofan.core.errors import ApplicationError
+from mofan.core.lookup import get_or_404
 from mofan.orgs.selectors import org_get
 from mofan.plans import services, supervision
 from mofan.plans.models import Assignment, Plan, TaskStatus
 from mofan.plans.selectors import (
+    assignment_of,
     instruction_get,
-    instruction_list,
+    instruction_list_with_assignments,
     plan_get,
     plan_list,
     task_filter,
@@ -155,6 +155,27 @@ class InstructionIn(Schema):
     assignments: list[AssignmentIn]
 
 
+class PlanPage(Page):
+    items: list[PlanOut]
+
+
+class PlanFilters(Schema):
+    year: int | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+class InstructionPage(Page):
+    items: list[InstructionOut]
+
+
+class SupervisionFilters(Schema):
+    since: date | None = None
+    until: date | None = None
+    page: int = 1
+    page_size: int = 50
+
+
 class FeedbackIn(Schema):
     org_id: int
     text: str = Field("", max_length=2000)
@@ -174,12 +195,14 @@ def _task_out(tasks, today: date):
     return tasks
 
 
-@router.get("/plans", response={200: list[PlanOut], **ERRORS}, summary="方案（1+N）")
-def list_plans(request, year: int | None = None):
+@router.get("/plans", response={200: PlanPage, **ERRORS}, summary="方案（1+N）")
+def list_plans(request, filters: Query[PlanFilters]):
     plans = plan_list(actor=request.user)
-    if year is not None:
-        plans = plans.filter(year=year)
-    return list(plans.order_by("-year", "kind", "sort_order", "id")[:500])
+    if filters.year is not None:
+        plans = plans.filter(year=filters.year)
+    ordered = plans.order_by("-year", "kind", "sort_order", "id")
+    items, page = paginate(ordered, filters.page, filters.page_size)
+    return {**page, "items": items}
 
 
 @router.post("/plans", response={201: PlanOut, **ERRORS}, summary="新建实施方案或分方案")
@@ -296,25 +319,19 @@ def return_task(request, task_id: int, payload: ReasonIn):
 
 
 def _instructions(request):
-    """Visible instructions with only the assignments the user may see (a unit sees its own,
-    not how the other units it shares an instruction with are doing)."""
-    scope = scope_of(request.user)
-    assignments = Assignment.objects.filter(
-        scope.visible_q("org__path") | scope.visible_q("instruction__org__path")
-    )
-    return instruction_list(actor=request.user).prefetch_related(
-        Prefetch("assignments", queryset=assignments)
-    )
+    return instruction_list_with_assignments(actor=request.user)
 
 
-@router.get("/supervision", response={200: list[InstructionOut], **ERRORS}, summary="督办事项")
-def list_supervision(request, since: date | None = None, until: date | None = None):
+@router.get("/supervision", response={200: InstructionPage, **ERRORS}, summary="督办事项")
+def list_supervision(request, filters: Query[SupervisionFilters]):
     instructions = _instructions(request)
-    if since:
-        instructions = instructions.filter(received_on__gte=since)
-    if until:
-        instructions = instructions.filter(received_on__lte=until)
-    return list(instructions.order_by("-received_on", "-id")[:500])
+    if filters.since:
+        instructions = instructions.filter(received_on__gte=filters.since)
+    if filters.until:
+        instructions = instructions.filter(received_on__lte=filters.until)
+    ordered = instructions.order_by("-received_on", "-id")
+    items, page = paginate(ordered, filters.page, filters.page_size)
+    return {**page, "items": items}
 
 
 @router.post("/supervision", response={201: InstructionOut, **ERRORS}, summary="登记督办事项并交办")
@@ -338,15 +355,8 @@ def create_supervision(request, payload: InstructionIn):
 
 def _assignment(request, instruction_id: int, org_id: int) -> Assignment:
     instruction = instruction_get(actor=request.user, instruction_id=instruction_id)
-    assignment = (
-        instruction.assignments.select_related("org", "instruction__org")
-        .filter(org_id=org_id)
-        .first()
-    )
-    scope = scope_of(request.user)
-    if assignment is None or not (
-        scope.sees(assignment.org.path) or scope.sees(instruction.org.path)
-    ):
+    assignment = assignment_of(actor=request.user, instruction=instruction, org_id=org_id)
+    if assignment is None:
         raise ApplicationError("该单位不是此事项的承办单位", field="org_id")
     return assignment
 
@@ -364,7 +374,7 @@ def feedback(request, instruction_id: int, payload: FeedbackIn):
         text=payload.text,
         on=payload.on or timezone.localdate(),
     )
-    return _instructions(request).get(pk=instruction_id)
+    return get_or_404(_instructions(request), instruction_id, "未找到该督办事项")
 
 
 @router.post(
@@ -380,4 +390,4 @@ def close(request, instruction_id: int, payload: FeedbackIn):
         text=payload.text,
         on=payload.on or timezone.localdate(),
     )
-    return _instructions(request).get(pk=instruction_id)
+    return get_or_404(_instructions(request), instruction_id, "未找到该督办事项")

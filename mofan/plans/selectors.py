@@ -4,11 +4,20 @@ from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from mofan.core.access import scope_of
 from mofan.core.lookup import get_or_404
-from mofan.plans.models import OPEN_STATUSES, Assignment, Instruction, Plan, Task, TaskStatus
+from mofan.plans.models import (
+    OPEN_STATUSES,
+    Assignment,
+    Evidence,
+    Instruction,
+    Plan,
+    Task,
+    TaskStatus,
+    WeeklyMeeting,
+)
 
 HUNDRED = Decimal(100)
 ONE_DECIMAL = Decimal("0.1")
@@ -37,6 +46,22 @@ def task_list(*, actor) -> QuerySet[Task]:
 
 def task_get(*, actor, task_id) -> Task:
     return get_or_404(task_list(actor=actor), task_id, "未找到该任务")
+
+
+def task_descendants(task: Task) -> list[Task]:
+    """Every task below `task` (one query per level of splitting, which is two or three)."""
+    found, frontier = [], [task.id]
+    while frontier:
+        level = list(Task.objects.filter(parent_id__in=frontier))
+        found += level
+        frontier = [t.id for t in level]
+    return found
+
+
+def evidence_get(*, actor, evidence_id) -> Evidence:
+    """An evidence file of a task the actor sees."""
+    files = Evidence.objects.filter(event__task__in=task_list(actor=actor))
+    return get_or_404(files.select_related("event__task"), evidence_id, "未找到该文件")
 
 
 def task_filter(
@@ -134,3 +159,45 @@ def instruction_list(*, actor) -> QuerySet[Instruction]:
 
 def instruction_get(*, actor, instruction_id) -> Instruction:
     return get_or_404(instruction_list(actor=actor), instruction_id, "未找到该督办事项")
+
+
+def assignment_list(*, actor) -> QuerySet[Assignment]:
+    """Assignments the actor's units hold, and those of the instructions their orgs registered
+    (a unit sees its own, not how the other units of a shared instruction are doing)."""
+    scope = scope_of(actor)
+    return Assignment.objects.filter(
+        scope.visible_q("org__path") | scope.visible_q("instruction__org__path")
+    )
+
+
+def assignment_get(*, actor, assignment_id) -> Assignment:
+    assignments = assignment_list(actor=actor).select_related("instruction__org", "org")
+    return get_or_404(assignments, assignment_id, "未找到该承办事项")
+
+
+def assignment_of(*, actor, instruction: Instruction, org_id) -> Assignment | None:
+    """The assignment of `instruction` to the org `org_id`, if the actor sees it."""
+    assignments = assignment_list(actor=actor).select_related("instruction__org", "org")
+    return assignments.filter(instruction=instruction, org_id=org_id).first()
+
+
+def instruction_list_with_assignments(*, actor) -> QuerySet[Instruction]:
+    """Visible instructions, each with only the assignments the actor may see."""
+    return instruction_list(actor=actor).prefetch_related(
+        Prefetch("assignments", queryset=assignment_list(actor=actor).select_related("org"))
+    )
+
+
+def weekly_meeting_list(*, actor) -> QuerySet[WeeklyMeeting]:
+    return WeeklyMeeting.objects.filter(scope_of(actor).visible_q("org__path")).select_related(
+        "org"
+    )
+
+
+def weekly_meeting_get(*, actor, meeting_id) -> WeeklyMeeting:
+    return get_or_404(weekly_meeting_list(actor=actor), meeting_id, "未找到该周调度")
+
+
+def master_plans(*, orgs) -> QuerySet[Plan]:
+    """Implementation plans (实施方案) of the given orgs, to hang sub-plans under."""
+    return Plan.objects.filter(org__in=orgs, kind=Plan.Kind.MASTER)

@@ -6,20 +6,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mofan.core.access import scope_of
-from mofan.core.audit import audit
-from mofan.core.excel import new_sheet, xlsx_response
+from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import form_errors, paginate_page, run_service
-from mofan.orgs.models import Org
-from mofan.orgs.selectors import org_get, org_roots
-from mofan.plans import scheduling, services, supervision
+from mofan.orgs.selectors import org_get, org_roots, org_subtree
+from mofan.plans import exports, scheduling, services, supervision
 from mofan.plans.forms import FeedbackForm, InstructionForm, TaskForm, WeeklyForm
-from mofan.plans.models import Assignment, TaskStatus, WeeklyMeeting
-from mofan.plans.selectors import instruction_get, instruction_list, task_list
+from mofan.plans.models import Assignment, TaskStatus
+from mofan.plans.selectors import (
+    assignment_get,
+    assignment_list,
+    instruction_get,
+    instruction_list,
+    task_list,
+    weekly_meeting_get,
+    weekly_meeting_list,
+)
 from mofan.plans.views import administered
 
 
@@ -44,16 +50,16 @@ def supervision_index(request):
         instructions = instructions.filter(received_on__gte=since)
     if until:
         instructions = instructions.filter(received_on__lte=until)
-    scope = scope_of(request.user)
-    assignments = Assignment.objects.filter(instruction__in=instructions).filter(
-        scope.visible_q("org__path") | scope.visible_q("instruction__org__path")
-    )
+    assignments = assignment_list(actor=request.user).filter(instruction__in=instructions)
     if org is not None:
         assignments = assignments.filter(org__path__startswith=org.path)
         instructions = instructions.filter(pk__in=assignments.values("instruction_id"))
     stats = supervision.supervision_stats(assignments, today, instructions.count())
     if request.GET.get("export"):
-        return _export(request, assignments, today)
+        workbook = exports.supervision_export(
+            actor=request.user, assignments=assignments, today=today
+        )
+        return xlsx_response(workbook, "督查督办工作台账.xlsx")
     page = paginate_page(request, instructions.order_by("-received_on", "-id"))
     orgs = administered(request.user)
     form = InstructionForm(orgs=orgs, units=orgs, initial={"received_on": today})
@@ -73,46 +79,6 @@ def supervision_index(request):
             "org": org,
         },
     )
-
-
-def _export(request, assignments, today):
-    title = "督查督办工作台账"
-    workbook, sheet = new_sheet(
-        title,
-        [
-            "事项",
-            "来源",
-            "等级",
-            "收到日期",
-            "承办单位",
-            "反馈时限",
-            "首次反馈",
-            "催办次数",
-            "状态",
-        ],
-        "督办台账",
-    )
-    for a in assignments.select_related("instruction", "org").order_by(
-        "instruction__received_on", "id"
-    ):
-        status = (
-            a.get_status_display() if a.first_answered_on or a.deadline >= today else "逾期未反馈"
-        )
-        sheet.append(
-            [
-                a.instruction.title,
-                a.instruction.get_source_display(),
-                a.instruction.get_level_display(),
-                a.instruction.received_on,
-                a.org.name,
-                a.deadline,
-                a.first_answered_on,
-                a.reminders,
-                status,
-            ]
-        )
-    audit(actor=request.user, action="supervision.export", detail=title)
-    return xlsx_response(workbook, f"{title}.xlsx")
 
 
 @login_required
@@ -142,8 +108,11 @@ def instruction_new(request):
 def instruction_detail(request, instruction_id):
     instruction = instruction_get(actor=request.user, instruction_id=instruction_id)
     scope = scope_of(request.user)
-    assignments = list(
-        instruction.assignments.select_related("org").prefetch_related("feedback__by")
+    assignments = (
+        assignment_list(actor=request.user)
+        .filter(instruction=instruction)
+        .select_related("org")
+        .prefetch_related("feedback__by")
     )
     rows = [
         {
@@ -153,7 +122,6 @@ def instruction_detail(request, instruction_id):
             "overdue": a.first_answered_on is None and a.deadline < timezone.localdate(),
         }
         for a in assignments
-        if scope.sees(a.org.path) or scope.sees(instruction.org.path)
     ]
     return render(
         request,
@@ -170,10 +138,7 @@ def instruction_detail(request, instruction_id):
 @login_required
 @require_POST
 def assignment_act(request, assignment_id, action):
-    assignment = get_object_or_404(
-        Assignment.objects.select_related("instruction__org", "org"), pk=assignment_id
-    )
-    instruction_get(actor=request.user, instruction_id=assignment.instruction_id)
+    assignment = assignment_get(actor=request.user, assignment_id=assignment_id)
     form = FeedbackForm(request.POST)
     actions = {
         "answer": supervision.assignment_answer,
@@ -196,8 +161,7 @@ def assignment_act(request, assignment_id, action):
 
 @login_required
 def weekly_index(request):
-    scope = scope_of(request.user)
-    meetings = WeeklyMeeting.objects.filter(scope.visible_q("org__path")).select_related("org")
+    meetings = weekly_meeting_list(actor=request.user)
     page = paginate_page(request, meetings.order_by("-held_on", "-id"))
     return render(
         request, "plans/weekly_list.html", {"page": page, "orgs": administered(request.user)}
@@ -240,14 +204,9 @@ def weekly_new(request, org_id):
 
 @login_required
 def weekly_detail(request, meeting_id):
-    meeting = get_object_or_404(WeeklyMeeting.objects.select_related("org"), pk=meeting_id)
-    scope = scope_of(request.user)
-    if not scope.sees(meeting.org.path):
-        raise Http404("未找到")
-    can_admin = scope.can_admin(meeting.org.path)
-    orgs = Org.objects.filter(
-        path__startswith=meeting.org.path, dissolved_on__isnull=True
-    ).order_by("path")
+    meeting = weekly_meeting_get(actor=request.user, meeting_id=meeting_id)
+    can_admin = scope_of(request.user).can_admin(meeting.org.path)
+    orgs = org_subtree(meeting.org).order_by("path")
     form = TaskForm(request.POST or None, orgs=orgs, initial={"start_on": meeting.held_on})
     if request.method == "POST":
         if not can_admin:

@@ -4,25 +4,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mofan.core.access import ADMIN_ROLES, scope_of
-from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import form_errors, paginate_page, run_service, sort_param
-from mofan.orgs.models import Org
-from mofan.orgs.selectors import org_get, orgs_under_roles
-from mofan.plans import excel, services, word
+from mofan.orgs.selectors import org_get, org_list, org_subtree, orgs_under_roles
+from mofan.plans import excel, exports, services
 from mofan.plans.forms import ItemForm, PlanForm, ReasonForm, ReportForm, TaskFilterForm, TaskForm
-from mofan.plans.models import Evidence, Plan, Task
 from mofan.plans.selectors import (
+    evidence_get,
+    master_plans,
     plan_get,
     plan_list,
     plan_progress,
     rolled_progress,
+    task_descendants,
     task_filter,
     task_get,
     task_list,
@@ -51,7 +51,7 @@ def plan_index(request):
     orgs = administered(request.user)
     form = PlanForm(
         orgs=orgs,
-        masters=Plan.objects.filter(org__in=orgs, kind=Plan.Kind.MASTER),
+        masters=master_plans(orgs=orgs),
         initial={"year": timezone.localdate().year},
     )
     return render(
@@ -74,7 +74,7 @@ def plan_new(request):
     form = PlanForm(
         request.POST or None,
         orgs=orgs,
-        masters=Plan.objects.filter(org__in=orgs, kind=Plan.Kind.MASTER),
+        masters=master_plans(orgs=orgs),
     )
     if request.method == "POST" and form.is_valid():
         plan = run_service(
@@ -112,9 +112,7 @@ def plan_detail(request, plan_id):
             "can_admin": can_admin,
             "item_form": ItemForm(),
             "task_form": TaskForm(
-                orgs=Org.objects.filter(
-                    path__startswith=plan.org.path, dissolved_on__isnull=True
-                ).order_by("path"),
+                orgs=org_subtree(plan.org).order_by("path"),
                 items=plan.items.all(),
                 initial={"start_on": today},
             ),
@@ -143,9 +141,7 @@ def task_new(request, plan_id):
         raise PermissionDenied("您没有为该组织下达任务的权限")
     form = TaskForm(
         request.POST or None,
-        orgs=Org.objects.filter(path__startswith=plan.org.path, dissolved_on__isnull=True).order_by(
-            "path"
-        ),
+        orgs=org_subtree(plan.org).order_by("path"),
         items=plan.items.all(),
         initial={"start_on": timezone.localdate()},
     )
@@ -162,25 +158,15 @@ def task_new(request, plan_id):
 @login_required
 def plan_export(request, plan_id):
     plan = plan_get(actor=request.user, plan_id=plan_id)
-    _, _, per_task, tasks = plan_progress(plan)
-    visible = {t.id for t in task_filter(task_list(actor=request.user), plan=plan)}
-    tasks = [t for t in tasks if t.id in visible]  # a plan is seen by units outside its org
-    fmt = request.GET.get("format", "xlsx")
-    audit(actor=request.user, action="plan.export", target=plan, detail=fmt)
+    fmt = "docx" if request.GET.get("format") == "docx" else "xlsx"
+    content = exports.plan_export(
+        actor=request.user, plan=plan, fmt=fmt, today=timezone.localdate()
+    )
     if fmt == "docx":
-        content = word.plan_document(
-            plan, list(plan.items.all()), tasks, per_task, timezone.localdate()
-        )
         response = HttpResponse(content, content_type=DOCX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(plan.title)}.docx"
         return response
-    ordered = sorted(tasks, key=lambda t: (t.item_id or 0, t.parent_id or 0, t.deadline, t.id))
-    for task in ordered:
-        task.plan = plan
-    return xlsx_response(
-        excel.ledger_workbook(f"{plan.title}任务台账", ordered, per_task, timezone.localdate()),
-        f"{plan.title}任务台账.xlsx",
-    )
+    return xlsx_response(content, f"{plan.title}任务台账.xlsx")
 
 
 @login_required
@@ -238,17 +224,14 @@ def task_index(request):
     sort, order_by = sort_param(request, TASK_SORTS, default)
     today = timezone.localdate()
     if request.GET.get("export"):
-        rows = list(tasks.order_by(order_by, "deadline", "id"))
-        audit(
+        workbook = exports.task_export(
             actor=request.user,
-            action="task.export",
-            target=owner,
-            detail=f"{VIEWS[view]} {len(rows)} 项",
+            tasks=tasks.order_by(order_by, "deadline", "id"),
+            title=VIEWS[view],
+            owner=owner,
+            today=today,
         )
-        return xlsx_response(
-            excel.ledger_workbook(f"{owner.name if owner else ''}{VIEWS[view]}", rows, {}, today),
-            f"{VIEWS[view]}.xlsx",
-        )
+        return xlsx_response(workbook, f"{VIEWS[view]}.xlsx")
     page = paginate_page(request, tasks.order_by(order_by, "deadline", "id"))
     rows = [(t, services.derived_status(t, today)) for t in page]
     query = request.GET.copy()
@@ -277,7 +260,7 @@ def task_detail(request, task_id):
     task = task_get(actor=request.user, task_id=task_id)
     scope = scope_of(request.user)
     subtasks = list(task.subtasks.select_related("owner_org").order_by("deadline", "id"))
-    progress = rolled_progress([task, *_descendants(task)])
+    progress = rolled_progress([task, *task_descendants(task)])
     today = timezone.localdate()
     return render(
         request,
@@ -299,25 +282,11 @@ def task_detail(request, task_id):
             "report_form": ReportForm(initial={"percent": task.progress}),
             "reason_form": ReasonForm(),
             "split_form": TaskForm(
-                orgs=Org.objects.filter(
-                    path__startswith=task.owner_org.path, dissolved_on__isnull=True
-                )
-                .exclude(pk=task.owner_org_id)
-                .order_by("path"),
+                orgs=org_subtree(task.owner_org).exclude(pk=task.owner_org_id).order_by("path"),
                 initial={"start_on": task.start_on, "deadline": task.deadline},
             ),
         },
     )
-
-
-def _descendants(task):
-    """Every task below `task` (one query per level of splitting, which is two or three)."""
-    found, frontier = [], [task.id]
-    while frontier:
-        level = list(Task.objects.filter(parent_id__in=frontier))
-        found += level
-        frontier = [t.id for t in level]
-    return found
 
 
 @login_required
@@ -368,11 +337,7 @@ def task_split(request, task_id):
     parent = task_get(actor=request.user, task_id=task_id)
     if not scope_of(request.user).can_admin(parent.owner_org.path):
         raise PermissionDenied("只有责任单位的管理员可以分解任务")
-    orgs = (
-        Org.objects.filter(path__startswith=parent.owner_org.path, dissolved_on__isnull=True)
-        .exclude(pk=parent.owner_org_id)
-        .order_by("path")
-    )
+    orgs = org_subtree(parent.owner_org).exclude(pk=parent.owner_org_id).order_by("path")
     form = TaskForm(
         request.POST or None,
         orgs=orgs,
@@ -396,7 +361,7 @@ def task_edit(request, task_id):
         raise PermissionDenied("只有交办组织可以修改任务")
     form = TaskForm(
         request.POST or None,
-        orgs=Org.objects.filter(pk=task.owner_org_id),
+        orgs=org_list(actor=request.user).filter(pk=task.owner_org_id),
         initial={
             **{f: getattr(task, f) for f in services.TASK_FIELDS},
             "owner_org": task.owner_org,
@@ -413,11 +378,7 @@ def task_edit(request, task_id):
 
 @login_required
 def evidence(request, evidence_id):
-    item = get_object_or_404(
-        Evidence.objects.select_related("event__task__owner_org", "event__task__assigner"),
-        pk=evidence_id,
-    )
-    task_get(actor=request.user, task_id=item.event.task_id)
+    item = evidence_get(actor=request.user, evidence_id=evidence_id)
     inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
     return FileResponse(
         item.file.open("rb"),

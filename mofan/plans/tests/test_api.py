@@ -67,15 +67,33 @@ def test_it_lists_the_plans_of_the_scope(master, users, tree, api, today):
         title="民政局实施方案",
     )
     response = api(users.leader).get("/api/v1/plans")
-    assert {p["title"] for p in response.json()} == {master.title, far.title}
-    assert api(users.unit_admin).get("/api/v1/plans").json() == []
-    assert api(users.outsider).get("/api/v1/plans").json() == []
+    assert {p["title"] for p in response.json()["items"]} == {master.title, far.title}
+    assert response.json()["count"] == 2
+    assert api(users.unit_admin).get("/api/v1/plans").json()["items"] == []
+    assert api(users.outsider).get("/api/v1/plans").json()["count"] == 0
+
+
+def test_plans_come_in_pages(users, tree, api, today):
+    for n in range(3):
+        services.plan_create(
+            actor=users.committee_admin,
+            org=tree.committee,
+            year=today.year - n,
+            kind="master",
+            title=f"{today.year - n}年实施方案",
+        )
+    client = api(users.committee_admin)
+    second = client.get("/api/v1/plans?page=2&page_size=2").json()
+    assert (second["count"], second["page"], second["page_size"]) == (3, 2, 2)
+    assert [p["title"] for p in second["items"]] == [f"{today.year - 2}年实施方案"]
+    assert_bad_request(client.get("/api/v1/plans?page_size=100000"))
+    assert_bad_request(client.get("/api/v1/plans?page=0"))
 
 
 def test_it_filters_plans_by_year(master, users, api):
     client = api(users.committee_admin)
-    assert len(client.get(f"/api/v1/plans?year={master.year}").json()) == 1
-    assert client.get(f"/api/v1/plans?year={master.year - 1}").json() == []
+    assert client.get(f"/api/v1/plans?year={master.year}").json()["count"] == 1
+    assert client.get(f"/api/v1/plans?year={master.year - 1}").json()["items"] == []
     assert_bad_request(client.get("/api/v1/plans?year=今年"))
 
 

@@ -568,13 +568,15 @@ def test_the_unit_answers_on_the_page(tree, users, login):
     assert (a.status, a.first_answered_on) == (Assignment.Status.ANSWERED, TODAY)
 
 
-@pytest.mark.parametrize("who", ["leader", "secretary"])
-def test_others_who_see_the_item_get_403_when_answering(tree, users, login, who):
+@pytest.mark.parametrize(("who", "status"), [("leader", 403), ("secretary", 404)])
+def test_others_who_see_the_item_cannot_answer(tree, users, login, who, status):
+    """The leader sees the unit's assignment but may not answer it; a branch that shares the
+    item does not even see how the unit above it is doing."""
     a = assignment(register(tree.committee, [tree.unit, tree.branch]), tree.unit)
     response = login(getattr(users, who)).post(
         f"/plans/supervision/assignments/{a.id}/answer/", {"text": "代为反馈", "on": TODAY}
     )
-    assert response.status_code == 403
+    assert response.status_code == status
     assert not a.feedback.exists()
 
 
@@ -586,7 +588,7 @@ def test_a_unit_sharing_an_item_cannot_answer_for_the_other_unit(tree, users, lo
     response = client.post(
         f"/plans/supervision/assignments/{a.id}/answer/", {"text": "代为反馈", "on": TODAY}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_the_page_refuses_to_close_an_unanswered_item_in_chinese(tree, users, login):

@@ -77,7 +77,7 @@ def status(instruction, org) -> str:
 def test_it_lists_the_items_with_their_assignments(instruction, tree, users, api):
     response = api(users.committee_admin).get("/api/v1/supervision")
     assert response.status_code == 200
-    [item] = response.json()
+    [item] = response.json()["items"]
     assert (item["id"], item["org_id"], item["source"], item["level"]) == (
         instruction.id,
         tree.committee.id,
@@ -91,20 +91,29 @@ def test_it_lists_the_items_with_their_assignments(instruction, tree, users, api
 
 
 def test_a_unit_sees_only_its_own_assignment(instruction, tree, users, api):
-    [item] = api(users.unit_admin).get("/api/v1/supervision").json()
+    [item] = api(users.unit_admin).get("/api/v1/supervision").json()["items"]
     assert [a["org_id"] for a in item["assignments"]] == [tree.unit.id]
 
 
 def test_an_outsider_sees_nothing(instruction, users, api):
-    assert api(users.outsider).get("/api/v1/supervision").json() == []
+    assert api(users.outsider).get("/api/v1/supervision").json()["count"] == 0
 
 
 def test_it_filters_by_the_date_received(instruction, users, api):
     client = api(users.leader)
-    assert len(client.get(f"/api/v1/supervision?since={days(-20)}").json()) == 1
-    assert client.get(f"/api/v1/supervision?since={days(-19)}").json() == []
-    assert client.get(f"/api/v1/supervision?until={days(-21)}").json() == []
+    assert client.get(f"/api/v1/supervision?since={days(-20)}").json()["count"] == 1
+    assert client.get(f"/api/v1/supervision?since={days(-19)}").json()["items"] == []
+    assert client.get(f"/api/v1/supervision?until={days(-21)}").json()["items"] == []
     assert_bad_request(client.get("/api/v1/supervision?since=昨天"))
+
+
+def test_the_items_come_in_pages(instruction, users, api):
+    client = api(users.committee_admin)
+    first = client.get("/api/v1/supervision?page_size=1").json()
+    assert (first["count"], first["page"], first["page_size"]) == (1, 1, 1)
+    assert [i["id"] for i in first["items"]] == [instruction.id]
+    assert client.get("/api/v1/supervision?page=2&page_size=1").json()["items"] == []
+    assert_bad_request(client.get("/api/v1/supervision?page_size=0"))
 
 
 # --- POST /api/v1/supervision ------------------------------------------------------------------
