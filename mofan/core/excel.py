@@ -5,6 +5,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -82,6 +83,13 @@ def _streaming_sheet(title: str, headers: list[str], sheet_name: str):
         header_cells.append(cell)
     sheet.append(header_cells)
     return workbook, sheet
+
+
+class Export(NamedTuple):
+    """A workbook an export service built, and the name to download it under."""
+
+    workbook: object
+    filename: str
 
 
 def xlsx_response(workbook, filename: str) -> HttpResponse:

@@ -5,14 +5,18 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from mofan.core.access import scope_of
 from mofan.core.api import ErrorOut, Page, paginate
 from mofan.core.errors import ApplicationError
 from mofan.meetings import elections, services
 from mofan.meetings.appraisal import appraisal_summary
 from mofan.meetings.compliance import STATUS_LABELS, compliance, span_of
-from mofan.meetings.models import AppraisalRound, Attendance, Kind, MeetingStatus
-from mofan.meetings.selectors import meeting_filter, meeting_get, meeting_list
+from mofan.meetings.models import Attendance, Kind, MeetingStatus
+from mofan.meetings.selectors import (
+    appraisal_round_list,
+    meeting_filter,
+    meeting_get,
+    meeting_list,
+)
 from mofan.orgs.selectors import org_get, org_list
 
 router = Router(tags=["组织生活"])
@@ -273,9 +277,7 @@ def get_compliance(
     "/appraisals", response={200: list[AppraisalOut], **ERRORS}, summary="民主评议党员结果汇总"
 )
 def list_appraisals(request, year: int | None = None, org: int | None = None):
-    rounds = AppraisalRound.objects.filter(
-        scope_of(request.user).visible_q("org__path")
-    ).select_related("org")
+    rounds = appraisal_round_list(actor=request.user)
     if org is not None:
         rounds = rounds.filter(org__path__startswith=org_get(actor=request.user, org_id=org).path)
     if year is not None:

@@ -6,22 +6,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from mofan.core.access import RECORDER_ROLES, scope_of
-from mofan.core.audit import audit
 from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
-from mofan.core.excel import new_sheet, xlsx_response
+from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import paginate_page, run_service
-from mofan.meetings import appraisal, elections
+from mofan.meetings import appraisal, elections, exports
 from mofan.meetings.compliance import STATUS_LABELS, Span, compliance, span_of
 from mofan.meetings.forms import GRADE_CHOICES, AnswerForm, AppraisalForm, ElectionForm, PeriodForm
-from mofan.meetings.models import AppraisalResult, AppraisalRound, Election
-from mofan.meetings.selectors import attendance_by_org, attendance_rates, inactive_members
+from mofan.meetings.models import Election
+from mofan.meetings.selectors import (
+    INACTIVE_MONTHS,
+    appraisal_round_get,
+    appraisal_round_list,
+    attendance_by_org,
+    attendance_rates,
+    election_get,
+    election_list,
+    inactive_members,
+)
 from mofan.members.selectors import member_list
 from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org
 from mofan.orgs.selectors import org_breadcrumb, org_get, org_list, org_roots, orgs_under_roles
@@ -65,7 +73,10 @@ def matrix(request):
     kind = data.get("kind") or ""
     rows = [_matrix_row(org, lines.get(org.id, []), columns, kind) for org in orgs]
     if request.GET.get("export"):
-        return _export_matrix(request, root, span, columns, rows)
+        export = exports.compliance_export(
+            actor=request.user, root=root, span=span, columns=columns, rows=rows
+        )
+        return xlsx_response(*export)
     _link_cells(rows, reverse("meetings:list"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -142,31 +153,17 @@ def _link_cells(rows, list_url: str) -> None:
             )
 
 
-def _export_matrix(request, root, span, columns, rows):
-    title = f"{root.name}{span.label}组织生活完成情况"
-    workbook, sheet = new_sheet(title, ["组织", *[c.label for c in columns]], "完成情况")
-    for row in rows:
-        sheet.append(
-            [
-                row["org"].name,
-                *[
-                    f"{c['held']}/{c['required']} {STATUS_LABELS.get(c['status'], '')}"
-                    if c["required"]
-                    else "—"
-                    for c in row["cells"]
-                ],
-            ]
-        )
-    audit(actor=request.user, action="meeting.compliance_export", target=root, detail=title)
-    return xlsx_response(workbook, f"{title}.xlsx")
-
-
 @login_required
 def attendance(request):
     root = _root(request)
     form, data = _period(request)
     span = span_of(data["year"], data.get("quarter"), data.get("month"))
     members = member_list(actor=request.user).filter(org__path__startswith=root.path)
+    if request.GET.get("export"):
+        export = exports.attendance_export(
+            actor=request.user, root=root, members=members, span=span
+        )
+        return xlsx_response(*export)
     page = paginate_page(request, members.order_by("org__path", "name"))
     rates = attendance_rates(members.filter(pk__in=[m.pk for m in page]), span.start, span.last)
     rows = [
@@ -197,11 +194,17 @@ def inactive(request):
     members = inactive_members(
         member_list(actor=request.user).filter(org__path__startswith=root.path), today
     )
+    since = add_months(today, -INACTIVE_MONTHS)
+    if request.GET.get("export"):
+        export = exports.inactive_export(
+            actor=request.user, root=root, members=members, since=since
+        )
+        return xlsx_response(*export)
     page = paginate_page(request, members.order_by("org__path", "name"))
     return render(
         request,
         "meetings/inactive.html",
-        {"root": root, "page": page, "since": add_months(today, -6), "query": f"org={root.id}"},
+        {"root": root, "page": page, "since": since, "query": f"org={root.id}"},
     )
 
 
@@ -212,9 +215,7 @@ def _writable_branches(user):
 @login_required
 def appraisals(request):
     """Rounds with their grade counts for any sub-tree and year, and the results export."""
-    rounds = AppraisalRound.objects.filter(
-        scope_of(request.user).visible_q("org__path")
-    ).select_related("org")
+    rounds = appraisal_round_list(actor=request.user)
     org = org_get(actor=request.user, org_id=request.GET["org"]) if request.GET.get("org") else None
     if org is not None:
         rounds = rounds.filter(org__path__startswith=org.path)
@@ -222,7 +223,7 @@ def appraisals(request):
     if year.isdigit():
         rounds = rounds.filter(year=int(year))
     if request.GET.get("export"):
-        return _export_appraisals(request, org, rounds)
+        return xlsx_response(*exports.appraisal_export(actor=request.user, org=org, rounds=rounds))
     page = paginate_page(request, rounds.order_by("-year", "org__path"))
     form = AppraisalForm(
         initial={"year": timezone.localdate().year, "held_on": timezone.localdate()},
@@ -246,25 +247,6 @@ def appraisals(request):
     )
 
 
-def _export_appraisals(request, org, rounds):
-    title = f"{org.name if org else ''}民主评议党员结果"
-    workbook, sheet = new_sheet(title, ["年度", "党支部", "姓名", "类别", "等次"], "评议结果")
-    results = AppraisalResult.objects.filter(round__in=rounds).select_related(
-        "round__org", "member"
-    )
-    for r in results.order_by("-round__year", "round__org__path", "member__name").iterator(
-        chunk_size=2000
-    ):
-        grade = r.get_grade_display() or (
-            "不评定等次" if r.member.category == "probationary" else "未评定"
-        )
-        sheet.append(
-            [r.round.year, r.round.org.name, r.member.name, r.member.get_category_display(), grade]
-        )
-    audit(actor=request.user, action="appraisal.export", target=org, detail=title)
-    return xlsx_response(workbook, f"{title}.xlsx")
-
-
 @login_required
 def appraisal_new(request):
     form = AppraisalForm(request.POST or None, branches=_writable_branches(request.user))
@@ -281,9 +263,7 @@ def appraisal_new(request):
 
 @login_required
 def appraisal_detail(request, round_id):
-    round_ = get_object_or_404(AppraisalRound.objects.select_related("org"), pk=round_id)
-    if not scope_of(request.user).sees(round_.org.path):
-        raise Http404("未找到")
+    round_ = appraisal_round_get(actor=request.user, round_id=round_id)
     can_write = scope_of(request.user).can_record(round_.org.path) and not round_.closed
     results = list(
         round_.results.select_related("member").order_by("member__category", "member__name")
@@ -321,10 +301,10 @@ def appraisal_detail(request, round_id):
 def terms(request):
     today = timezone.localdate()
     orgs = elections.terms_expiring(org_list(actor=request.user), today)
+    if request.GET.get("export"):
+        return xlsx_response(*exports.terms_export(actor=request.user, orgs=orgs, today=today))
     scope = scope_of(request.user)
-    pending = Election.objects.filter(
-        scope.visible_q("org__path"), status=Election.Status.SUBMITTED
-    ).select_related("org")
+    pending = election_list(actor=request.user).filter(status=Election.Status.SUBMITTED)
     rows = [(o, scope.can_record(o.path)) for o in orgs]
     return render(
         request, "meetings/terms.html", {"rows": rows, "today": today, "pending": pending}
@@ -372,10 +352,8 @@ def election_new(request, org_id):
 
 @login_required
 def election_detail(request, election_id):
-    election = get_object_or_404(Election.objects.select_related("org"), pk=election_id)
+    election = election_get(actor=request.user, election_id=election_id)
     scope = scope_of(request.user)
-    if not scope.sees(election.org.path):
-        raise Http404("未找到")
     form = AnswerForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         on, note = form.cleaned_data["on"], form.cleaned_data["note"]

@@ -8,7 +8,14 @@ from django.utils import timezone
 from mofan.core.access import scope_of
 from mofan.core.dates import add_months
 from mofan.core.lookup import get_or_404
-from mofan.meetings.models import Attendance, Meeting, MeetingStatus
+from mofan.meetings.models import (
+    AppraisalRound,
+    Attachment,
+    Attendance,
+    Election,
+    Meeting,
+    MeetingStatus,
+)
 from mofan.members.models import CURRENT_STATUSES, Member
 
 INACTIVE_MONTHS = 6
@@ -20,6 +27,28 @@ def meeting_list(*, actor) -> QuerySet[Meeting]:
 
 def meeting_get(*, actor, meeting_id) -> Meeting:
     return get_or_404(meeting_list(actor=actor), meeting_id, "未找到该会议记录")
+
+
+def attachment_get(*, actor, attachment_id) -> Attachment:
+    attachments = Attachment.objects.filter(meeting__in=meeting_list(actor=actor))
+    return get_or_404(attachments.select_related("meeting__org"), attachment_id, "未找到该附件")
+
+
+def appraisal_round_list(*, actor) -> QuerySet[AppraisalRound]:
+    rounds = AppraisalRound.objects.filter(scope_of(actor).visible_q("org__path"))
+    return rounds.select_related("org")
+
+
+def appraisal_round_get(*, actor, round_id) -> AppraisalRound:
+    return get_or_404(appraisal_round_list(actor=actor), round_id, "未找到该民主评议")
+
+
+def election_list(*, actor) -> QuerySet[Election]:
+    return Election.objects.filter(scope_of(actor).visible_q("org__path")).select_related("org")
+
+
+def election_get(*, actor, election_id) -> Election:
+    return get_or_404(election_list(actor=actor), election_id, "未找到该换届选举")
 
 
 def meeting_filter(

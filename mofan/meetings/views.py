@@ -4,20 +4,24 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mofan.core.access import scope_of
-from mofan.core.audit import audit
-from mofan.core.excel import new_sheet, xlsx_response
+from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import form_errors, paginate_page, run_service, sort_param
-from mofan.meetings import services
+from mofan.meetings import exports, services
 from mofan.meetings.forms import AttachmentForm, CancelForm, MeetingFilterForm, MeetingForm
 from mofan.meetings.models import Attachment, Attendance, Kind, MeetingStatus
-from mofan.meetings.selectors import calendar_month, meeting_filter, meeting_get, meeting_list
+from mofan.meetings.selectors import (
+    attachment_get,
+    calendar_month,
+    meeting_filter,
+    meeting_get,
+    meeting_list,
+)
 from mofan.orgs.models import OrgType
 from mofan.orgs.selectors import org_breadcrumb, org_get
 
@@ -53,7 +57,8 @@ def meeting_index(request):
     form, org, meetings = _filtered(request)
     sort, order_by = sort_param(request, MEETING_SORTS, "-date")
     if request.GET.get("export"):
-        return _export(request, org, meetings.order_by("org__path", "planned_on"))
+        ordered = meetings.order_by("org__path", "planned_on")
+        return xlsx_response(*exports.meeting_export(actor=request.user, org=org, meetings=ordered))
     page = paginate_page(request, meetings.order_by(order_by, "-id"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -71,49 +76,6 @@ def meeting_index(request):
             "breadcrumb": org_breadcrumb(actor=request.user, org=org) if org else None,
         },
     )
-
-
-def _export(request, org, meetings):
-    title = f"{org.name if org else ''}组织生活台账"
-    workbook, sheet = new_sheet(
-        title,
-        [
-            "组织",
-            "类型",
-            "主题",
-            "计划日期",
-            "召开日期",
-            "地点",
-            "主持人",
-            "第一议题",
-            "应到",
-            "实到",
-            "状态",
-        ],
-        "组织生活",
-    )
-    rows = meetings.annotate(
-        expected=Count("attendance"),
-        present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT)),
-    )
-    for m in rows.iterator(chunk_size=2000):
-        sheet.append(
-            [
-                m.org.name,
-                m.get_kind_display(),
-                m.topic,
-                m.planned_on,
-                m.held_on,
-                m.place,
-                m.host,
-                m.first_topic_title if m.first_topic else "",
-                m.expected,
-                m.present,
-                m.get_status_display(),
-            ]
-        )
-    audit(actor=request.user, action="meeting.export", target=org, detail=title)
-    return xlsx_response(workbook, f"{title}.xlsx")
 
 
 def _attendance_rows(request, meeting_members) -> list[services.AttendanceRow]:
@@ -306,12 +268,7 @@ def attach(request, meeting_id):
 
 
 def _attachment(request, attachment_id) -> Attachment:
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("meeting__org"), pk=attachment_id
-    )
-    if not scope_of(request.user).sees(attachment.meeting.org.path):
-        raise Http404("未找到")
-    return attachment
+    return attachment_get(actor=request.user, attachment_id=attachment_id)
 
 
 @login_required

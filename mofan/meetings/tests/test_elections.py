@@ -2,6 +2,7 @@
 and starts the new term of 3 or 5 years), rejection with a reason, the terms page, scope and the
 audit."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
@@ -324,6 +326,29 @@ def test_it_shows_the_terms_page_within_the_users_scope(tree, users, login):
     outsider = text(login(users.outsider).get("/meetings/terms/"))
     assert "发改委第一党支部" not in outsider and "发改委第二党支部" in outsider
     assert "民政局" not in text(login(users.secretary).get("/meetings/terms/"))
+
+
+def test_it_exports_the_terms_reminder_within_the_users_scope(tree, users, login):
+    now = today()
+    set_term(tree.branch, now - timedelta(days=1000), now + timedelta(days=30))
+    set_term(tree.other_branch, now - timedelta(days=1200), now - timedelta(days=5))
+    set_term(tree.far_branch, now - timedelta(days=1000), now + timedelta(days=20))
+    response = login(users.unit_admin).get("/meetings/terms/?export=1")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1] == ("组织", "本届任期开始", "本届任期届满", "情况")
+    assert [(r[0], r[3]) for r in rows[2:]] == [
+        ("发改委第二党支部", "已逾期"),
+        ("发改委第一党支部", "即将届满"),
+    ]
+    assert AuditLog.objects.filter(action="election.terms_export").count() == 1
+    outsider = login(users.outsider).get("/meetings/terms/?export=1")
+    names = [
+        r[0]
+        for r in load_workbook(io.BytesIO(outsider.content)).active.iter_rows(
+            min_row=3, values_only=True
+        )
+    ]
+    assert names == ["发改委第二党支部"]
 
 
 def test_it_drops_an_org_from_the_terms_page_once_its_new_term_is_approved(tree, users, login):

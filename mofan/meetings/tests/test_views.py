@@ -4,7 +4,7 @@ sort, the calendar, the compliance matrix and its export, attendance rates, the 
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -129,7 +129,9 @@ OBJECT_PAGES = [
     ("get", "/meetings/compliance/?org={org}"),
     ("get", "/meetings/compliance/?org={org}&export=1"),
     ("get", "/meetings/attendance/?org={org}"),
+    ("get", "/meetings/attendance/?org={org}&export=1"),
     ("get", "/meetings/inactive/?org={org}"),
+    ("get", "/meetings/inactive/?org={org}&export=1"),
 ]
 
 
@@ -759,6 +761,24 @@ def test_it_shows_each_members_attendance_rate_for_the_period(tree, users, login
     assert "<td>3</td><td>2</td>\n<td>67%</td>" in page
 
 
+def test_it_exports_the_attendance_of_every_member_of_the_sub_tree(tree, users, login, roll):
+    a, b = roll(tree.branch, 2)
+    elsewhere = roll(tree.far_branch, 1)[0]
+    held(tree.branch, date(YEAR, 1, 8), attendance=present([a, b], 1))
+    held(tree.branch, date(YEAR, 3, 8), attendance=present([a, b], 2))
+    response = login(users.unit_admin).get(
+        f"/meetings/attendance/?org={tree.unit.id}&year={YEAR}&quarter=1&export=1"
+    )
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == f"市发改委机关党委{YEAR}年第1季度党员参加组织生活情况"
+    assert rows[1] == ("党支部", "姓名", "应参加（次）", "实际参加（次）", "出席率")
+    by_name = {r[1]: r[2:] for r in rows[2:]}
+    assert by_name[a.name] == (2, 2, "100.0%")
+    assert by_name[b.name] == (2, 1, "50.0%")
+    assert elsewhere.name not in by_name
+    assert AuditLog.objects.filter(action="meeting.attendance_export").count() == 1
+
+
 def test_it_lists_members_without_organisational_life_for_six_months(
     tree, users, login, make_member, today
 ):
@@ -792,3 +812,12 @@ def test_it_lists_members_without_organisational_life_for_six_months(
     assert "上月参加" not in page
     assert "新入党" not in page
     assert elsewhere.name not in page
+
+    response = login(users.unit_admin).get(f"/meetings/inactive/?org={tree.unit.id}&export=1")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1] == ("党支部", "姓名", "最近一次参加", "统计起点")
+    assert {r[1]: r[2] for r in rows[2:]} == {
+        "长期未参加": "无记录",
+        "七个月前参加": datetime.combine(add_months(today, -7), time()),
+    }
+    assert AuditLog.objects.filter(action="meeting.inactive_export").count() == 1
