@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from mofan.core.access import scope_of
+from mofan.core.excel import xlsx_response
+from mofan.core.exports import audit_export
 from mofan.core.forms import AuditSearchForm
 from mofan.core.registry import audit_labels
 from mofan.core.selectors import audit_list
@@ -16,6 +18,9 @@ def audit_log(request):
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     records = audit_list(actor=request.user, **{k: v for k, v in filters.items() if v})
+    if request.GET.get("export"):
+        export = audit_export(actor=request.user, records=records, labels=audit_labels())
+        return xlsx_response(*export)
     page = paginate_page(request, records)
     return render(
         request,

@@ -9,6 +9,7 @@ AUDIT_LABELS = {
     "org.committee.remove": "移除班子成员",
     "org.import": "导入组织",
     "org.export": "导出组织",
+    "org.list_export": "导出组织列表",
     "health_rule.update": "调整检查规则",
 }
 

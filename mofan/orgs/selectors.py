@@ -5,7 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from mofan.core.access import scope_of
 from mofan.core.lookup import get_or_404
 from mofan.orgs.counts import MemberCount, member_counts
-from mofan.orgs.models import ALLOWED_CHILDREN, Org
+from mofan.orgs.models import ALLOWED_CHILDREN, CommitteeSeat, HealthRule, Org
 
 STEPLEN = Org.steplen
 # The tree page shows at most this many orgs at once; deeper levels load on demand.
@@ -165,3 +165,17 @@ def org_search(orgs: QuerySet[Org], *, text: str = "", org_type: str = "") -> Qu
     if org_type:
         orgs = orgs.filter(org_type=org_type)
     return orgs
+
+
+def committee_seat_get(*, actor, seat_id) -> CommitteeSeat:
+    seats = CommitteeSeat.objects.filter(org__in=org_list(actor=actor, include_dissolved=True))
+    return get_or_404(seats.select_related("org"), seat_id, "未找到该班子成员")
+
+
+def health_rule_list() -> QuerySet[HealthRule]:
+    """The rules are the same for everyone; only a committee admin may change them."""
+    return HealthRule.objects.all()
+
+
+def health_rule_get(*, rule_id) -> HealthRule:
+    return get_or_404(health_rule_list(), rule_id, "未找到该检查规则")

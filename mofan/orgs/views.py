@@ -1,16 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mofan.core.access import scope_of
-from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import paginate_page, run_service, sort_param
-from mofan.orgs import excel, services
+from mofan.orgs import excel, exports, services
 from mofan.orgs.forms import (
     CommitteeSeatForm,
     DissolveForm,
@@ -21,15 +19,17 @@ from mofan.orgs.forms import (
     OrgSearchForm,
 )
 from mofan.orgs.health import describe_conditions, subtree_health
-from mofan.orgs.models import ALLOWED_CHILDREN, CommitteeSeat, HealthRule, Org, OrgType
+from mofan.orgs.models import ALLOWED_CHILDREN, Org, OrgType
 from mofan.orgs.selectors import (
+    committee_seat_get,
+    health_rule_get,
+    health_rule_list,
     org_breadcrumb,
     org_children,
     org_get,
     org_list,
     org_roots,
     org_search,
-    org_subtree,
     org_tree,
     possible_parents,
     subtree_member_counts,
@@ -92,6 +92,9 @@ def org_index(request):
     orgs = org_list(actor=request.user, include_dissolved=filters.get("include_dissolved", False))
     orgs = org_search(orgs, text=filters.get("q", ""), org_type=filters.get("org_type", ""))
     sort, order_by = sort_param(request, ORG_SORTS, "path")
+    if request.GET.get("export"):
+        ordered = orgs.order_by(order_by, "path")
+        return xlsx_response(*exports.org_list_export(actor=request.user, orgs=ordered))
     page = paginate_page(request, orgs.order_by(order_by, "path"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -243,9 +246,7 @@ def committee_add(request, org_id):
 @login_required
 @require_POST
 def committee_remove(request, seat_id):
-    seat = get_object_or_404(CommitteeSeat.objects.select_related("org"), pk=seat_id)
-    if not scope_of(request.user).sees(seat.org.path):
-        raise Http404("未找到")
+    seat = committee_seat_get(actor=request.user, seat_id=seat_id)
     services.committee_seat_remove(actor=request.user, seat=seat)
     messages.success(request, f"已移除班子成员 {seat.name}")
     return redirect("orgs:detail", seat.org_id)
@@ -254,10 +255,7 @@ def committee_remove(request, seat_id):
 @login_required
 def export(request, org_id):
     org = org_get(actor=request.user, org_id=org_id)
-    orgs = list(org_subtree(org, include_dissolved=True).order_by("path"))
-    workbook = excel.export_workbook(org, orgs)
-    audit(actor=request.user, action="org.export", target=org, detail=f"导出 {len(orgs)} 个组织")
-    return xlsx_response(workbook, f"{org.name}组织体系.xlsx")
+    return xlsx_response(*exports.org_tree_export(actor=request.user, org=org))
 
 
 @login_required
@@ -310,7 +308,7 @@ def health(request, org_id):
 
 @login_required
 def rules(request):
-    rows = [(rule, describe_conditions(rule.conditions)) for rule in HealthRule.objects.all()]
+    rows = [(rule, describe_conditions(rule.conditions)) for rule in health_rule_list()]
     return render(
         request,
         "orgs/rules.html",
@@ -326,7 +324,7 @@ def rules(request):
 def rule_edit(request, rule_id):
     if not scope_of(request.user).is_committee_admin:
         raise PermissionDenied("只有工委管理员可以调整检查规则")
-    rule = get_object_or_404(HealthRule, pk=rule_id)
+    rule = health_rule_get(rule_id=rule_id)
     initial = {f: getattr(rule, f) for f in services.RULE_FIELDS}
     form = HealthRuleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -12,10 +12,11 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from mofan.core.access import Role
 from mofan.core.audit import audit
-from mofan.core.management.commands.audit import CSV_HEADERS
+from mofan.core.exports import HEADERS as CSV_HEADERS
 from mofan.core.models import AuditLog
 from mofan.orgs.services import org_update
 from mofan.site.tests.factories import make_user
@@ -155,6 +156,22 @@ def test_it_shows_the_unit_admin_only_records_of_users_in_their_sub_tree(login, 
     response = login(users.unit_admin).get("/audit/")
     assert response.status_code == 200
     assert markers(response) == {"标记-书记改支部", "标记-单位建支部"}
+
+
+def test_it_exports_what_the_search_finds_and_records_the_export(login, users, records):
+    response = login(users.unit_admin).get("/audit/", {"target": "发改委第", "export": "1"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1] == tuple(CSV_HEADERS)
+    assert {r[8] for r in rows[2:]} == {"标记-书记改支部", "标记-单位建支部"}
+    assert "新建组织" in {r[3] for r in rows[2:]}
+    export = AuditLog.objects.get(action="audit.export")
+    assert (export.user, export.detail) == (users.unit_admin, "导出审计记录 2 条")
+
+
+def test_it_refuses_the_export_to_a_branch_secretary(login, users, records):
+    response = login(users.secretary).get("/audit/", {"export": "1"})
+    assert response.status_code == 403
+    assert not AuditLog.objects.filter(action="audit.export").exists()
 
 
 def test_it_refuses_a_branch_secretary(login, users, records):

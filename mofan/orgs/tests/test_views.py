@@ -1,3 +1,4 @@
+import io
 import re
 from datetime import date, timedelta
 
@@ -5,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from mofan.core.models import AuditLog
 from mofan.orgs.models import CommitteeSeat, Org, OrgType
@@ -297,6 +299,22 @@ def test_it_follows_a_sort_link_on_an_already_sorted_list(tree, users, login, so
     name_link = re.search(r'<a href="(\?sort=[^"]*)">组织名称</a>', page).group(1)
     reversed_page = text(client.get("/orgs/list/" + name_link.replace("&amp;", "&")))
     assert names_in_table(reversed_page) == ["Charlie党支部", "Bravo党支部", "Alpha联合支部"]
+
+
+def test_it_exports_the_list_as_filtered_and_sorted(tree, users, login, sortable):
+    response = login(users.committee_admin).get("/orgs/list/?q=排序单位&sort=-name&export=1")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "组织列表"
+    assert rows[1][:5] == ("组织名称", "简称", "编码", "类型", "上级组织")
+    assert [r[0] for r in rows[2:]] == ["Charlie党支部", "Bravo党支部", "Alpha联合支部"]
+    assert AuditLog.objects.filter(action="org.list_export").count() == 1
+
+
+def test_the_list_export_holds_only_the_users_sub_tree(tree, users, login):
+    response = login(users.outsider).get("/orgs/list/?export=1")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[2:]] == ["发改委第二党支部"]
+    assert rows[2][4] == "市发改委机关党委"
 
 
 def test_it_filters_the_list_by_text_and_type(tree, users, login, sortable):

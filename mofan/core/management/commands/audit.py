@@ -1,14 +1,8 @@
-import csv
-import json
-
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from mofan.core.audit import audit
 from mofan.core.excel import parse_date
+from mofan.core.exports import audit_csv
 from mofan.core.models import AuditLog
-
-CSV_HEADERS = ["时间", "用户", "IP", "操作", "对象类型", "对象编号", "对象", "变更", "说明"]
 
 
 class Command(BaseCommand):
@@ -34,35 +28,16 @@ class Command(BaseCommand):
             except OSError as exc:
                 raise CommandError(f"无法写入文件 {output}：{exc.strerror}") from exc
             with stream:
-                count = write_csv(stream, records)
+                count = self._write(stream, records, since_date)
         else:
-            count = write_csv(self.stdout, records)
-        audit(
-            actor=None,
-            action="audit.export",
-            detail=f"命令行导出 {since_date} 以来的审计记录 {count} 条",
-        )
+            count = self._write(self.stdout, records, since_date)
         if output:
             self.stderr.write(f"已导出 {count} 条审计记录到 {output}")
 
-
-def write_csv(stream, records) -> int:
-    writer = csv.writer(stream)
-    writer.writerow(CSV_HEADERS)
-    count = 0
-    for r in records.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                timezone.localtime(r.at).isoformat(),
-                r.username,
-                r.ip,
-                r.action,
-                r.target_type,
-                r.target_id,
-                r.target_repr,
-                json.dumps(r.changes, ensure_ascii=False) if r.changes else "",
-                r.detail,
-            ]
+    def _write(self, stream, records, since_date) -> int:
+        return audit_csv(
+            actor=None,
+            records=records,
+            stream=stream,
+            detail=f"命令行导出 {since_date} 以来的审计记录",
         )
-        count += 1
-    return count
