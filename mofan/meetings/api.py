@@ -1,6 +1,5 @@
 from datetime import date, time
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -16,6 +15,7 @@ from mofan.meetings.selectors import (
     meeting_filter,
     meeting_get,
     meeting_list,
+    with_attendance,
 )
 from mofan.orgs.selectors import org_get, org_list
 
@@ -144,11 +144,7 @@ class TermOut(Schema):
 
 
 def _detail(meeting):
-    """The meeting with its attendance and the members' names loaded in one query."""
-    prefetch_related_objects(
-        [meeting], Prefetch("attendance", queryset=Attendance.objects.select_related("member"))
-    )
-    return meeting
+    return with_attendance(meeting)
 
 
 def _rows(payload) -> list[services.AttendanceRow] | None:

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from mofan.core.access import scope_of
@@ -49,6 +49,14 @@ def election_list(*, actor) -> QuerySet[Election]:
 
 def election_get(*, actor, election_id) -> Election:
     return get_or_404(election_list(actor=actor), election_id, "未找到该换届选举")
+
+
+def with_attendance(meeting: Meeting) -> Meeting:
+    """The meeting with its attendance and the members' names loaded in one query."""
+    prefetch_related_objects(
+        [meeting], Prefetch("attendance", queryset=Attendance.objects.select_related("member"))
+    )
+    return meeting
 
 
 def meeting_filter(

@@ -8,7 +8,7 @@ from mofan.core.errors import ApplicationError
 from mofan.orgs import services
 from mofan.orgs.health import subtree_health
 from mofan.orgs.models import Org, OrgType
-from mofan.orgs.selectors import org_children, org_get, org_list, org_search
+from mofan.orgs.selectors import org_children, org_get, org_list, org_search, with_parent_ids
 
 router = Router(tags=["组织"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -77,15 +77,6 @@ class FindingOut(Schema):
     rule_name: str
     severity: str
     message: str
-
-
-def with_parent_ids(orgs: list[Org]) -> list[Org]:
-    """Set parent_id on each org with one query for the whole page."""
-    parent_paths = {o.path[: -Org.steplen] for o in orgs if o.depth > 1}
-    ids = dict(Org.objects.filter(path__in=parent_paths).values_list("path", "id"))
-    for org in orgs:
-        org.parent_id = ids.get(org.path[: -Org.steplen])
-    return orgs
 
 
 @router.get("/orgs", response={200: OrgPage, **ERRORS}, summary="组织列表（分页）")

@@ -179,3 +179,12 @@ def health_rule_list() -> QuerySet[HealthRule]:
 
 def health_rule_get(*, rule_id) -> HealthRule:
     return get_or_404(health_rule_list(), rule_id, "未找到该检查规则")
+
+
+def with_parent_ids(orgs: list[Org]) -> list[Org]:
+    """Set parent_id on each org with one query for the whole page."""
+    parent_paths = {o.path[: -Org.steplen] for o in orgs if o.depth > 1}
+    ids = dict(Org.objects.filter(path__in=parent_paths).values_list("path", "id"))
+    for org in orgs:
+        org.parent_id = ids.get(org.path[: -Org.steplen])
+    return orgs
