@@ -2,7 +2,9 @@
 files units really keep (title rows, merged headers, columns in any order, dates as text)."""
 
 import io
+import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
@@ -14,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from python_calamine import CalamineWorkbook
 
 from mofan.core.errors import ApplicationError
 
@@ -141,19 +144,66 @@ def _normalise_header(value) -> str:
     return re.sub(r"\s+", "", cell_text(value)).replace("（", "(").replace("）", ")").rstrip("*")
 
 
+SPREADSHEET_EXTENSIONS = (".xlsx", ".xls", ".ods")
+SPREADSHEET_HINT = "请上传 Excel 文件（.xlsx、.xls）或 WPS / LibreOffice 表格（.ods）"
+UNREADABLE = "无法读取该文件，请确认是 Excel（.xlsx、.xls）或 .ods 表格文件"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .et saved as .xls)
+# An .ods is a zip like .xlsx, but its first member is `mimetype`, stored uncompressed.
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+HEAD_BYTES = 128
+
+
+def is_spreadsheet(name: str) -> bool:
+    return name.lower().endswith(SPREADSHEET_EXTENSIONS)
+
+
+@contextmanager
+def first_sheet_rows(upload):
+    """The rows of the first sheet as tuples of values, whatever the office suite saved:
+    .xlsx through openpyxl (streaming), old .xls and .ods through calamine. The kind is
+    told by the first bytes, not the name. `upload` is a file or a path."""
+    if isinstance(upload, str | os.PathLike):
+        with open(upload, "rb") as file, first_sheet_rows(file) as rows:
+            yield rows
+        return
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    if head.startswith(OLE_MAGIC) or ODS_MIMETYPE in head:
+        yield _calamine_rows(upload)
+        return
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ApplicationError(UNREADABLE) from exc
+    try:
+        yield workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _calamine_rows(upload):
+    try:
+        workbook = CalamineWorkbook.from_filelike(upload)
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise ApplicationError(UNREADABLE) from exc
+    # calamine gives "" for an empty cell where openpyxl gives None.
+    return iter([tuple(None if v == "" else v for v in row) for row in rows])
+
+
 def read_table(upload, columns: dict[str, str], required: list[str]):
     """Rows of the first sheet as (row number, {key: raw value}).
 
     `columns` maps Chinese header → key. The header row is the first row (within the first 15)
     that holds every required header; rows above it (titles, merged cells) are ignored.
     """
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ApplicationError("无法读取该文件，请确认是 Excel .xlsx 文件") from exc
-    sheet = workbook.worksheets[0]
+    with first_sheet_rows(upload) as rows:
+        return _table(rows, columns, required)
+
+
+def _table(rows, columns: dict[str, str], required: list[str]):
     wanted = {_normalise_header(header): key for header, key in columns.items()}
-    rows = sheet.iter_rows(values_only=True)
     header_map = None
     for row_number, row in enumerate(rows, start=1):
         found = {
@@ -178,5 +228,4 @@ def read_table(upload, columns: dict[str, str], required: list[str]):
         if all(cell_text(v) == "" for v in values.values()):
             continue
         result.append((row_number_offset, values))
-    workbook.close()
     return result

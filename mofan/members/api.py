@@ -8,16 +8,16 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 
-from mofan.core.access import scope_of
+from mofan.core.access import RECORDER_ROLES, scope_of
 from mofan.core.api import ErrorOut, Page, paginate
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
-from mofan.core.excel import xlsx_response
+from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet, xlsx_response
 from mofan.members import dues, excel, services
 from mofan.members.models import Category, DuesCategory, Education, Sex, Status
 from mofan.members.selectors import member_filter, member_get, member_list
-from mofan.orgs.models import Org
-from mofan.orgs.selectors import org_get
+from mofan.orgs.models import BRANCH_TYPES, Org
+from mofan.orgs.selectors import org_get, orgs_under_roles
 
 router = Router(tags=["党员"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -220,17 +220,32 @@ def export_members(request, filters: Query[MemberFilters]):
     )
 
 
+def _default_branch(request, org_id: int):
+    branches = orgs_under_roles(actor=request.user, roles=RECORDER_ROLES, org_types=BRANCH_TYPES)
+    branch = branches.filter(pk=org_id).first()
+    if branch is None:
+        raise ApplicationError("org_id 须为您可以维护党员信息的支部", field="org_id")
+    return branch
+
+
 @router.post(
     "/members/import",
     response={200: ImportOut, 400: ImportErrorsOut, 403: ErrorOut},
     summary="导入花名册（dry_run=true 只预览；有错误时 400 并列出每一处）",
 )
-def import_members(request, file: File[UploadedFile], dry_run: Form[bool] = False):
+def import_members(
+    request,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = False,
+    org_id: Form[int | None] = None,
+):
+    """`org_id`: the branch that rows without a 所在支部 go to (a branch's own roster)."""
     if not scope_of(request.user).records_anywhere:
         raise PermissionDenied("您没有维护党员信息的权限")
-    if not file.name.lower().endswith(".xlsx"):
-        raise ApplicationError("请上传 .xlsx 格式的 Excel 文件")
-    checked = excel.check_roster(actor=request.user, upload=file)
+    if not is_spreadsheet(file.name):
+        raise ApplicationError(SPREADSHEET_HINT, field="file")
+    default_org = _default_branch(request, org_id) if org_id is not None else None
+    checked = excel.check_roster(actor=request.user, upload=file, default_org=default_org)
     if not checked.ok:
         detail = f"文件中有 {len(checked.errors)} 处错误，未导入任何数据"
         return HttpStatus(400, {"detail": detail, "errors": [e.__dict__ for e in checked.errors]})

@@ -7,12 +7,18 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
 
 from mofan.core.access import scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
-from mofan.core.excel import HEADER_SEARCH_ROWS, RowError, cell_text, new_sheet, parse_date
+from mofan.core.excel import (
+    HEADER_SEARCH_ROWS,
+    RowError,
+    cell_text,
+    first_sheet_rows,
+    new_sheet,
+    parse_date,
+)
 from mofan.members import crypto, idcard
 from mofan.members.models import Category, DuesCategory, Education, Member, Sex, Status
 from mofan.members.services import member_create, member_rule_check, member_update
@@ -248,16 +254,11 @@ def _header_key(value) -> str:
 WANTED = {_header_key(header): key for header, key in [*COLUMNS, *ALIASES.items()]}
 
 
-def _read_roster(upload) -> tuple[list[tuple[int, dict]], dict[str, str]]:
+def _read_roster(upload, required: list[str]) -> tuple[list[tuple[int, dict]], dict[str, str]]:
     """Rows of the first sheet as (row number, {key: raw value}), and the file's own header
     for each key. The header row is the first (within the first 15) with every required
     column; rows above it (titles, merged group headings) are ignored."""
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ApplicationError("无法读取该文件，请确认是 Excel .xlsx 文件") from exc
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
+    with first_sheet_rows(upload) as rows:
         header_map = None
         for row_number, row in enumerate(rows, start=1):
             found = {}
@@ -265,32 +266,35 @@ def _read_roster(upload) -> tuple[list[tuple[int, dict]], dict[str, str]]:
                 key = WANTED.get(_header_key(value))
                 if key and key not in found.values():
                     found[i] = key
-            if set(found.values()) >= set(REQUIRED):
+            if set(found.values()) >= set(required):
                 header_map = found
                 headers = {key: re.sub(r"\s+", "", cell_text(row[i])) for i, key in found.items()}
                 break
             if row_number >= HEADER_SEARCH_ROWS:
                 break
         if header_map is None:
-            names = "、".join(HEADER_OF[key] for key in REQUIRED)
+            names = "、".join(HEADER_OF[key] for key in required)
             raise ApplicationError(f"没有找到表头行：表头须包含 {names}（列的顺序不限）")
         table = []
         for number, row in enumerate(rows, start=row_number + 1):
             values = {key: row[i] if i < len(row) else None for i, key in header_map.items()}
             if any(cell_text(v) != "" for v in values.values()):
                 table.append((number, values))
-    finally:
-        workbook.close()
     return table, headers
 
 
-def check_roster(*, actor, upload) -> RosterImport:
+def check_roster(*, actor, upload, default_org: Org | None = None) -> RosterImport:
+    """Check every row; rows without a branch go to `default_org` (a branch's own roster
+    has no 所在支部 column)."""
     result = RosterImport()
-    table, headers = _read_roster(upload)
+    required = [k for k in REQUIRED if k != "org"] if default_org else REQUIRED
+    table, headers = _read_roster(upload, required)
     if not table:
         raise ApplicationError("文件中没有数据行")
     seen: dict[str, int] = {}
     for row_number, raw in table:
+        if default_org is not None and not cell_text(raw.get("org")):
+            raw = {**raw, "org": default_org.code}
         data = _parse(row_number, raw, result.errors)
         number = data["id_number"]
         if number and number in seen:

@@ -2,7 +2,9 @@ from decimal import Decimal
 
 from django import forms
 
+from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet
 from mofan.members.models import Category, DuesCategory, Education, PaymentMethod, Sex, Status
+from mofan.orgs.models import Org
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -83,12 +85,24 @@ class MemberFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="花名册（.xlsx）")
+    file = forms.FileField(label="花名册（.xlsx、.xls 或 .ods）")
+    org = forms.ModelChoiceField(
+        label="没有“所在支部”的行导入到",
+        queryset=Org.objects.none(),
+        required=False,
+        empty_label="（每行须写明所在支部）",
+        help_text="导入本支部自己的花名册时选择本支部",
+    )
+
+    def __init__(self, *args, branches=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if branches is not None:
+            self.fields["org"].queryset = branches.order_by("path")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件")
+        if not is_spreadsheet(upload.name):
+            raise forms.ValidationError(SPREADSHEET_HINT)
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError("文件不能超过 20 MB")
         return upload

@@ -16,6 +16,7 @@ from mofan.core.access import RECORDER_ROLES, scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
+from mofan.core.lookup import get_or_404
 from mofan.core.views_helpers import paginate_page, run_service, sort_param
 from mofan.members import excel, services
 from mofan.members.dues import month_start, standards_for
@@ -217,7 +218,7 @@ def _upload_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - PREVIEW_SECONDS
-    for stored in path.glob("*.xlsx"):
+    for stored in path.glob("*.upload"):
         try:
             if stored.stat().st_mtime < cutoff:
                 stored.unlink()
@@ -230,37 +231,49 @@ def _upload_dir() -> Path:
 def import_roster(request):
     if not _can_write_somewhere(request.user):
         raise PermissionDenied("您没有维护党员信息的权限")
-    form = ImportForm(request.POST or None, request.FILES or None)
+    branches = _writable_orgs(request.user, BRANCH_TYPES)
+    form = ImportForm(request.POST or None, request.FILES or None, branches=branches)
     if request.method == "POST" and request.POST.get("token"):
-        return _commit_import(request, request.POST["token"])
+        return _commit_import(request, request.POST["token"], branches)
     checked = token = None
     if request.method == "POST" and form.is_valid():
         token = uuid.uuid4().hex
-        stored = _upload_dir() / f"{request.user.pk}-{token}.xlsx"
+        stored = _stored_upload(request, token)
         with open(stored, "wb") as out:
             for chunk in form.cleaned_data["file"].chunks():
                 out.write(chunk)
         try:
-            checked = excel.check_roster(actor=request.user, upload=stored)
+            checked = excel.check_roster(
+                actor=request.user, upload=stored, default_org=form.cleaned_data["org"]
+            )
         except ApplicationError as exc:
             form.add_error("file", exc.message)
         if checked is None or not checked.ok:  # nothing to confirm: keep no copy
             os.remove(stored)
             token = None
+    default_org = form.cleaned_data.get("org") if form.is_bound and form.is_valid() else None
     return render(
-        request, "members/import.html", {"form": form, "checked": checked, "token": token}
+        request,
+        "members/import.html",
+        {"form": form, "checked": checked, "token": token, "default_org": default_org},
     )
 
 
-def _commit_import(request, token: str):
+def _stored_upload(request, token: str) -> Path:
+    return _upload_dir() / f"{request.user.pk}-{token}.upload"
+
+
+def _commit_import(request, token: str, branches):
     if not token.isalnum():
         raise PermissionDenied("导入凭据无效")
-    stored = _upload_dir() / f"{request.user.pk}-{token}.xlsx"
+    stored = _stored_upload(request, token)
     if not stored.exists():
         messages.error(request, "预览已过期，请重新上传文件")
         return redirect("members:import")
+    org_id = request.POST.get("org") or None
+    default_org = get_or_404(branches, org_id, "未找到该支部") if org_id else None
     try:
-        checked = excel.check_roster(actor=request.user, upload=stored)
+        checked = excel.check_roster(actor=request.user, upload=stored, default_org=default_org)
         created, updated = excel.commit_roster(actor=request.user, checked=checked)
     except ApplicationError as exc:
         messages.error(request, exc.message)

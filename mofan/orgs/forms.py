@@ -1,5 +1,6 @@
 from django import forms
 
+from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet
 from mofan.orgs.models import CommitteePost, OrgType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,12 +53,12 @@ class OrgSearchForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    file = forms.FileField(label="Excel 文件（.xlsx、.xls 或 .ods）")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件")
+        if not is_spreadsheet(upload.name):
+            raise forms.ValidationError(SPREADSHEET_HINT)
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError("文件不能超过 10 MB")
         return upload

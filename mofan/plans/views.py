@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from mofan.core.access import ADMIN_ROLES, scope_of
 from mofan.core.errors import ApplicationError
-from mofan.core.excel import xlsx_response
+from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet, xlsx_response
 from mofan.core.views_helpers import form_errors, paginate_page, run_service, sort_param
 from mofan.orgs.selectors import org_get, org_list, org_subtree, orgs_under_roles
 from mofan.plans import excel, exports, services
@@ -178,8 +178,8 @@ def plan_import(request, plan_id):
     error = ""
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            error = "请上传 .xlsx 格式的 Excel 文件"
+        if not is_spreadsheet(upload.name):
+            error = SPREADSHEET_HINT
         else:
             try:
                 result = excel.import_tasks(actor=request.user, plan=plan, upload=upload)

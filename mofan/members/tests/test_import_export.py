@@ -377,7 +377,7 @@ def test_it_refuses_a_file_that_is_not_xlsx(tree, users, login):
     client = login(users.unit_admin)
     csv = SimpleUploadedFile("花名册.csv", "姓名,公民身份号码\n".encode())
     assert (
-        "请上传 .xlsx 格式的 Excel 文件"
+        "请上传 Excel 文件（.xlsx、.xls）或 WPS / LibreOffice 表格（.ods）"
         in client.post("/members/import/", {"file": csv}).content.decode()
     )
     fake = SimpleUploadedFile("花名册.xlsx", b"not a workbook")

@@ -355,12 +355,17 @@ def test_it_refuses_a_file_that_is_not_xlsx(tree, users, login):
     file = SimpleUploadedFile("orgs.csv", "组织名称,组织编码\n".encode())
     response = upload(login(users.committee_admin), file)
     assert response.status_code == 200
-    assert "请上传 .xlsx 格式的 Excel 文件" in response.content.decode()
+    assert (
+        "请上传 Excel 文件（.xlsx、.xls）或 WPS / LibreOffice 表格（.ods）"
+        in response.content.decode()
+    )
 
 
 def test_it_refuses_a_broken_xlsx_file(tree, users, login):
     response = upload(login(users.committee_admin), SimpleUploadedFile("orgs.xlsx", b"not a zip"))
-    assert "无法读取该文件，请确认是 Excel .xlsx 文件" in response.content.decode()
+    assert (
+        "无法读取该文件，请确认是 Excel（.xlsx、.xls）或 .ods 表格文件" in response.content.decode()
+    )
 
 
 def test_it_refuses_a_file_without_the_required_headers(tree, users, login):

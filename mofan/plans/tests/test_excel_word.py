@@ -300,11 +300,12 @@ def test_it_explains_a_file_without_the_required_headers(master, users, login):
 @pytest.mark.parametrize(
     "file, message",
     [
-        (SimpleUploadedFile("任务.xls", b"old"), "请上传 .xlsx 格式的 Excel 文件"),
+        (SimpleUploadedFile("任务.csv", b"a,b"), "请上传 Excel 文件"),
+        (SimpleUploadedFile("任务.xls", b"old"), "无法读取该文件"),
         (SimpleUploadedFile("任务.xlsx", b"not a zip"), "无法读取该文件"),
         (None, "文件中没有数据行"),
     ],
-    ids=["xls", "broken", "empty"],
+    ids=["csv", "broken-xls", "broken", "empty"],
 )
 def test_it_refuses_a_file_it_cannot_read(file, message, master, users, login):
     response = upload(login(users.committee_admin), master, file or xlsx([]))
