@@ -12,9 +12,11 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from python_calamine import CalamineWorkbook
 
@@ -35,6 +37,53 @@ TITLE_FONT = Font(bold=True, size=14)
 TITLE_ALIGNMENT = Alignment(horizontal="center")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+
+
+# A text starting with one of these is a formula to a spreadsheet (CSV and formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain_text(value: str) -> str:
+    """Text without the control characters a workbook cannot hold (old records may have them)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+class SafeSheet:
+    """A worksheet whose `append` writes user text as text: control characters removed, and a
+    value that would be read as a formula (=SUM(…), +1, @cmd) stored as a string cell, so an
+    export cannot be turned against the person who opens it. Every export appends through it."""
+
+    def __init__(self, sheet):
+        self._sheet = sheet
+
+    def append(self, row) -> None:
+        self._sheet.append([self._cell(value) for value in row])
+
+    def _cell(self, value):
+        if not isinstance(value, str):
+            return value
+        value = plain_text(value)
+        if not value.startswith(FORMULA_STARTS):
+            return value
+        cell = WriteOnlyCell(self._sheet, value=value) if self._write_only else Cell(self._sheet)
+        cell.value = value
+        cell.data_type = "s"
+        return cell
+
+    @property
+    def _write_only(self) -> bool:
+        return isinstance(self._sheet, WriteOnlyWorksheet)
+
+    def __getattr__(self, name):
+        return getattr(self._sheet, name)
+
+
+def safe_csv_value(value):
+    """The same rule for CSV, where only a leading apostrophe stops the formula."""
+    if not isinstance(value, str):
+        return value
+    value = plain_text(value)
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def new_sheet(title: str, headers: list[str], sheet_name: str = "Sheet1", *, streaming=False):
@@ -61,7 +110,7 @@ def new_sheet(title: str, headers: list[str], sheet_name: str = "Sheet1", *, str
         cell.fill = HEADER_FILL
         sheet.column_dimensions[get_column_letter(index)].width = _column_width(header)
     sheet.freeze_panes = "A3"
-    return workbook, sheet
+    return workbook, SafeSheet(sheet)
 
 
 def _column_width(header: str) -> int:
@@ -85,7 +134,7 @@ def _streaming_sheet(title: str, headers: list[str], sheet_name: str):
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         header_cells.append(cell)
     sheet.append(header_cells)
-    return workbook, sheet
+    return workbook, SafeSheet(sheet)
 
 
 class Export(NamedTuple):

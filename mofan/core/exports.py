@@ -7,7 +7,7 @@ import json
 from django.utils import timezone
 
 from mofan.core.audit import audit
-from mofan.core.excel import Export, new_sheet
+from mofan.core.excel import Export, new_sheet, safe_csv_value
 
 HEADERS = ["时间", "用户", "IP", "操作", "对象类型", "对象编号", "对象", "变更", "说明"]
 
@@ -46,7 +46,7 @@ def audit_csv(*, actor, records, stream, detail: str) -> int:
     writer.writerow(HEADERS)
     count = 0
     for record in records.iterator(chunk_size=2000):
-        writer.writerow(_row(record))
+        writer.writerow([safe_csv_value(v) for v in _row(record)])
         count += 1
     audit(actor=actor, action="audit.export", detail=f"{detail} {count} 条")
     return count

@@ -13,7 +13,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from mofan.core.access import scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
-from mofan.core.excel import RowError, cell_text, new_sheet, parse_date, read_table
+from mofan.core.excel import RowError, SafeSheet, cell_text, new_sheet, parse_date, read_table
 from mofan.orgs.models import Org
 from mofan.plans.models import Plan
 from mofan.plans.services import derived_status, plan_item_add, task_create
@@ -54,6 +54,7 @@ def ledger_workbook(title: str, tasks, progress: dict[int, Decimal], today: date
     groups = [cell for name, headers in GROUPS for cell in [name] + [None] * (len(headers) - 1)]
     for row in (groups, HEADERS):
         sheet.append([_styled(sheet, v, font=BOLD, fill=FILL, alignment=CENTER) for v in row])
+    sheet = SafeSheet(sheet)  # from here on the cells hold what users typed
     for number, task in enumerate(tasks, start=1):
         sheet.append(
             [
