@@ -1,13 +1,18 @@
 """The one NinjaAPI at /api/v1/: auth, pagination, and the error shapes every module shares."""
 
+from datetime import datetime, time
+from typing import Annotated
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import AfterValidator
 
 from mofan.core.errors import ApplicationError
 
@@ -99,6 +104,17 @@ api = NinjaAPI(
 
 class ErrorOut(Schema):
     detail: str
+
+
+def _local_time(value: time) -> time:
+    """A time of day as stored: naive, in the server's time zone ("10:00+08:00" → 10:00)."""
+    if value.tzinfo is None:
+        return value
+    moment = datetime.combine(timezone.localdate(), value)
+    return timezone.localtime(moment).time().replace(tzinfo=None)
+
+
+LocalTime = Annotated[time, AfterValidator(_local_time)]
 
 
 class Page(Schema):

@@ -1,9 +1,11 @@
 """Audit records, written in the same transaction as the change they describe."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
+from uuid import UUID
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from mofan.core.middleware import current_ip
 from mofan.core.models import AuditLog
@@ -12,12 +14,19 @@ SYSTEM_USERNAME = "系统"
 
 
 def _plain(value):
+    """A stored value as JSON can hold it (the audit diff is a JSON field)."""
     if isinstance(value, models.Model):
         return str(value)
-    if isinstance(value, date | datetime):
+    if isinstance(value, date | datetime | time):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | UUID):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
     return value
 
 

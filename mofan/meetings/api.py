@@ -4,7 +4,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from mofan.core.api import ErrorOut, Page, paginate
+from mofan.core.api import ErrorOut, LocalTime, Page, paginate
 from mofan.core.errors import ApplicationError
 from mofan.meetings import elections, services
 from mofan.meetings.appraisal import appraisal_summary
@@ -84,7 +84,7 @@ class MeetingIn(Schema):
     topic: str = Field(..., min_length=1, max_length=200)
     planned_on: date | None = None
     held_on: date | None = None
-    held_time: time | None = None
+    held_time: LocalTime | None = None
     place: str = Field("", max_length=100)
     first_topic: bool = False
     first_topic_title: str = Field("", max_length=200)
@@ -102,7 +102,7 @@ class MeetingPatch(Schema):
     topic: str | None = Field(None, min_length=1, max_length=200)
     planned_on: date | None = None
     held_on: date | None = None
-    held_time: time | None = None
+    held_time: LocalTime | None = None
     place: str | None = Field(None, max_length=100)
     first_topic: bool | None = None
     first_topic_title: str | None = Field(None, max_length=200)

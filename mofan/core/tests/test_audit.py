@@ -251,3 +251,40 @@ def test_it_refuses_a_file_it_cannot_write(db, tmp_path):
         call_command(
             "audit", "export", "--since", "2026-01-01", "--output", str(tmp_path / "no/a.csv")
         )
+
+
+def test_the_audit_diff_stores_every_type_of_field_we_keep(users):
+    """One value of each stored type goes through snapshot → diff → the JSON field and back."""
+    import uuid
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from django.db.models.fields.files import FieldFile
+
+    from mofan.core.audit import diff, snapshot
+    from mofan.meetings.models import Attachment
+
+    key = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    stored = FieldFile(None, Attachment._meta.get_field("file"), "meetings/2026/03/记录.pdf")
+    before = SimpleNamespace(at=None, when=None, day=None, money=None, key=None, file=None, tags=[])
+    after = SimpleNamespace(
+        at=time(10, 30),
+        when=datetime(2026, 3, 1, 9, 0),
+        day=date(2028, 2, 29),
+        money=Decimal("12.50"),
+        key=key,
+        file=stored,
+        tags=["党课", date(2026, 1, 1)],
+    )
+    fields = ["at", "when", "day", "money", "key", "file", "tags"]
+    changes = diff(snapshot(before, fields), snapshot(after, fields))
+    entry = audit(actor=users.secretary, action="meeting.correct", changes=changes)
+    assert AuditLog.objects.get(pk=entry.pk).changes == {
+        "at": [None, "10:30:00"],
+        "day": [None, "2028-02-29"],
+        "file": [None, "meetings/2026/03/记录.pdf"],
+        "key": [None, "12345678-1234-5678-1234-567812345678"],
+        "money": [None, "12.50"],
+        "tags": [[], ["党课", "2026-01-01"]],
+        "when": [None, "2026-03-01T09:00:00"],
+    }
