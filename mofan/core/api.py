@@ -1,5 +1,6 @@
 """The one NinjaAPI at /api/v1/: auth, pagination, and the error shapes every module shares."""
 
+import re
 from datetime import datetime, time
 from typing import Annotated
 
@@ -65,30 +66,43 @@ class ReadableJSONRenderer(JSONRenderer):
 
 
 NUL_MESSAGE = "内容不能包含空字符（\\0）"
+CONTROL_MESSAGE = "内容不能包含控制字符（如 \\x0b），请删除后重试"
+# What a 64-bit id column holds; a larger number would reach the database and overflow there.
+BIGGEST_ID = 2**63 - 1
+TOO_BIG_MESSAGE = f"数值超出范围（不能超过 {BIGGEST_ID}）"
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _refuse_nul(data):
-    """PostgreSQL cannot store a NUL character: bad input, refused before it reaches a query."""
-    if isinstance(data, str) and "\x00" in data:
-        raise ApplicationError(NUL_MESSAGE)
-    if isinstance(data, dict):
+def _refuse_bad_values(data):
+    """Input no column can hold, refused before it reaches a query: NUL (PostgreSQL cannot
+    store it), control characters (an export could not hold them) and integers beyond 64 bits."""
+    if isinstance(data, str):
+        if "\x00" in data:
+            raise ApplicationError(NUL_MESSAGE)
+        if CONTROL_CHARACTERS.search(data):
+            raise ApplicationError(CONTROL_MESSAGE)
+    elif isinstance(data, bool):
+        pass
+    elif isinstance(data, int) and abs(data) > BIGGEST_ID:
+        raise ApplicationError(TOO_BIG_MESSAGE)
+    elif isinstance(data, dict):
         for key, value in data.items():
-            _refuse_nul(key)
-            _refuse_nul(value)
+            _refuse_bad_values(key)
+            _refuse_bad_values(value)
     elif isinstance(data, list):
         for value in data:
-            _refuse_nul(value)
+            _refuse_bad_values(value)
     return data
 
 
-class NulRefusingParser(Parser):
+class InputParser(Parser):
     def parse_body(self, request):
         if not request.body.strip():
             return {}  # an empty body is an empty object; required fields are then reported
-        return _refuse_nul(super().parse_body(request))
+        return _refuse_bad_values(super().parse_body(request))
 
     def parse_querydict(self, data, list_fields, request):
-        return _refuse_nul(super().parse_querydict(data, list_fields, request))
+        return _refuse_bad_values(super().parse_querydict(data, list_fields, request))
 
 
 api = NinjaAPI(
@@ -97,7 +111,7 @@ api = NinjaAPI(
     version="1",
     description="所有接口只返回当前用户授权范围（组织子树）内的数据。认证：`Authorization: Bearer <令牌>`。",
     auth=[BearerToken(), SessionCookie()],
-    parser=NulRefusingParser(),
+    parser=InputParser(),
     urls_namespace="api",
 )
 
@@ -197,6 +211,12 @@ def on_validation_error(request, exc):
 @api.exception_handler(ApplicationError)
 def on_application_error(request, exc):
     return api.create_response(request, {"detail": exc.message}, status=400)
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request, exc):
+    """A number in the path or the query too big for the database (…/tasks/99999999999999999999)."""
+    return api.create_response(request, {"detail": TOO_BIG_MESSAGE}, status=400)
 
 
 @api.exception_handler(PermissionDenied)
