@@ -6,9 +6,10 @@ from ninja import Field, Query, Router, Schema, Status
 
 from mofan.core.api import ErrorOut, LocalTime, Page, paginate
 from mofan.core.errors import ApplicationError
+from mofan.core.periods import span_of
 from mofan.meetings import elections, services
 from mofan.meetings.appraisal import appraisal_summary
-from mofan.meetings.compliance import STATUS_LABELS, compliance, span_of
+from mofan.meetings.compliance import STATUS_LABELS, compliance
 from mofan.meetings.models import Attendance, Kind, MeetingStatus
 from mofan.meetings.selectors import (
     appraisal_round_list,

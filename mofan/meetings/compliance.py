@@ -11,62 +11,14 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 
 from mofan.core.dates import add_months
+from mofan.core.periods import Span, periods_in
+from mofan.core.periods import span_of as span_of  # the old import path, until every caller moves
 from mofan.meetings.models import FrequencyRule, Kind, Meeting, MeetingStatus, Period
 from mofan.orgs.models import CommitteeSeat, Org
 
 DONE, DUE_SOON, NOT_DONE, NOT_YET = "done", "due_soon", "not_done", "not_yet"
 STATUS_LABELS = {DONE: "已完成", DUE_SOON: "临期", NOT_DONE: "未完成", NOT_YET: "未到期"}
 DUE_SOON_DAYS = 10
-MONTHS_IN = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
-
-
-@dataclass(frozen=True)
-class Span:
-    """A stretch of whole months: [start, end)."""
-
-    start: date
-    end: date
-
-    @property
-    def last(self) -> date:
-        """The span's last day (end is the first day after it)."""
-        return self.end - timedelta(days=1)
-
-    @property
-    def months(self) -> list[int]:
-        return [add_months(self.start, i).month for i in range(self.month_count)]
-
-    @property
-    def month_count(self) -> int:
-        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
-
-    @property
-    def label(self) -> str:
-        if self.month_count == 1:
-            return f"{self.start.year}年{self.start.month}月"
-        if self.month_count == 3:
-            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
-        return f"{self.start.year}年"
-
-
-def span_of(year: int, quarter: int | None = None, month: int | None = None) -> Span:
-    if month:
-        start = date(year, month, 1)
-        return Span(start, add_months(start, 1))
-    if quarter:
-        start = date(year, 3 * (quarter - 1) + 1, 1)
-        return Span(start, add_months(start, 3))
-    return Span(date(year, 1, 1), date(year + 1, 1, 1))
-
-
-def periods_in(span: Span, period: str) -> list[Span]:
-    step = MONTHS_IN[Period(period)]
-    if step > span.month_count:
-        return []
-    return [
-        Span(add_months(span.start, i), add_months(span.start, i + step))
-        for i in range(0, span.month_count, step)
-    ]
 
 
 def status_of(period: Span, required: int, held: int, today: date) -> str:

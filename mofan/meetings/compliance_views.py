@@ -15,9 +15,10 @@ from mofan.core.access import RECORDER_ROLES, scope_of
 from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
+from mofan.core.periods import Span, span_of
 from mofan.core.views_helpers import paginate_page, run_service
 from mofan.meetings import appraisal, elections, exports
-from mofan.meetings.compliance import STATUS_LABELS, Span, compliance, span_of
+from mofan.meetings.compliance import STATUS_LABELS, compliance
 from mofan.meetings.forms import GRADE_CHOICES, AnswerForm, AppraisalForm, ElectionForm, PeriodForm
 from mofan.meetings.models import Election
 from mofan.meetings.selectors import (

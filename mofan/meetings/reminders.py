@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from mofan.accounts.models import Grant
 from mofan.core.access import RECORDER_ROLES, Role
-from mofan.meetings.compliance import DONE, compliance, span_of
+from mofan.core.periods import span_of
+from mofan.meetings.compliance import DONE, compliance
 from mofan.meetings.elections import REMIND_DAYS
 from mofan.notifications.reminders import Reminder
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType

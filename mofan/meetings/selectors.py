@@ -141,7 +141,8 @@ def owed_this_period(*, actor, today: date) -> list[tuple]:
     """For the branches and party groups the actor records meetings for: the kinds still owed
     in the current month and quarter, as (org, [kind labels]) (a fixed number of queries)."""
     from mofan.core.access import RECORDER_ROLES
-    from mofan.meetings.compliance import DONE, compliance, span_of
+    from mofan.core.periods import span_of
+    from mofan.meetings.compliance import DONE, compliance
     from mofan.orgs.models import BRANCH_TYPES, OrgType
     from mofan.orgs.selectors import orgs_under_roles
 

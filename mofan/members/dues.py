@@ -14,6 +14,7 @@ from django.db.models import Count, Sum
 from mofan.core.audit import audit
 from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
+from mofan.core.periods import Span
 from mofan.members.models import (
     CURRENT_STATUSES,
     DuesApproval,
@@ -84,7 +85,8 @@ def category_from_label(text: str) -> str:
 
 
 def month_start(day: date) -> date:
-    return day.replace(day=1)
+    """The first day of the day's month: how dues months are stored and asked for."""
+    return Span.month_of(day).start
 
 
 def _approvals_until(members: list[Member], month: date) -> dict[int, list[DuesApproval]]:

@@ -1,12 +1,12 @@
 """周调度 (weekly scheduling) and 月计划 (the monthly plan, generated from the tasks)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 
 from mofan.core.audit import audit
-from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
+from mofan.core.periods import Span
 from mofan.orgs.models import Org
 from mofan.plans.models import OPEN_STATUSES, Task, TaskStatus, WeeklyMeeting, WeeklyReview
 from mofan.plans.services import is_overdue, require_admin
@@ -49,18 +49,13 @@ def weekly_meeting_record(
     return meeting
 
 
-def month_span(year: int, month: int) -> tuple[date, date]:
-    start = date(year, month, 1)
-    return start, add_months(start, 1) - timedelta(days=1)
-
-
 def monthly_plan(tasks, org: Org, year: int, month: int):
     """月计划: the org's sub-tree tasks due this month, open ones running through it, and open
     ones overdue from earlier months (still this month's work); cancelled ones are not work."""
-    start, end = month_span(year, month)
+    span = Span.month(year, month)
     due = tasks.filter(owner_org__path__startswith=org.path).exclude(status=TaskStatus.CANCELLED)
     return (
-        due.filter(deadline__gte=start, deadline__lte=end)
-        | due.filter(status__in=OPEN_STATUSES, start_on__lte=end, deadline__gt=end)
-        | due.filter(status__in=OPEN_STATUSES, deadline__lt=start)
+        due.filter(deadline__gte=span.start, deadline__lt=span.end)
+        | due.filter(status__in=OPEN_STATUSES, start_on__lt=span.end, deadline__gte=span.end)
+        | due.filter(status__in=OPEN_STATUSES, deadline__lt=span.start)
     )

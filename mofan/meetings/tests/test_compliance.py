@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mofan.core.periods import Span, periods_in, span_of
 from mofan.meetings import services
 from mofan.meetings.compliance import (
     DONE,
@@ -14,10 +15,7 @@ from mofan.meetings.compliance import (
     NOT_DONE,
     NOT_YET,
     STATUS_LABELS,
-    Span,
     compliance,
-    periods_in,
-    span_of,
     status_of,
 )
 from mofan.meetings.models import FrequencyRule, Kind, Period
