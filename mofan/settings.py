@@ -187,3 +187,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MOFAN_LOG_LEVEL", "WARNING")},
 }
+
+# Imports (rosters, org lists, task lists): a file of more rows is refused before it is parsed
+# further; at most this many bad rows are listed (with how many more there are).
+MOFAN_IMPORT_MAX_ROWS = int(os.environ.get("MOFAN_IMPORT_MAX_ROWS", "50000"))
+MOFAN_IMPORT_MAX_ERRORS = int(os.environ.get("MOFAN_IMPORT_MAX_ERRORS", "1000"))

@@ -4,12 +4,14 @@ files units really keep (title rows, merged headers, columns in any order, dates
 import io
 import os
 import re
+import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -31,6 +33,36 @@ class RowError:
     row: int
     column: str
     reason: str
+
+
+class ErrorList(list):
+    """The bad rows of an import: indexed by row (asking about a row does not rescan the list)
+    and listing at most `limit`; `total` counts them all."""
+
+    def __init__(self, limit: int | None = None):
+        super().__init__()
+        self.limit = limit or settings.MOFAN_IMPORT_MAX_ERRORS
+        self.total = 0
+        self._cells: set[tuple[int, str]] = set()
+
+    def append(self, error: RowError) -> None:
+        self.total += 1
+        self._cells.add((error.row, error.column))
+        self._cells.add((error.row, ""))
+        if len(self) < self.limit:
+            super().append(error)
+
+    def has(self, row: int, column: str = "") -> bool:
+        """Whether the row (or that cell of it) has an error."""
+        return (row, column) in self._cells
+
+    @property
+    def unlisted(self) -> int:
+        return self.total - len(self)
+
+    def summary(self, nothing_done: str = "未导入任何数据") -> str:
+        more = f"（仅列出前 {len(self)} 处）" if self.unlisted else ""
+        return f"文件中有 {self.total} 处错误{more}，{nothing_done}"
 
 
 TITLE_FONT = Font(bold=True, size=14)
@@ -206,6 +238,50 @@ def is_spreadsheet(name: str) -> bool:
     return name.lower().endswith(SPREADSHEET_EXTENSIONS)
 
 
+MAX_UNZIPPED_BYTES = 150 * 1024 * 1024
+MAX_PART_RATIO = 100  # text XML packs 5–30×; far more is a part built to blow up
+BOMB_MESSAGE = "文件解压后过大（疑似压缩炸弹），已拒绝导入；请确认文件来源，或分批导入"
+
+
+def _refuse_bomb(upload) -> None:
+    """A zip package (.xlsx, .ods) whose parts would expand beyond what a real sheet needs is
+    refused before any part is read."""
+    try:
+        parts = zipfile.ZipFile(upload).infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ApplicationError(UNREADABLE) from exc
+    finally:
+        upload.seek(0)
+    total = sum(part.file_size for part in parts)
+    inflated = any(
+        part.file_size > 1024 * 1024 and part.file_size > MAX_PART_RATIO * part.compress_size
+        for part in parts
+    )
+    if total > MAX_UNZIPPED_BYTES or inflated:
+        raise ApplicationError(BOMB_MESSAGE)
+
+
+def _bounded(rows):
+    """The rows, refusing a file with more than MOFAN_IMPORT_MAX_ROWS filled rows as soon as
+    the limit is passed (the rest is never parsed), and any parse error as a Chinese message
+    (a read-only workbook parses while it is iterated)."""
+    limit = settings.MOFAN_IMPORT_MAX_ROWS
+    filled = 0
+    try:
+        for row in rows:
+            if any(value is not None for value in row):
+                filled += 1
+                if filled > limit + HEADER_SEARCH_ROWS:
+                    raise ApplicationError(
+                        f"文件超过 {limit} 行，请分批导入（每个文件至多 {limit} 行）"
+                    )
+            yield row
+    except ApplicationError:
+        raise
+    except Exception as exc:
+        raise ApplicationError(UNREADABLE) from exc
+
+
 @contextmanager
 def first_sheet_rows(upload):
     """The rows of the first sheet as tuples of values, whatever the office suite saved:
@@ -218,27 +294,29 @@ def first_sheet_rows(upload):
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
     upload.seek(0)
+    if not head.startswith(OLE_MAGIC):
+        _refuse_bomb(upload)
     if head.startswith(OLE_MAGIC) or ODS_MIMETYPE in head:
-        yield _calamine_rows(upload)
+        yield _bounded(_calamine_rows(upload))
         return
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:
         raise ApplicationError(UNREADABLE) from exc
     try:
-        yield workbook.worksheets[0].iter_rows(values_only=True)
+        yield _bounded(workbook.worksheets[0].iter_rows(values_only=True))
     finally:
         workbook.close()
 
 
 def _calamine_rows(upload):
     try:
-        workbook = CalamineWorkbook.from_filelike(upload)
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        sheet = CalamineWorkbook.from_filelike(upload).get_sheet_by_index(0)
+        rows = sheet.iter_rows()
     except Exception as exc:
         raise ApplicationError(UNREADABLE) from exc
     # calamine gives "" for an empty cell where openpyxl gives None.
-    return iter([tuple(None if v == "" else v for v in row) for row in rows])
+    return (tuple(None if v == "" else v for v in row) for row in rows)
 
 
 def read_table(upload, columns: dict[str, str], required: list[str]):

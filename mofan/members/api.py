@@ -247,7 +247,7 @@ def import_members(
     default_org = _default_branch(request, org_id) if org_id is not None else None
     checked = excel.check_roster(actor=request.user, upload=file, default_org=default_org)
     if not checked.ok:
-        detail = f"文件中有 {len(checked.errors)} 处错误，未导入任何数据"
+        detail = checked.errors.summary()
         return HttpStatus(400, {"detail": detail, "errors": [e.__dict__ for e in checked.errors]})
     if dry_run:
         return {

@@ -13,6 +13,7 @@ from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import (
     HEADER_SEARCH_ROWS,
+    ErrorList,
     RowError,
     cell_text,
     first_sheet_rows,
@@ -174,7 +175,7 @@ class RosterRow:
 @dataclass
 class RosterImport:
     rows: list[RosterRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorList = field(default_factory=ErrorList)
 
     @property
     def ok(self) -> bool:
@@ -189,7 +190,7 @@ class RosterImport:
         return [r for r in self.rows if r.existing is not None]
 
 
-def _parse(row_number: int, raw: dict, errors: list[RowError]) -> dict:
+def _parse(row_number: int, raw: dict, errors: ErrorList) -> dict:
     def error(key, reason):
         errors.append(RowError(row_number, HEADER_OF[key], reason))
 
@@ -208,9 +209,7 @@ def _parse(row_number: int, raw: dict, errors: list[RowError]) -> dict:
         except ValueError as exc:
             error(key, str(exc))
             data[key] = None
-    if data["joined_on"] is None and not any(
-        e.row == row_number and e.column == "入党日期" for e in errors
-    ):
+    if data["joined_on"] is None and not errors.has(row_number, "入党日期"):
         error("joined_on", "必须填写")
     if data["id_number"]:
         try:
@@ -312,7 +311,7 @@ def check_roster(*, actor, upload, default_org: Org | None = None) -> RosterImpo
     )
     # Each error is named by the column as the file heads it (身份证号码 rather than 公民身份号码).
     in_file = {HEADER_OF[key]: header for key, header in headers.items() if header}
-    result.errors = [
+    result.errors[:] = [
         RowError(e.row, in_file.get(e.column, e.column), e.reason) for e in result.errors
     ]
     return result
@@ -367,7 +366,7 @@ def _resolve(actor, result: RosterImport) -> None:
                 RowError(row.row, "党小组", f"“{data['party_group']}”不是该支部下的党小组")
             )
         data["org"], data["party_group"] = org, group
-        if org is not None and not any(e.row == row.row for e in result.errors):
+        if org is not None and not result.errors.has(row.row):
             _check_rules(row, result.errors)
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from mofan.core.access import scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
-from mofan.core.excel import RowError, cell_text, new_sheet, parse_date, read_table
+from mofan.core.excel import ErrorList, RowError, cell_text, new_sheet, parse_date, read_table
 from mofan.orgs.models import ALLOWED_CHILDREN, Org, OrgType
 from mofan.orgs.services import org_create
 
@@ -86,7 +86,7 @@ def template_workbook():
 @dataclass
 class ImportResult:
     rows: list[dict] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorList = field(default_factory=ErrorList)
     created: list[Org] = field(default_factory=list)
 
     @property
@@ -94,7 +94,7 @@ class ImportResult:
         return not self.errors
 
 
-def _parse_row(row_number: int, raw: dict, errors: list[RowError]) -> dict:
+def _parse_row(row_number: int, raw: dict, errors: ErrorList) -> dict:
     def error(key, reason):
         errors.append(RowError(row_number, HEADER_OF[key], reason))
 

@@ -13,7 +13,15 @@ from openpyxl.worksheet.cell_range import CellRange
 from mofan.core.access import scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
-from mofan.core.excel import RowError, SafeSheet, cell_text, new_sheet, parse_date, read_table
+from mofan.core.excel import (
+    ErrorList,
+    RowError,
+    SafeSheet,
+    cell_text,
+    new_sheet,
+    parse_date,
+    read_table,
+)
 from mofan.orgs.models import Org
 from mofan.plans.models import Plan
 from mofan.plans.services import derived_status, plan_item_add, task_create
@@ -104,7 +112,7 @@ MAX_LENGTHS = {"item": 200, "title": 200, "target": 300, "owner_people": 100, "l
 @dataclass
 class TaskImport:
     rows: list[tuple[int, dict]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorList = field(default_factory=ErrorList)
     created: int = 0
 
     @property
@@ -149,7 +157,7 @@ def import_tasks(*, actor, plan: Plan, upload) -> TaskImport:
     return result
 
 
-def _parse(row_number: int, raw: dict, units: dict[str, Org], errors: list[RowError]) -> dict:
+def _parse(row_number: int, raw: dict, units: dict[str, Org], errors: ErrorList) -> dict:
     def error(key, reason):
         errors.append(RowError(row_number, HEADER_OF[key], reason))
 
@@ -171,9 +179,7 @@ def _parse(row_number: int, raw: dict, units: dict[str, Org], errors: list[RowEr
         except ValueError as exc:
             error(key, str(exc))
             data[key] = None
-        if data[key] is None and not any(
-            e.row == row_number and e.column == HEADER_OF[key] for e in errors
-        ):
+        if data[key] is None and not errors.has(row_number, HEADER_OF[key]):
             error(key, "必须填写")
     if data["start_on"] and data["deadline"] and data["deadline"] < data["start_on"]:
         error("deadline", "完成时限早于开始日期")

@@ -44,7 +44,7 @@ def rows(li_number, wang_branch):
 
 
 def upload(page, path):
-    page.get_by_label("花名册（.xlsx）").set_input_files(str(path))
+    page.get_by_label("花名册（.xlsx、.xls 或 .ods）").set_input_files(str(path))
     page.get_by_role("button", name="上传并预览").click()
 
 
