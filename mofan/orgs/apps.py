@@ -33,3 +33,4 @@ class OrgsConfig(AppConfig):
         from mofan.orgs.defaults import seed_health_rules
 
         post_migrate.connect(seed_health_rules, sender=self)
+        import mofan.orgs.facts  # noqa: F401  (registers the org facts)

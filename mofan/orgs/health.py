@@ -6,11 +6,13 @@ the size of the sub-tree; the rules themselves run in Python. Orgs are read as p
 """
 
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
 from typing import NamedTuple
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from mofan.core.errors import ApplicationError
@@ -129,24 +131,50 @@ def evaluate(rules: list[HealthRule], org: Org | OrgRow, facts: _Facts) -> list[
 def subtree_health(root: Org, *, today=None) -> list[Finding]:
     """Every finding for the active orgs of `root`'s sub-tree, in tree order."""
     today = today or timezone.localdate()
+    orgs = list(map(OrgRow._make, org_subtree(root).order_by("path").values_list(*OrgRow._fields)))
+    return _findings(orgs, [(o.id, o.path) for o in orgs], org_subtree(root), today)
+
+
+def health_of(org_ids: Iterable[int], *, today: date) -> list[Finding]:
+    """The findings of the given active orgs, in tree order; the members of the orgs below
+    them count toward their sub-tree metrics. A fixed number of queries."""
+    asked = Org.objects.filter(pk__in=list(org_ids), dissolved_on__isnull=True).order_by("path")
+    orgs = list(map(OrgRow._make, asked.values_list(*OrgRow._fields)))
+    if not orgs:
+        return []
+    tops = top_paths([o.path for o in orgs])
+    below = Org.objects.filter(
+        reduce(operator.or_, (Q(path__startswith=path) for path in tops)),
+        dissolved_on__isnull=True,
+    )
+    return _findings(orgs, list(below.values_list("id", "path")), below, today)
+
+
+def top_paths(paths: list[str]) -> list[str]:
+    """The paths that have no ancestor among `paths` (sorted paths put ancestors first)."""
+    tops: list[str] = []
+    for path in sorted(paths):
+        if not tops or not path.startswith(tops[-1]):
+            tops.append(path)
+    return tops
+
+
+def _findings(orgs: list[OrgRow], tree_rows, tree_query, today: date) -> list[Finding]:
+    """Evaluate the rules on `orgs`; `tree_rows` / `tree_query` are every active org at or
+    below them (for the committee sizes and the sub-tree member counts)."""
     rules = list(HealthRule.objects.filter(enabled=True))
     rules_by_type = {
         org_type: [rule for rule in rules if not rule.org_types or org_type in rule.org_types]
         for org_type in OrgType.values
     }
-    orgs = list(map(OrgRow._make, org_subtree(root).order_by("path").values_list(*OrgRow._fields)))
     committee_sizes = dict(
-        CommitteeSeat.objects.filter(org__in=org_subtree(root))
+        CommitteeSeat.objects.filter(org__in=tree_query)
         .values("org_id")
         .annotate(n=Count("id"))
         .values_list("org_id", "n")
     )
-    direct = member_counts(org_subtree(root).values_list("id", flat=True))
-    subtree = (
-        roll_up_counts([(o.id, o.path) for o in orgs], direct, {o.path: o.id for o in orgs})
-        if direct
-        else {}
-    )
+    direct = member_counts(tree_query.values_list("id", flat=True))
+    subtree = roll_up_counts(tree_rows, direct, {o.path: o.id for o in orgs}) if direct else {}
     no_members = MemberCount()
     findings: list[Finding] = []
     for org in orgs:
