@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-test lint migrate demo clean
+.PHONY: run test install install-test lint migrate demo clean fuzz
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -40,6 +40,10 @@ lint: install-test
 
 test: lint
 	$(BIN)/pytest -n 2 --dist loadfile
+
+# Before a release: the API fuzz test with thousands of requests (about 200 per operation and role).
+fuzz: install-test
+	MOFAN_FUZZ_EXAMPLES=200 $(BIN)/pytest -n 2 -p no:logging mofan/site/tests/test_api_fuzz.py
 
 clean:
 	rm -rf $(VENV) var

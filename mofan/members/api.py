@@ -126,7 +126,7 @@ class ImportOut(Schema):
 
 class ImportErrorsOut(Schema):
     detail: str
-    errors: list[ImportRowError]
+    errors: list[ImportRowError] = []  # empty when the request itself was wrong (no file)
 
 
 def _filtered(request, filters: MemberFilters):

@@ -1,0 +1,39 @@
+"""Property-based test of the whole API (schemathesis against the OpenAPI document, through
+the WSGI app): for every operation, with a committee admin's and a branch secretary's token,
+no answer is a 5xx and every answer matches its documented schema.
+
+A few examples per operation keep `make test` quick; `make fuzz` runs thousands
+(MOFAN_FUZZ_EXAMPLES sets the number per operation)."""
+
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error, response_schema_conformance
+from schemathesis.config import SchemathesisConfig
+
+from mofan.accounts.services import token_create
+
+EXAMPLES = int(os.environ.get("MOFAN_FUZZ_EXAMPLES", "2"))
+# The coverage phase sends dozens of boundary cases per operation whatever max_examples says:
+# on for the long run only.
+config = SchemathesisConfig.from_dict(
+    {"phases": {"coverage": {"enabled": EXAMPLES > 10}, "stateful": {"enabled": False}}}
+)
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json", get_wsgi_application(), config=config
+)
+
+
+@pytest.fixture(params=["committee_admin", "secretary"])
+def bearer(request, tree, users):
+    _, plain = token_create(actor=None, user=getattr(users, request.param), name="fuzz")
+    return {"Authorization": f"Bearer {plain}"}
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, suppress_health_check=list(HealthCheck), deadline=None)
+def test_no_operation_answers_5xx_or_off_schema(case, bearer):
+    case.call_and_validate(headers=bearer, checks=[not_a_server_error, response_schema_conformance])
