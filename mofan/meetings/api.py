@@ -1,4 +1,5 @@
 from datetime import date, time
+from decimal import Decimal
 
 from django.http import Http404
 from django.utils import timezone
@@ -10,7 +11,7 @@ from mofan.core.periods import span_of
 from mofan.meetings import elections, services
 from mofan.meetings.appraisal import appraisal_summary
 from mofan.meetings.compliance import STATUS_LABELS, compliance
-from mofan.meetings.models import Attendance, Kind, MeetingStatus
+from mofan.meetings.models import MAX_HOURS, Attendance, Kind, MeetingStatus
 from mofan.meetings.selectors import (
     appraisal_round_list,
     meeting_filter,
@@ -22,7 +23,7 @@ from mofan.orgs.selectors import org_get, org_list
 
 router = Router(tags=["组织生活"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-CLEARABLE = {"held_time", "votes_for"}
+CLEARABLE = {"held_time", "duration_hours", "votes_for"}
 
 
 class AttendanceOut(Schema):
@@ -41,6 +42,7 @@ class MeetingOut(Schema):
     planned_on: date
     held_on: date | None
     held_time: time | None
+    duration_hours: Decimal | None
     place: str
     first_topic: bool
     first_topic_title: str
@@ -86,6 +88,7 @@ class MeetingIn(Schema):
     planned_on: date | None = None
     held_on: date | None = None
     held_time: LocalTime | None = None
+    duration_hours: Decimal | None = Field(None, gt=0, le=MAX_HOURS, decimal_places=1)
     place: str = Field("", max_length=100)
     first_topic: bool = False
     first_topic_title: str = Field("", max_length=200)
@@ -104,6 +107,7 @@ class MeetingPatch(Schema):
     planned_on: date | None = None
     held_on: date | None = None
     held_time: LocalTime | None = None
+    duration_hours: Decimal | None = Field(None, gt=0, le=MAX_HOURS, decimal_places=1)
     place: str | None = Field(None, max_length=100)
     first_topic: bool | None = None
     first_topic_title: str | None = Field(None, max_length=200)

@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 from django import forms
 
-from mofan.meetings.models import Grade, Kind, MeetingStatus
+from mofan.meetings.models import MAX_HOURS, Grade, Kind, MeetingStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -13,6 +15,16 @@ class MeetingForm(forms.Form):
     held = forms.BooleanField(label="已召开（现在记录出席情况）", required=False)
     held_on = forms.DateField(label="召开日期", widget=DATE, required=False)
     held_time = forms.TimeField(label="开始时间", widget=TIME, required=False)
+    duration_hours = forms.DecimalField(
+        label="时长（小时）",
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=MAX_HOURS,
+        max_digits=3,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+        help_text="不填时按该类会议的通常时长统计",
+    )
     place = forms.CharField(label="地点", max_length=100, required=False)
     first_topic = forms.BooleanField(
         label="第一议题学习习近平总书记最新重要讲话和指示批示精神", required=False

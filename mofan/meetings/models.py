@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -17,6 +19,22 @@ class Kind(models.TextChoices):
     CENTER_GROUP = "center_group", "理论学习中心组学习"
 
 
+# How long each kind of meeting usually lasts (hours): counted for a meeting whose duration
+# was not recorded, so that hours can be summed over every held meeting.
+USUAL_HOURS = {
+    Kind.BRANCH_GENERAL: Decimal("1.5"),
+    Kind.COMMITTEE: Decimal("1.0"),
+    Kind.GROUP: Decimal("1.0"),
+    Kind.LECTURE: Decimal("1.5"),
+    Kind.THEME_DAY: Decimal("2.0"),
+    Kind.LIFE_MEETING: Decimal("3.0"),
+    Kind.APPRAISAL: Decimal("2.0"),
+    Kind.TALK: Decimal("0.5"),
+    Kind.CENTER_GROUP: Decimal("2.0"),
+}
+MAX_HOURS = Decimal("24")
+
+
 class MeetingStatus(models.TextChoices):
     PLANNED = "planned", "计划"
     HELD = "held", "已召开"
@@ -32,6 +50,9 @@ class Meeting(models.Model):
     planned_on = models.DateField("计划日期")
     held_on = models.DateField("召开日期", null=True, blank=True, db_index=True)
     held_time = models.TimeField("开始时间", null=True, blank=True)
+    duration_hours = models.DecimalField(
+        "时长（小时）", max_digits=3, decimal_places=1, null=True, blank=True
+    )
     place = models.CharField("地点", max_length=100, blank=True)
     first_topic = models.BooleanField("第一议题", default=False)
     first_topic_title = models.CharField("第一议题内容", max_length=200, blank=True)
@@ -72,6 +93,11 @@ class Meeting(models.Model):
     @property
     def date(self):
         return self.held_on or self.planned_on
+
+    @property
+    def hours(self) -> Decimal:
+        """The recorded duration, else the kind's usual one."""
+        return self.duration_hours if self.duration_hours is not None else USUAL_HOURS[self.kind]
 
 
 class Attendance(models.Model):

@@ -12,7 +12,14 @@ from mofan.core.access import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.core.uploads import DOCUMENTS_AND_DOC, check_upload
-from mofan.meetings.models import Attachment, Attendance, Kind, Meeting, MeetingStatus
+from mofan.meetings.models import (
+    MAX_HOURS,
+    Attachment,
+    Attendance,
+    Kind,
+    Meeting,
+    MeetingStatus,
+)
 from mofan.members.models import CURRENT_STATUSES, Category, Member
 from mofan.orgs.models import BRANCH_TYPES, CommitteeSeat, OrgType
 
@@ -24,6 +31,7 @@ MEETING_FIELDS = [
     "planned_on",
     "held_on",
     "held_time",
+    "duration_hours",
     "place",
     "first_topic",
     "first_topic_title",
@@ -118,6 +126,11 @@ def _check_fields(meeting: Meeting) -> None:
         raise ApplicationError("党课须填写授课人", field="lecturer")
     if meeting.votes_for is not None and not meeting.votes:
         raise ApplicationError("没有表决事项时不填赞成票", field="votes_for")
+    hours = meeting.duration_hours
+    if hours is not None and not 0 < hours <= MAX_HOURS:
+        raise ApplicationError(
+            f"会议时长须大于 0 且不超过 {MAX_HOURS} 小时", field="duration_hours"
+        )
 
 
 @transaction.atomic
