@@ -79,6 +79,12 @@ class Span:
             first = add_months(first, 1)
         return starts
 
+    @property
+    def whole_months(self) -> "Span | None":
+        """The whole months inside the span, as one span (None when it holds none)."""
+        full = [start for start in self.month_starts if add_months(start, 1) <= self.end]
+        return Span(full[0], add_months(full[-1], 1)) if full else None
+
     def contains(self, day: date) -> bool:
         return self.start <= day < self.end
 

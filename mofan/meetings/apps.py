@@ -43,7 +43,7 @@ class MeetingsConfig(AppConfig):
         from mofan.meetings.defaults import seed_frequency_rules
 
         post_migrate.connect(seed_frequency_rules, sender=self)
-
+        import mofan.meetings.facts  # noqa: F401  (registers the meeting facts)
         from mofan.meetings.reminders import expiring_terms, owed_meetings
         from mofan.notifications.reminders import register_producer
 

@@ -71,6 +71,13 @@ def test_it_lists_the_months_that_begin_inside_a_span():
     assert odd.month_starts == [date(2026, 2, 1), date(2026, 3, 1)]
 
 
+def test_it_finds_the_whole_months_inside_a_span():
+    assert Span.year(2026).whole_months == Span.year(2026)
+    odd = Span.between(date(2026, 1, 15), date(2026, 4, 10))
+    assert odd.whole_months == Span(date(2026, 2, 1), date(2026, 4, 1))
+    assert Span.between(date(2026, 1, 15), date(2026, 2, 10)).whole_months is None
+
+
 @given(day=days)
 def test_the_month_and_quarter_of_a_day_contain_it(day):
     month, quarter = Span.month_of(day), Span.quarter_of(day)
