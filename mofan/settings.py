@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mofan.core.security.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mofan.core.middleware.RequestContextMiddleware",
     "mofan.accounts.middleware.ForcePasswordChangeMiddleware",
@@ -134,8 +135,18 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("MOFAN_SECURE_COOKIES", PRODUCTION)
+# Production is served over HTTPS behind nginx (docs/deploy.md): cookies only over HTTPS,
+# HSTS, and a redirect of plain HTTP. MOFAN_HTTPS=0 turns this off for a test install on a
+# plain-HTTP intranet (then `mofan check --deploy` warns, rightly).
+HTTPS = env_bool("MOFAN_HTTPS", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("MOFAN_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("MOFAN_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 # 等保: five failed logins in a row lock the account for 15 minutes.
 AXES_FAILURE_LIMIT = 5

@@ -4,6 +4,7 @@ import re
 from datetime import datetime, time
 from typing import Annotated
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -112,6 +113,7 @@ api = NinjaAPI(
     description="所有接口只返回当前用户授权范围（组织子树）内的数据。认证：`Authorization: Bearer <令牌>`。",
     auth=[BearerToken(), SessionCookie()],
     parser=InputParser(),
+    docs_decorator=login_required,  # the documentation and openapi.json are for signed-in users
     urls_namespace="api",
 )
 

@@ -58,3 +58,32 @@ def test_it_starts_in_production_with_a_secret_key_and_no_debug(tmp_path):
 def test_it_starts_the_demo_with_the_defaults(tmp_path):
     result = start(tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_deployment_check_is_clean_in_production(tmp_path):
+    (tmp_path / "var").mkdir(exist_ok=True)
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("MOFAN_") and key != "DJANGO_SETTINGS_MODULE"
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="mofan.settings",
+        MOFAN_ENV="production",
+        MOFAN_SECRET_KEY=SECRET,
+        MOFAN_FIELD_KEY="x" * 43 + "=",
+        MOFAN_DATA_DIR=str(tmp_path / "var"),
+        MOFAN_STATIC_ROOT=str(tmp_path / "static"),
+        PYTHONIOENCODING="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mofan.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
