@@ -37,6 +37,7 @@ class PlansConfig(AppConfig):
         from mofan.core.registry import register_audit_labels
 
         register_audit_labels(AUDIT_LABELS)
+        import mofan.plans.facts  # noqa: F401  (registers the task and supervision facts)
         from mofan.notifications.reminders import register_producer
         from mofan.plans.reminders import due_supervision, due_tasks
 

@@ -126,6 +126,7 @@ def _progress(task, rng: random.Random, today: date) -> int:
             text="已按要求完成，材料已归档",
             percent=100,
             files=[] if not task.needs_evidence else [_evidence()],
+            on=min(task.deadline, today),
         )
         task_accept(actor=None, task=task, on=min(task.deadline, today))
         return 0

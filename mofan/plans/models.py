@@ -125,7 +125,9 @@ class Task(models.Model):
         db_index=True,
     )
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
-    finished_on = models.DateField("完成日期", null=True, blank=True)
+    # The last submission for acceptance (cleared when returned); 按时 = submitted by the deadline.
+    submitted_on = models.DateField("报请验收日期", null=True, blank=True)
+    finished_on = models.DateField("完成日期", null=True, blank=True)  # the day it was accepted
     source_meeting = models.ForeignKey(
         "WeeklyMeeting",
         verbose_name="来源（周调度）",

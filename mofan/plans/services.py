@@ -86,13 +86,24 @@ def _roll_up(task: Task, actor) -> None:
     parent.progress = int(rolled_progress(subtree)[parent.id].to_integral_value(ROUND_DOWN))
     if subs and all(t.status == TaskStatus.DONE for t in subs):
         parent.status, parent.progress = TaskStatus.SUBMITTED, 100
+        parent.submitted_on = _settled_on(task)
         text = "分解任务已全部完成，报请验收"
         _event(parent, TaskEvent.Kind.SUBMITTED, actor, text, 100)
         audit(actor=actor, action="task.report", target=parent, detail=f"100%：{text}")
     elif parent.progress or any(t.status != TaskStatus.NOT_STARTED for t in subs):
         parent.status = TaskStatus.IN_PROGRESS
-    parent.save(update_fields=["progress", "status"])
+    parent.save(update_fields=["progress", "status", "submitted_on"])
     _roll_up(parent, actor)
+
+
+def _settled_on(task: Task) -> date:
+    """The day the sub-task that completed its parent was settled: accepted, submitted (a
+    split task submitted by its own sub-tasks) or, when cancelled, today."""
+    if task.status == TaskStatus.DONE and task.finished_on:
+        return task.finished_on
+    if task.status == TaskStatus.SUBMITTED and task.submitted_on:
+        return task.submitted_on
+    return timezone.localdate()
 
 
 @transaction.atomic
@@ -285,8 +296,11 @@ def _store_evidence(event: TaskEvent, upload) -> Evidence:
 
 
 @transaction.atomic
-def task_report(*, actor, task: Task, text: str, percent: int, files=()) -> TaskEvent:
-    """The owner reports progress; 100% submits the task for acceptance."""
+def task_report(
+    *, actor, task: Task, text: str, percent: int, files=(), on: date | None = None
+) -> TaskEvent:
+    """The owner reports progress; 100% submits the task for acceptance (on `on`, a day
+    already past when the report is recorded afterwards; today by default)."""
     require_reporter(actor, task.owner_org, task.assigner)
     if task.status not in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS):
         raise ApplicationError(f"任务“{task.title}”{task.get_status_display()}，不能报告进展")
@@ -298,6 +312,9 @@ def task_report(*, actor, task: Task, text: str, percent: int, files=()) -> Task
         raise ApplicationError(f"进度不能低于上次报告的 {task.progress}%", field="percent")
     if not text.strip():
         raise ApplicationError("请填写进展情况", field="text")
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ApplicationError("报告日期不能晚于今天", field="on")
     files = list(files)
     has_evidence = files or Evidence.objects.filter(event__task=task).exists()
     if percent == 100 and task.needs_evidence and not has_evidence:
@@ -308,7 +325,9 @@ def task_report(*, actor, task: Task, text: str, percent: int, files=()) -> Task
         _store_evidence(event, upload)
     task.progress = percent
     task.status = TaskStatus.SUBMITTED if percent == 100 else TaskStatus.IN_PROGRESS
-    task.save(update_fields=["progress", "status"])
+    if percent == 100:
+        task.submitted_on = on
+    task.save(update_fields=["progress", "status", "submitted_on"])
     audit(
         actor=actor, action="task.report", target=task, detail=f"{percent}%：{text.strip()[:100]}"
     )
@@ -339,7 +358,8 @@ def task_return(*, actor, task: Task, reason: str) -> Task:
         raise ApplicationError("请填写退回原因", field="reason")
     task.status = TaskStatus.IN_PROGRESS
     task.progress = min(task.progress, 90)
-    task.save(update_fields=["status", "progress"])
+    task.submitted_on = None  # on time or not is decided by the next submission
+    task.save(update_fields=["status", "progress", "submitted_on"])
     _event(task, TaskEvent.Kind.RETURNED, actor, reason.strip())
     audit(actor=actor, action="task.return", target=task, detail=reason.strip())
     _roll_up(task, actor)
