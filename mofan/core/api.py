@@ -1,5 +1,6 @@
 """The one NinjaAPI at /api/v1/: auth, pagination, and the error shapes every module shares."""
 
+import enum
 import re
 from datetime import datetime, time
 from typing import Annotated
@@ -14,7 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 from mofan.core.errors import ApplicationError
 
@@ -130,7 +131,16 @@ def _local_time(value: time) -> time:
     return timezone.localtime(moment).time().replace(tzinfo=None)
 
 
-LocalTime = Annotated[time, AfterValidator(_local_time)]
+# JSON Schema's "time" demands an offset (10:00:00+08:00); the API speaks local time of day.
+TIME_OF_DAY_SCHEMA = {"type": "string", "format": "partial-time", "example": "10:00:00"}
+TimeOfDay = Annotated[time, WithJsonSchema(TIME_OF_DAY_SCHEMA)]
+LocalTime = Annotated[time, AfterValidator(_local_time), WithJsonSchema(TIME_OF_DAY_SCHEMA)]
+
+
+def named_enum(name: str, choices) -> type[enum.StrEnum]:
+    """The values of a model's choices as an enum with its own name in the OpenAPI document
+    (two classes both called `Kind` or `Status` would otherwise share, and overwrite, one)."""
+    return enum.StrEnum(name, {member.name: member.value for member in choices})
 
 
 class Page(Schema):

@@ -1,11 +1,11 @@
-from datetime import date, time
+from datetime import date
 from decimal import Decimal
 
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from mofan.core.api import ErrorOut, LocalTime, Page, paginate
+from mofan.core.api import ErrorOut, LocalTime, Page, TimeOfDay, named_enum, paginate
 from mofan.core.errors import ApplicationError
 from mofan.core.periods import span_of
 from mofan.meetings import elections, services
@@ -20,6 +20,10 @@ from mofan.meetings.selectors import (
     with_attendance,
 )
 from mofan.orgs.selectors import org_get, org_list
+
+MeetingKind = named_enum("MeetingKind", Kind)
+MeetingStatusName = named_enum("MeetingStatus", MeetingStatus)
+AttendanceStatus = named_enum("AttendanceStatus", Attendance.Status)
 
 router = Router(tags=["组织生活"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -41,7 +45,7 @@ class MeetingOut(Schema):
     topic: str
     planned_on: date
     held_on: date | None
-    held_time: time | None
+    held_time: TimeOfDay | None
     duration_hours: Decimal | None
     place: str
     first_topic: bool
@@ -67,8 +71,8 @@ class MeetingPage(Page):
 
 class MeetingFilters(Schema):
     org: int | None = None
-    kind: Kind | None = None
-    status: MeetingStatus | None = None
+    kind: MeetingKind | None = None
+    status: MeetingStatusName | None = None
     since: date | None = None
     until: date | None = None
     page: int = 1
@@ -77,13 +81,13 @@ class MeetingFilters(Schema):
 
 class AttendanceIn(Schema):
     member_id: int
-    status: Attendance.Status
+    status: AttendanceStatus
     reason: str = Field("", max_length=100)
 
 
 class MeetingIn(Schema):
     org_id: int
-    kind: Kind
+    kind: MeetingKind
     topic: str = Field(..., min_length=1, max_length=200)
     planned_on: date | None = None
     held_on: date | None = None

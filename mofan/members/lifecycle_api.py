@@ -6,13 +6,16 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 
 from mofan.core.access import scope_of
-from mofan.core.api import ErrorOut
+from mofan.core.api import ErrorOut, named_enum
 from mofan.core.errors import ApplicationError
 from mofan.members import lifecycle
 from mofan.members.api import MemberOut
 from mofan.members.models import Status, Transfer
 from mofan.members.selectors import member_get
 from mofan.orgs.models import Org
+
+MemberStatus = named_enum("MemberStatus", Status)
+TransferStatus = named_enum("TransferStatus", Transfer.Status)
 
 router = Router(tags=["党员"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -42,7 +45,7 @@ class TransferOutIn(Schema):
 
 
 class StatusIn(Schema):
-    status: Status
+    status: MemberStatus
     on: date
     reason: str = Field("", max_length=200)
 
@@ -132,7 +135,7 @@ def _transfer_in_reach(request, transfer_id: int) -> Transfer:
     response={200: list[TransferOut], **ERRORS},
     summary="待接收和已办理的组织关系转接",
 )
-def list_transfers(request, status: Transfer.Status = Transfer.Status.PENDING):
+def list_transfers(request, status: TransferStatus = TransferStatus.PENDING):
     scope = scope_of(request.user)
     records = Transfer.objects.filter(scope.visible_q("to_org__path")) | Transfer.objects.filter(
         scope.visible_q("from_org__path")

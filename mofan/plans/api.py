@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Body, Field, Query, Router, Schema, Status
 
-from mofan.core.api import ErrorOut, Page, paginate
+from mofan.core.api import ErrorOut, Page, named_enum, paginate
 from mofan.core.errors import ApplicationError
 from mofan.core.lookup import get_or_404
 from mofan.orgs.selectors import org_get
@@ -21,6 +21,8 @@ from mofan.plans.selectors import (
     task_get,
     task_list,
 )
+
+PlanKind = named_enum("PlanKind", Plan.Kind)
 
 router = Router(tags=["创建方案与督办"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -39,7 +41,7 @@ class PlanOut(Schema):
 class PlanIn(Schema):
     org_id: int
     year: int = Field(..., ge=2000, le=2100)
-    kind: Plan.Kind
+    kind: PlanKind
     master_id: int | None = None
     title: str = Field(..., min_length=1, max_length=200)
     summary: str = ""
