@@ -123,6 +123,11 @@ class ErrorOut(Schema):
     detail: str
 
 
+# The answers every operation may give besides its own: bad input, no login or token, no
+# permission, not found (or outside the user's sub-tree).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
 def _local_time(value: time) -> time:
     """A time of day as stored: naive, in the server's time zone ("10:00+08:00" → 10:00)."""
     if value.tzinfo is None:

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from mofan.core.api import ErrorOut, LocalTime, Page, TimeOfDay, named_enum, paginate
+from mofan.core.api import ERRORS, LocalTime, Page, TimeOfDay, named_enum, paginate
 from mofan.core.errors import ApplicationError
 from mofan.core.periods import span_of
 from mofan.meetings import elections, services
@@ -26,7 +26,6 @@ MeetingStatusName = named_enum("MeetingStatus", MeetingStatus)
 AttendanceStatus = named_enum("AttendanceStatus", Attendance.Status)
 
 router = Router(tags=["组织生活"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 CLEARABLE = {"held_time", "duration_hours", "votes_for"}
 
 

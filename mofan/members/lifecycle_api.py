@@ -6,7 +6,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 
 from mofan.core.access import scope_of
-from mofan.core.api import ErrorOut, named_enum
+from mofan.core.api import ERRORS, named_enum
 from mofan.core.errors import ApplicationError
 from mofan.members import lifecycle
 from mofan.members.api import MemberOut
@@ -18,7 +18,6 @@ MemberStatus = named_enum("MemberStatus", Status)
 TransferStatus = named_enum("TransferStatus", Transfer.Status)
 
 router = Router(tags=["党员"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class MakeFullIn(Schema):

@@ -3,7 +3,7 @@ from datetime import date
 from django.db import transaction
 from ninja import Field, Query, Router, Schema, Status
 
-from mofan.core.api import ErrorOut, Page, paginate
+from mofan.core.api import ERRORS, Page, paginate
 from mofan.core.errors import ApplicationError
 from mofan.orgs import services
 from mofan.orgs.health import subtree_health
@@ -11,7 +11,6 @@ from mofan.orgs.models import Org, OrgType
 from mofan.orgs.selectors import org_children, org_get, org_list, org_search, with_parent_ids
 
 router = Router(tags=["组织"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class OrgOut(Schema):

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Body, Field, Query, Router, Schema, Status
 
-from mofan.core.api import ErrorOut, Page, named_enum, paginate
+from mofan.core.api import ERRORS, Page, named_enum, paginate
 from mofan.core.errors import ApplicationError
 from mofan.core.lookup import get_or_404
 from mofan.orgs.selectors import org_get
@@ -25,7 +25,6 @@ from mofan.plans.selectors import (
 PlanKind = named_enum("PlanKind", Plan.Kind)
 
 router = Router(tags=["创建方案与督办"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class PlanOut(Schema):
