@@ -50,3 +50,4 @@ class MembersConfig(AppConfig):
         from mofan.orgs.counts import register_member_counter
 
         register_member_counter(member_counts_by_org)
+        import mofan.members.facts  # noqa: F401  (registers the member and dues facts)
