@@ -6,6 +6,7 @@ from django.db.models import Count
 
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
+from mofan.core.locking import locked
 from mofan.meetings.models import AppraisalResult, AppraisalRound, Grade
 from mofan.meetings.services import require_meeting_writer
 from mofan.members.models import CURRENT_STATUSES, Category, Member
@@ -33,6 +34,7 @@ def excellent_limit(graded: int) -> int:
 @transaction.atomic
 def appraisal_grade(*, actor, round_: AppraisalRound, grades: dict[int, str]) -> AppraisalRound:
     """Set grades by member id; refused when 优秀 would exceed one third of those graded."""
+    locked(round_)
     require_meeting_writer(actor, round_.org)
     if round_.closed:
         raise ApplicationError("该次评议已完成，不能再修改")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from mofan.core.access import RECORDER_ROLES, scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
+from mofan.core.locking import locked
 from mofan.core.uploads import DOCUMENTS, check_upload
 from mofan.orgs.models import Org, OrgType
 from mofan.plans.models import OPEN_STATUSES, Evidence, Plan, PlanItem, Task, TaskEvent, TaskStatus
@@ -301,6 +302,7 @@ def task_report(
 ) -> TaskEvent:
     """The owner reports progress; 100% submits the task for acceptance (on `on`, a day
     already past when the report is recorded afterwards; today by default)."""
+    locked(task)
     require_reporter(actor, task.owner_org, task.assigner)
     if task.status not in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS):
         raise ApplicationError(f"任务“{task.title}”{task.get_status_display()}，不能报告进展")
@@ -337,6 +339,7 @@ def task_report(
 
 @transaction.atomic
 def task_accept(*, actor, task: Task, on: date | None = None, text: str = "") -> Task:
+    locked(task)
     require_admin(actor, task.assigner, "只有交办组织可以验收")
     if task.status != TaskStatus.SUBMITTED:
         raise ApplicationError("只有报请验收的任务可以验收")
@@ -351,6 +354,7 @@ def task_accept(*, actor, task: Task, on: date | None = None, text: str = "") ->
 
 @transaction.atomic
 def task_return(*, actor, task: Task, reason: str) -> Task:
+    locked(task)
     require_admin(actor, task.assigner, "只有交办组织可以退回")
     if task.status != TaskStatus.SUBMITTED:
         raise ApplicationError("只有报请验收的任务可以退回")
@@ -368,6 +372,7 @@ def task_return(*, actor, task: Task, reason: str) -> Task:
 
 @transaction.atomic
 def task_cancel(*, actor, task: Task, reason: str) -> Task:
+    locked(task)
     require_admin(actor, task.assigner, "只有交办组织可以取消任务")
     if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
         raise ApplicationError("该任务已完成或已取消")

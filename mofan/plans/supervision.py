@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
+from mofan.core.locking import locked
 from mofan.orgs.models import Org
 from mofan.plans.models import Assignment, Feedback, Instruction
 from mofan.plans.services import is_reporter, require_admin
@@ -74,6 +75,7 @@ def _by(actor):
 @transaction.atomic
 def assignment_answer(*, actor, assignment: Assignment, text: str, on: date) -> Feedback:
     """The assigned unit answers (each answer is a feedback round)."""
+    locked(assignment)
     if not is_reporter(actor, assignment.org, assignment.instruction.org):
         raise PermissionDenied("只有承办单位可以反馈，督办组织不能代为反馈")
     if assignment.status == Assignment.Status.CLOSED:
@@ -102,6 +104,7 @@ def assignment_answer(*, actor, assignment: Assignment, text: str, on: date) -> 
 @transaction.atomic
 def assignment_remind(*, actor, assignment: Assignment, text: str, on: date) -> Feedback:
     """催办 by the supervising org."""
+    locked(assignment)
     require_admin(actor, assignment.instruction.org, "只有督办组织可以催办")
     if assignment.status == Assignment.Status.CLOSED:
         raise ApplicationError("该事项已办结")
@@ -124,6 +127,7 @@ def assignment_remind(*, actor, assignment: Assignment, text: str, on: date) -> 
 
 @transaction.atomic
 def assignment_close(*, actor, assignment: Assignment, text: str, on: date) -> Assignment:
+    locked(assignment)
     require_admin(actor, assignment.instruction.org, "只有督办组织可以办结")
     if assignment.status == Assignment.Status.CLOSED:
         raise ApplicationError("该事项已办结")
