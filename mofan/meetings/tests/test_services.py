@@ -18,9 +18,7 @@ from mofan.meetings.services import AttendanceRow
 from mofan.meetings.tests.conftest import present
 from mofan.members.models import Category
 from mofan.orgs.services import org_dissolve
-
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+from mofan.site.tests.factories import DOC, JPEG, PDF, PNG, XLSX
 
 
 def plan(actor, org, kind=Kind.BRANCH_GENERAL, planned_on=None, **fields):
@@ -411,9 +409,9 @@ def test_it_refuses_a_cancel_by_a_leader(tree, users):
     [
         ("会议记录.pdf", PDF, "application/pdf"),
         ("合影.PNG", PNG, "image/png"),
-        ("现场.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 16, "image/jpeg"),
-        ("签到表.xlsx", b"PK\x03\x04" + b"\x00" * 16, FILE_TYPES[".xlsx"][0]),
-        ("记录.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 16, "application/msword"),
+        ("现场.jpg", JPEG, "image/jpeg"),
+        ("签到表.xlsx", XLSX, FILE_TYPES[".xlsx"][0]),
+        ("记录.doc", DOC, "application/msword"),
     ],
 )
 def test_it_stores_an_attachment_under_a_safe_random_name(

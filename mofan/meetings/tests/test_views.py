@@ -19,9 +19,8 @@ from mofan.meetings.models import Attachment, Kind, Meeting, MeetingStatus
 from mofan.meetings.tests.conftest import present
 from mofan.members.models import Category
 from mofan.orgs.models import OrgType
-from mofan.site.tests.factories import make_org
+from mofan.site.tests.factories import DOCX, PDF, make_org
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n"
 YEAR = date.today().year - 1
 
 
@@ -484,7 +483,7 @@ def test_it_uploads_and_serves_an_attachment_to_users_in_scope(tree, users, logi
 
 def test_it_offers_a_word_file_as_a_download_not_inline(tree, users, login, media):
     meeting = planned(tree.branch)
-    attachment = attach(meeting, "记录.docx", b"PK\x03\x04" + b"\x00" * 20)
+    attachment = attach(meeting, "记录.docx", DOCX)
     response = login(users.secretary).get(f"/meetings/attachments/{attachment.id}/")
     assert response["Content-Disposition"].startswith("attachment")
 

@@ -7,8 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.members.services import member_set_photo
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+from mofan.site.tests.factories import PNG
 
 
 @pytest.fixture(autouse=True)

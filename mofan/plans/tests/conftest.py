@@ -11,8 +11,7 @@ from django.utils import timezone
 from mofan.core.models import AuditLog
 from mofan.plans import services
 from mofan.plans.models import Plan
-
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from mofan.site.tests.factories import PDF
 
 
 def pdf(name="完成情况说明.pdf", content=PDF):

@@ -12,12 +12,12 @@ from playwright.sync_api import expect
 
 from mofan.plans import services
 from mofan.plans.models import Plan, Task
+from mofan.site.tests.factories import PDF
 
 pytestmark = pytest.mark.browser
 
 TASK = "开展理论学习中心组专题学习"
 SUBTASK = "第一党支部开展专题学习"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
