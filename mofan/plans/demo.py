@@ -157,12 +157,19 @@ def _progress(task, rng: random.Random, today: date) -> int:
     return 0
 
 
+# A one-page PDF with the structure the upload check asks for (objects, xref, trailer).
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R/Size 4>>\nstartxref\n0\n%%EOF\n"
+)
+
+
 def _evidence():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(
-        "完成情况说明.pdf", b"%PDF-1.4\n% demo evidence\n%%EOF\n", content_type="application/pdf"
-    )
+    return SimpleUploadedFile("完成情况说明.pdf", DEMO_PDF, content_type="application/pdf")
 
 
 def build_demo_supervision(root: Org, units: list[Org], today: date, rng: random.Random) -> None:
