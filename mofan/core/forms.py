@@ -1,9 +1,26 @@
+import re
+
 from django import forms
 
 from mofan.core.registry import audit_labels
 
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = "不能包含控制字符（通常是从其他系统复制时带入的不可见字符），请删除后重试"
 
-class AuditSearchForm(forms.Form):
+
+class Form(forms.Form):
+    """The base of every form: text with control characters (other than tab and line breaks)
+    is refused on its field, because no one types them and an Excel export cannot hold them."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                self.add_error(name, CONTROL_MESSAGE)
+        return cleaned
+
+
+class AuditSearchForm(Form):
     username = forms.CharField(label="用户", required=False)
     action = forms.ChoiceField(
         label="操作",

@@ -2,13 +2,14 @@ from decimal import Decimal
 
 from django import forms
 
+from mofan.core.forms import Form
 from mofan.meetings.models import MAX_HOURS, Grade, Kind, MeetingStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     kind = forms.ChoiceField(label="类型", choices=Kind.choices)
     topic = forms.CharField(label="主题", max_length=200)
     planned_on = forms.DateField(label="计划日期", widget=DATE)
@@ -78,7 +79,7 @@ class MeetingForm(forms.Form):
         return data
 
 
-class MeetingFilterForm(forms.Form):
+class MeetingFilterForm(Form):
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(
         label="类型", required=False, choices=[("", "全部类型"), *Kind.choices]
@@ -90,15 +91,15 @@ class MeetingFilterForm(forms.Form):
     until = forms.DateField(label="到", required=False, widget=DATE)
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     reason = forms.CharField(label="取消原因", max_length=200)
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     file = forms.FileField(label="附件（照片、PDF、Word、Excel，20 MB 以内）")
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     # The matrix page shows these selects without a <label>: aria-label names them.
@@ -126,7 +127,7 @@ class PeriodForm(forms.Form):
     )
 
 
-class AppraisalForm(forms.Form):
+class AppraisalForm(Form):
     org = forms.ModelChoiceField(label="党支部", queryset=None, empty_label="请选择")
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     held_on = forms.DateField(label="评议日期", widget=DATE)
@@ -139,7 +140,7 @@ class AppraisalForm(forms.Form):
 GRADE_CHOICES = [("", "—"), *Grade.choices]
 
 
-class ElectionForm(forms.Form):
+class ElectionForm(Form):
     held_on = forms.DateField(label="选举日期", widget=DATE)
     method = forms.ChoiceField(
         label="选举方式", choices=[("competitive", "差额选举"), ("equal", "等额选举")]
@@ -153,6 +154,6 @@ class ElectionForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     on = forms.DateField(label="批复日期", widget=DATE)
     note = forms.CharField(label="意见", max_length=200, required=False)

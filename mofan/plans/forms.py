@@ -1,5 +1,6 @@
 from django import forms
 
+from mofan.core.forms import Form
 from mofan.plans.models import Instruction, Plan, TaskStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -9,7 +10,7 @@ def org_label(org) -> str:
     return f"{'　' * max(org.depth - 2, 0)}{org.name}"
 
 
-class OrgChoiceForm(forms.Form):
+class OrgChoiceForm(Form):
     def limit_orgs(self, field: str, orgs):
         self.fields[field].queryset = orgs
         self.fields[field].label_from_instance = org_label
@@ -33,7 +34,7 @@ class PlanForm(OrgChoiceForm):
         self.fields["master"].queryset = masters
 
 
-class ItemForm(forms.Form):
+class ItemForm(Form):
     number = forms.CharField(label="序号", max_length=20, required=False)
     title = forms.CharField(label="事项", max_length=200)
     content = forms.CharField(
@@ -85,17 +86,17 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
     percent = forms.IntegerField(label="进度（%），100 即报请验收", min_value=0, max_value=100)
     files = MultipleFileField(label="佐证材料（可多选）", required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label="原因", max_length=300)
 
 
-class TaskFilterForm(forms.Form):
+class TaskFilterForm(Form):
     q = forms.CharField(label="任务/责任人", required=False)
     owner = forms.IntegerField(required=False, widget=forms.HiddenInput)
     plan = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -108,7 +109,7 @@ class TaskFilterForm(forms.Form):
     due_before = forms.DateField(label="到", required=False, widget=DATE)
 
 
-class WeeklyForm(forms.Form):
+class WeeklyForm(Form):
     held_on = forms.DateField(label="日期", widget=DATE)
     attendees = forms.CharField(label="参会人员", max_length=300)
     decisions = forms.CharField(
@@ -134,6 +135,6 @@ class InstructionForm(OrgChoiceForm):
         self.limit_orgs("units", units)
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     on = forms.DateField(label="日期", widget=DATE)

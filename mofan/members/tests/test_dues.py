@@ -380,18 +380,18 @@ def test_it_highlights_3_months_of_arrears_and_flags_6(users, tree, payer, login
     for name, last_paid in names.items():
         pay_months(payer(name=name), -12, last_paid)
     page = text(login(users.secretary).get(ledger_url(tree.branch, month(0))))
-    assert "style" not in row_of(page, "按时")
+    assert "row-" not in row_of(page, "按时")
     assert "个月" not in row_of(page, "按时")  # the running month is not yet in arrears
     assert "2 个月" in row_of(page, "欠二")
-    assert "style" not in row_of(page, "欠二")
-    assert "#fff8e1" in row_of(page, "欠三")
+    assert "row-" not in row_of(page, "欠二")
+    assert "row-warn" in row_of(page, "欠三")
     assert "3 个月" in row_of(page, "欠三")
-    assert "#fdecea" in row_of(page, "欠六")
+    assert "row-bad" in row_of(page, "欠六")
     assert "6 个月（已达 6 个月）" in row_of(page, "欠六")
     earlier = text(login(users.secretary).get(ledger_url(tree.branch, month(-3))))
     assert "1 个月" in row_of(earlier, "欠三")
     assert "4 个月" in row_of(earlier, "欠六")
-    assert "#fff8e1" in row_of(earlier, "欠六")
+    assert "row-warn" in row_of(earlier, "欠六")
 
 
 def test_it_does_not_count_waived_months_as_arrears(users, tree, payer, login):
@@ -409,7 +409,7 @@ def test_it_does_not_count_waived_months_as_arrears(users, tree, payer, login):
     row = row_of(text(login(users.secretary).get(ledger_url(tree.branch, month(0)))), "免交者")
     assert "<td>0.00</td>" in row
     assert "个月" not in row
-    assert "style" not in row
+    assert "row-" not in row
 
 
 def test_it_counts_no_arrears_before_collection_started(users, tree, payer, login):
