@@ -131,7 +131,10 @@ def entity_bomb() -> bytes:
 )
 def test_a_bomb_is_refused_quickly_with_a_reason(make, message):
     started = time.perf_counter()
-    with pytest.raises(ApplicationError, match=message), first_sheet_rows(io.BytesIO(make())) as rows:
+    with (
+        pytest.raises(ApplicationError, match=message),
+        first_sheet_rows(io.BytesIO(make())) as rows,
+    ):
         list(rows)
     assert time.perf_counter() - started < 2
 
