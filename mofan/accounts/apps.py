@@ -6,6 +6,7 @@ AUDIT_LABELS = {
     "login.lockout": "账号锁定",
     "logout": "退出登录",
     "user.create": "创建用户",
+    "user.bulk_create": "批量开通党员账号",
     "user.disable": "停用用户",
     "user.enable": "启用用户",
     "user.password_reset": "重置密码",
@@ -13,6 +14,7 @@ AUDIT_LABELS = {
     "user.unlock": "解除锁定",
     "grant.create": "授权",
     "grant.revoke": "撤销授权",
+    "grant.move": "授权随组织关系转移",
     "token.create": "创建令牌",
     "token.revoke": "吊销令牌",
 }

@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, User
-from mofan.core.access import ADMIN_ROLES, scope_of
+from mofan.core.access import ADMIN_ROLES, Role, scope_of
 from mofan.core.lookup import get_or_404
 from mofan.orgs.models import Org
 from mofan.orgs.selectors import orgs_under_roles
@@ -34,6 +34,17 @@ def user_list(
 
 def user_get(*, actor, user_id) -> User:
     return get_or_404(user_list(actor=actor, include_inactive=True), user_id, "未找到该用户")
+
+
+def branch_handlers(*, branch: Org) -> QuerySet[User]:
+    """Who handles a branch's members' requests: its secretaries, or, where it has none, the
+    unit admins above it."""
+    active = User.objects.filter(is_active=True)
+    secretaries = active.filter(grants__role=Role.SECRETARY, grants__org=branch)
+    if secretaries.exists():
+        return secretaries.distinct()
+    ancestors = [branch.path[:end] for end in range(Org.steplen, len(branch.path), Org.steplen)]
+    return active.filter(grants__role=Role.UNIT_ADMIN, grants__org__path__in=ancestors).distinct()
 
 
 def administered_orgs(*, actor) -> QuerySet[Org]:

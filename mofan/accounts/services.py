@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth import password_validation
@@ -152,6 +153,104 @@ def grant_revoke(*, actor, grant: Grant) -> None:
     grant.delete()
     forget_scope(user)
     audit(actor=actor, action="grant.revoke", target=user, changes={"grant": [description, None]})
+
+
+@dataclass(frozen=True)
+class NewMemberLogin:
+    """One plain-member account to create: the password comes hashed, so that one hash may
+    serve many accounts (the demo) and the plain text never reaches this layer."""
+
+    username: str
+    name: str
+    password_hash: str
+    branch: Org
+    must_change_password: bool = True
+
+
+def _require_can_enrol(actor, branch: Org) -> None:
+    """Who records a branch's members (its secretary, its admins) gives them their accounts."""
+    if actor is not None and not scope_of(actor).can_record(branch.path):
+        raise PermissionDenied(f"您不能为“{branch.name}”的党员开通账号")
+
+
+@transaction.atomic
+def member_users_create(*, actor, logins: list[NewMemberLogin]) -> list[User]:
+    """Accounts in bulk, each with the plain-member role on its branch (a fixed number of
+    queries for any number of accounts); one audit row lists them all."""
+    for branch in {login.branch.pk: login.branch for login in logins}.values():
+        _require_can_enrol(actor, branch)
+    usernames = [login.username for login in logins]
+    if len(set(usernames)) != len(usernames):
+        raise ApplicationError("同一批账号中有重复的用户名")
+    taken = sorted(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+    if taken:
+        raise ApplicationError(f"用户名已被使用：{'、'.join(taken[:10])}")
+    users = User.objects.bulk_create(
+        User(
+            username=login.username,
+            name=login.name,
+            password=login.password_hash,
+            must_change_password=login.must_change_password,
+        )
+        for login in logins
+    )
+    created_by = actor if getattr(actor, "pk", None) else None
+    Grant.objects.bulk_create(
+        Grant(user=user, role=Role.MEMBER, org=login.branch, created_by=created_by)
+        for user, login in zip(users, logins, strict=True)
+    )
+    if users:
+        audit(
+            actor=actor,
+            action="user.bulk_create",
+            changes={"usernames": [None, usernames]},
+            detail=f"为党员开通账号 {len(users)} 个（党员角色）",
+        )
+    return users
+
+
+@transaction.atomic
+def member_user_disable(*, actor, user: User, branch: Org, reason: str) -> User:
+    """The account of a member who left the roll of `branch` (left the Party, died, moved out of
+    the system) stops working; the caller has checked that the actor records that branch."""
+    _require_can_enrol(actor, branch)
+    if not user.is_active:
+        return user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit(
+        actor=actor,
+        action="user.disable",
+        target=user,
+        changes={"is_active": [True, False]},
+        detail=reason,
+    )
+    return user
+
+
+@transaction.atomic
+def member_grant_move(*, actor, user: User, from_branch: Org, to_branch: Org) -> None:
+    """A member moved inside the system keeps the account; its member grant follows them."""
+    _require_can_enrol(actor, to_branch)
+    grants = Grant.objects.filter(user=user, role=Role.MEMBER, org=from_branch)
+    if not grants.exists():
+        return
+    if Grant.objects.filter(user=user, role=Role.MEMBER, org=to_branch).exists():
+        grants.delete()
+    else:
+        grants.update(org=to_branch)
+    forget_scope(user)
+    audit(
+        actor=actor,
+        action="grant.move",
+        target=user,
+        changes={
+            "grant": [
+                f"{Role.MEMBER.label} @ {from_branch.name}",
+                f"{Role.MEMBER.label} @ {to_branch.name}",
+            ]
+        },
+    )
 
 
 def hash_token(token: str) -> str:

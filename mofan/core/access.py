@@ -30,6 +30,9 @@ ROLE_RANK = {
 ADMIN_ROLES = frozenset({Role.COMMITTEE_ADMIN, Role.UNIT_ADMIN})
 # Who records an org's own work (meetings, members, dues, task progress): its admins and secretary.
 RECORDER_ROLES = ADMIN_ROLES | {Role.SECRETARY}
+# Who reads an org's whole roster (phones, ID numbers, dues bases): everyone but a plain member,
+# who reads only their own record.
+ROSTER_ROLES = frozenset(Role) - {Role.MEMBER}
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,29 @@ class Scope:
     @cached_property
     def root_paths(self) -> list[str]:
         """The smallest set of paths whose sub-trees cover every grant."""
-        roots: list[str] = []
-        for path in sorted({g.path for g in self.grants}, key=len):
-            if not any(path.startswith(root) for root in roots):
-                roots.append(path)
-        return roots
+        return _covering_roots(g.path for g in self.grants)
+
+    @cached_property
+    def roster_paths(self) -> list[str]:
+        """The sub-trees whose whole roster the user reads (grants above a plain member)."""
+        return _covering_roots(g.path for g in self.grants if g.role in ROSTER_ROLES)
+
+    @cached_property
+    def recorder_paths(self) -> list[str]:
+        """The sub-trees whose work the user records (admins and secretaries)."""
+        return _covering_roots(g.path for g in self.grants if g.role in RECORDER_ROLES)
+
+    def reads_roster(self, path: str) -> bool:
+        return any(path.startswith(root) for root in self.roster_paths)
+
+    @property
+    def reads_roster_anywhere(self) -> bool:
+        return bool(self.roster_paths)
+
+    @property
+    def is_plain_member_somewhere(self) -> bool:
+        """Holds a member grant where no higher grant reaches: sees only their own record there."""
+        return any(not self.reads_roster(g.path) for g in self.grants)
 
     def paths_q(self, paths: list[str], field: str = "path") -> Q:
         query = Q(pk__in=[])
@@ -104,6 +125,14 @@ class Scope:
     @property
     def is_committee_admin(self) -> bool:
         return any(g.role == Role.COMMITTEE_ADMIN for g in self.grants)
+
+
+def _covering_roots(paths) -> list[str]:
+    roots: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(root) for root in roots):
+            roots.append(path)
+    return roots
 
 
 def scope_of(user) -> Scope:

@@ -9,6 +9,7 @@ from mofan.meetings.appraisal import appraisal_close, appraisal_grade, appraisal
 from mofan.meetings.models import Attendance, Grade, Kind, Meeting
 from mofan.meetings.services import (
     AttendanceRow,
+    Committee,
     HeldRecord,
     expected_members,
     meeting_plan,
@@ -113,16 +114,17 @@ def build_demo_meetings(today: date) -> int:
         members = expected_members(org)
         if org.org_type in BRANCH_TYPES and not members:
             continue
-        committee = [seat.name for seat in org.committee.all()]
+        seats = list(org.committee.all())
+        committee = Committee.of_seats((seat.member_id, seat.name) for seat in seats)
         for kind, day in _schedule(org, index, months, len(committee) >= 3, rng):
-            fields = _fields(kind, committee)
+            fields = _fields(kind, [seat.name for seat in seats])
             topic = rng.choice(TOPICS[kind])
             if day > today:
                 meeting_plan(actor=None, org=org, kind=kind, topic=topic, planned_on=day, **fields)
                 planned += 1
                 continue
             attendees = (
-                [m for m in members if m.name in committee] if kind == Kind.COMMITTEE else members
+                [m for m in members if committee.includes(m)] if kind == Kind.COMMITTEE else members
             )
             held.append(
                 HeldRecord(org, kind, topic, day, fields, _attendance(attendees, rng, kind))

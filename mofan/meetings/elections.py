@@ -1,6 +1,7 @@
 """换届: reminders before a term ends, the election record, and its approval by the upper org,
 which replaces the committee and sets the new term."""
 
+from collections import Counter
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -11,6 +12,7 @@ from mofan.core.dates import add_years
 from mofan.core.errors import ApplicationError
 from mofan.meetings.models import ElectedMember, Election
 from mofan.meetings.services import require_meeting_writer
+from mofan.members.models import CURRENT_STATUSES, Member
 from mofan.orgs.models import CommitteePost, CommitteeSeat, Org, OrgType
 
 TERM_YEARS = {OrgType.ORGAN_COMMITTEE: 5, OrgType.BASIC_COMMITTEE: 5, OrgType.WORKING_COMMITTEE: 5}
@@ -76,6 +78,18 @@ def _require_upper(actor, org: Org) -> None:
         raise PermissionDenied("换届选举结果须由上级党组织批复")
 
 
+def _records_by_unique_name(org: Org) -> dict[str, int]:
+    """The elected are recorded by name: a seat is linked to the member record where exactly one
+    current member under the org bears that name; namesakes are left for the admin to link."""
+    rows = list(
+        Member.objects.filter(
+            org__path__startswith=org.path, status__in=CURRENT_STATUSES
+        ).values_list("name", "id")
+    )
+    counts = Counter(name for name, _ in rows)
+    return {name: member_id for name, member_id in rows if counts[name] == 1}
+
+
 @transaction.atomic
 def election_approve(*, actor, election: Election, on: date) -> Org:
     """The upper org approves: the elected become the committee and the new term starts."""
@@ -87,8 +101,11 @@ def election_approve(*, actor, election: Election, on: date) -> Org:
     org = election.org
     before = [str(seat) for seat in org.committee.all()]
     org.committee.all().delete()
+    records = _records_by_unique_name(org)
     CommitteeSeat.objects.bulk_create(
-        CommitteeSeat(org=org, name=e.name, post=e.post, sort_order=i)
+        CommitteeSeat(
+            org=org, name=e.name, post=e.post, sort_order=i, member_id=records.get(e.name)
+        )
         for i, e in enumerate(election.elected.all())
     )
     org.term_start = election.held_on

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mofan.core.access import scope_of
@@ -94,8 +95,35 @@ def expected_members(org) -> list[Member]:
     return list(members.order_by("name", "id"))
 
 
-def committee_names(org) -> set[str]:
-    return set(org.committee.values_list("name", flat=True))
+@dataclass(frozen=True)
+class Committee:
+    """Who sits on an org's committee: by record where the seat is linked to a member, by name
+    where it is not (people outside the roll, seats typed before records were linked)."""
+
+    member_ids: frozenset[int] = frozenset()
+    names: frozenset[str] = frozenset()
+
+    @classmethod
+    def of_seats(cls, seats) -> "Committee":
+        """From (member_id, name) pairs."""
+        seats = list(seats)
+        return cls(
+            frozenset(member_id for member_id, _ in seats if member_id is not None),
+            frozenset(name for member_id, name in seats if member_id is None),
+        )
+
+    def __len__(self) -> int:
+        return len(self.member_ids) + len(self.names)
+
+    def includes(self, member: Member) -> bool:
+        return member.id in self.member_ids or member.name in self.names
+
+    def attendance_q(self) -> Q:
+        return Q(member_id__in=self.member_ids) | Q(member__name__in=self.names)
+
+
+def committee_of(org) -> Committee:
+    return Committee.of_seats(org.committee.values_list("member_id", "name"))
 
 
 @dataclass(frozen=True)
@@ -164,8 +192,8 @@ def meeting_plan(*, actor, org, kind: str, topic: str, planned_on: date, **field
 def _default_attendees(meeting: Meeting) -> list[Member]:
     members = expected_members(meeting.org)
     if meeting.kind == Kind.COMMITTEE:
-        names = committee_names(meeting.org)
-        members = [m for m in members if m.name in names]
+        committee = committee_of(meeting.org)
+        members = [m for m in members if committee.includes(m)]
     return members
 
 
@@ -298,16 +326,18 @@ def voting_problem(
 
 
 def check_voting_rules(meeting: Meeting) -> None:
-    names = committee_names(meeting.org) if meeting.kind == Kind.COMMITTEE else set()
+    committee = committee_of(meeting.org) if meeting.kind == Kind.COMMITTEE else Committee()
     present = (
-        meeting.attendance.filter(status=Attendance.Status.PRESENT, member__name__in=names).count()
-        if names
+        meeting.attendance.filter(
+            committee.attendance_q(), status=Attendance.Status.PRESENT
+        ).count()
+        if committee
         else 0
     )
     counts = turnout(meeting)
     if meeting.kind == Kind.BRANCH_GENERAL and meeting.votes:
         counts = with_roll(counts, voting_on_roll(meeting.org))
-    problem = voting_problem(meeting, counts, len(names), present)
+    problem = voting_problem(meeting, counts, len(committee), present)
     if problem is not None:
         raise problem
 
@@ -474,16 +504,20 @@ def meetings_record_bulk(*, actor, records: list[HeldRecord]) -> int:
     for org in orgs.values():
         require_meeting_writer(actor, org)
     members = _members_by_org(list(orgs.values()))
-    committees: dict[int, set[str]] = {}
-    for org_id, name in CommitteeSeat.objects.filter(org__in=list(orgs)).values_list(
-        "org_id", "name"
+    seats: dict[int, list[tuple[int | None, str]]] = {}
+    for org_id, member_id, name in CommitteeSeat.objects.filter(org__in=list(orgs)).values_list(
+        "org_id", "member_id", "name"
     ):
-        committees.setdefault(org_id, set()).add(name)
+        seats.setdefault(org_id, []).append((member_id, name))
+    committees = {org_id: Committee.of_seats(pairs) for org_id, pairs in seats.items()}
     today = timezone.localdate()
     meetings, attendance = [], []
     for record in records:
         meeting, rows = _held_meeting(
-            record, members.get(record.org.pk, {}), committees.get(record.org.pk, set()), today
+            record,
+            members.get(record.org.pk, {}),
+            committees.get(record.org.pk, Committee()),
+            today,
         )
         meetings.append(meeting)
         attendance.append(rows)
@@ -518,7 +552,9 @@ def _members_by_org(orgs) -> dict[int, dict[int, Member]]:
     }
 
 
-def _held_meeting(record: HeldRecord, members: dict[int, Member], committee: set[str], today: date):
+def _held_meeting(
+    record: HeldRecord, members: dict[int, Member], committee: Committee, today: date
+):
     _check_kind(record.org, record.kind)
     if record.held_on > today:
         raise ApplicationError(
@@ -539,7 +575,7 @@ def _held_meeting(record: HeldRecord, members: dict[int, Member], committee: set
     full_clean_or_refuse(meeting, MEETING_CLEAN_EXCLUDE)
     if record.attendance is None:
         expected = [
-            m for m in members.values() if record.kind != Kind.COMMITTEE or m.name in committee
+            m for m in members.values() if record.kind != Kind.COMMITTEE or committee.includes(m)
         ]
         rows = [(m, Attendance.Status.PRESENT, "") for m in expected]
     else:
@@ -553,7 +589,7 @@ def _held_meeting(record: HeldRecord, members: dict[int, Member], committee: set
     committee_present = sum(
         1
         for member, status, _ in rows
-        if status == Attendance.Status.PRESENT and member.name in committee
+        if status == Attendance.Status.PRESENT and committee.includes(member)
     )
     problem = voting_problem(meeting, counts, len(committee), committee_present)
     if problem is not None:

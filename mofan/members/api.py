@@ -14,8 +14,21 @@ from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet, xlsx_response
 from mofan.members import dues, excel, services
-from mofan.members.models import Category, DuesCategory, Education, Sex, Status
-from mofan.members.selectors import member_filter, member_get, member_list
+from mofan.members.corrections import correction_accept, correction_propose, correction_reject
+from mofan.members.logins import login_sheet_download, member_logins_create
+from mofan.members.models import Category, Correction, DuesCategory, Education, Sex, Status
+from mofan.members.selectors import (
+    correction_get,
+    correction_list,
+    login_sheet_get,
+    member_dues_overview,
+    member_filter,
+    member_get,
+    member_list,
+    members_without_login,
+    my_member,
+    pending_correction,
+)
 from mofan.orgs.models import BRANCH_TYPES, Org
 from mofan.orgs.selectors import org_get, orgs_under_roles
 
@@ -40,6 +53,7 @@ class MemberOut(Schema):
     work_unit: str
     post: str
     phone: str
+    address: str
     status: str
     is_hardship: bool
     dues_category: str
@@ -67,6 +81,7 @@ class MemberIn(Schema):
     work_unit: str = Field("", max_length=100)
     post: str = Field("", max_length=50)
     phone: str = Field("", max_length=20)
+    address: str = Field("", max_length=200)
     is_hardship: bool = False
     dues_category: DuesCategory = DuesCategory.EMPLOYED
     dues_base: Decimal = Field(Decimal("0"), ge=0, max_digits=10, decimal_places=2)
@@ -89,6 +104,7 @@ class MemberPatch(Schema):
     work_unit: str | None = Field(None, max_length=100)
     post: str | None = Field(None, max_length=50)
     phone: str | None = Field(None, max_length=20)
+    address: str | None = Field(None, max_length=200)
     is_hardship: bool | None = None
     dues_category: DuesCategory | None = None
     dues_base: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
@@ -156,7 +172,16 @@ def _org_ref(request, org_id: int | None, field: str) -> Org | None:
         raise ApplicationError("组织不存在", field=field) from exc
 
 
-TEXT_FIELDS = ("sex", "education", "native_place", "work_unit", "post", "phone", "remarks")
+TEXT_FIELDS = (
+    "sex",
+    "education",
+    "native_place",
+    "work_unit",
+    "post",
+    "phone",
+    "address",
+    "remarks",
+)
 
 
 def _service_fields(request, payload: dict) -> dict:
@@ -212,6 +237,8 @@ def create_member(request, payload: MemberIn):
 
 @router.get("/members/export", summary="导出党员名单（xlsx）", response={200: None, **ERRORS})
 def export_members(request, filters: Query[MemberFilters]):
+    if not scope_of(request.user).reads_roster_anywhere:
+        raise PermissionDenied("党员只能查看本人的信息，不能导出党员名单")
     org, members = _filtered(request, filters)
     title = f"{org.name if org else '党员'}花名册"
     audit(actor=request.user, action="member.export", target=org, detail="通过接口导出党员名单")
@@ -257,6 +284,187 @@ def import_members(
         }
     created, updated = excel.commit_roster(actor=request.user, checked=checked)
     return {"dry_run": False, "created": created, "updated": updated}
+
+
+class PaymentOut(Schema):
+    month: date
+    due: Decimal
+    paid: Decimal
+    paid_on: date
+
+
+class DuesOut(Schema):
+    month: date
+    due: Decimal | None
+    paid_this_month: bool
+    arrears_months: int
+    payments: list[PaymentOut]
+
+
+class CorrectionOut(Schema):
+    id: int
+    member_id: int
+    phone: str
+    address: str
+    old_phone: str
+    old_address: str
+    note: str
+    status: str
+    reason: str
+
+
+class MeOut(Schema):
+    member: MemberOut | None
+    dues: DuesOut | None
+    pending_correction: CorrectionOut | None
+
+
+def _dues_out(overview) -> dict:
+    row = overview.this_month
+    return {
+        "month": overview.month,
+        "due": row.due if row else None,
+        "paid_this_month": bool(row and row.payment),
+        "arrears_months": row.arrears_months if row else 0,
+        "payments": overview.payments,
+    }
+
+
+@router.get(
+    "/members/me", response={200: MeOut, **ERRORS}, summary="本人的党员记录、党费和更正申请"
+)
+def my_record(request):
+    member = my_member(actor=request.user)
+    if member is None:
+        return {"member": None, "dues": None, "pending_correction": None}
+    overview = member_dues_overview(member, timezone.localdate())
+    return {
+        "member": member,
+        "dues": _dues_out(overview),
+        "pending_correction": pending_correction(member),
+    }
+
+
+class CorrectionIn(Schema):
+    phone: str = Field(..., max_length=20)
+    address: str = Field(..., max_length=200)
+    note: str = Field("", max_length=200)
+
+
+@router.post(
+    "/members/me/corrections",
+    response={201: CorrectionOut, **ERRORS},
+    summary="申请更正本人的联系电话和通讯地址（由支部采纳或不采纳）",
+)
+def propose_correction(request, payload: CorrectionIn):
+    member = my_member(actor=request.user)
+    if member is None:
+        raise PermissionDenied("您的账号没有关联党员记录")
+    return HttpStatus(201, correction_propose(actor=request.user, member=member, **payload.dict()))
+
+
+class CorrectionPage(Page):
+    items: list[CorrectionOut]
+
+
+@router.get(
+    "/members/corrections",
+    response={200: CorrectionPage, **ERRORS},
+    summary="信息更正申请（本人记录范围内）",
+)
+def list_corrections(
+    request, status: Correction.Status | None = None, page: int = 1, page_size: int = 50
+):
+    records = correction_list(actor=request.user)
+    if status:
+        records = records.filter(status=status)
+    items, meta = paginate(records, page, page_size)
+    return {**meta, "items": items}
+
+
+class RejectIn(Schema):
+    reason: str = Field(..., max_length=200)
+
+
+@router.post(
+    "/members/corrections/{correction_id}/accept",
+    response={200: CorrectionOut, **ERRORS},
+    summary="采纳更正申请（更新党员信息）",
+)
+def accept_correction(request, correction_id: int):
+    correction = correction_get(actor=request.user, correction_id=correction_id)
+    return correction_accept(actor=request.user, correction=correction)
+
+
+@router.post(
+    "/members/corrections/{correction_id}/reject",
+    response={200: CorrectionOut, **ERRORS},
+    summary="不采纳更正申请",
+)
+def reject_correction(request, correction_id: int, payload: RejectIn):
+    correction = correction_get(actor=request.user, correction_id=correction_id)
+    return correction_reject(actor=request.user, correction=correction, reason=payload.reason)
+
+
+class LoginsIn(Schema):
+    org_id: int | None = None
+    member_ids: list[int] | None = Field(None, max_length=500)
+
+
+class SkippedOut(Schema):
+    member_id: int
+    name: str
+    reason: str
+
+
+class LoginSheetOut(Schema):
+    id: int
+    org_id: int | None
+    created_count: int
+    skipped: list[SkippedOut]
+    downloadable: bool
+
+
+def _sheet_out(sheet) -> dict:
+    return {
+        "id": sheet.id,
+        "org_id": sheet.org_id,
+        "created_count": sheet.created_count,
+        "skipped": sheet.skipped,
+        "downloadable": sheet.is_downloadable,
+    }
+
+
+@router.post(
+    "/members/logins",
+    response={201: LoginSheetOut, **ERRORS},
+    summary="为一个支部（org_id）或所选党员（member_ids）批量开通账号；已有账号的跳过并列出",
+)
+def create_logins(request, payload: LoginsIn):
+    if not scope_of(request.user).records_anywhere:
+        raise PermissionDenied("您没有为党员开通账号的权限")
+    if (payload.org_id is None) == (payload.member_ids is None):
+        raise ApplicationError("请指定 org_id（一个支部）或 member_ids（所选党员）之一")
+    org = org_get(actor=request.user, org_id=payload.org_id) if payload.org_id else None
+    if org is not None and not scope_of(request.user).can_record(org.path):
+        raise PermissionDenied("您不能为该组织的党员开通账号")
+    members = list(
+        members_without_login(actor=request.user, org=org, member_ids=payload.member_ids)
+    )
+    if payload.member_ids is not None and not members:
+        raise Http404("未找到所选党员")
+    sheet = member_logins_create(actor=request.user, members=members, org=org)
+    return HttpStatus(201, _sheet_out(sheet))
+
+
+@router.post(
+    "/members/logins/{sheet_id}/download",
+    response={200: None, **ERRORS},
+    summary="下载账号和初始密码（xlsx，只能下载一次，只有开通人可以下载）",
+)
+def download_logins(request, sheet_id: int):
+    sheet = login_sheet_get(actor=request.user, sheet_id=sheet_id)
+    return xlsx_response(*login_sheet_download(actor=request.user, sheet=sheet))
 
 
 @router.get("/members/{member_id}", response={200: MemberOut, **ERRORS}, summary="党员详情")

@@ -9,7 +9,13 @@ AUDIT_LABELS = {
     "dues.export": "导出党费台账",
     "dues.pay": "登记党费",
     "dues.pay_all": "批量登记党费",
+    "member.correction_accept": "采纳信息更正",
+    "member.correction_propose": "申请更正信息",
+    "member.correction_reject": "不采纳信息更正",
     "member.create": "录入党员",
+    "member.login_rule": "设置党员账号规则",
+    "member.logins_create": "批量开通党员账号",
+    "member.logins_download": "下载账号和初始密码",
     "member.photo": "上传党员照片",
     "member.export": "导出党员名单",
     "member.extend_probation": "延长预备期",
@@ -22,6 +28,7 @@ AUDIT_LABELS = {
     "member.transfer_reject": "退回组织关系",
     "member.transfer_send": "转出组织关系",
     "member.update": "修改党员信息",
+    "member.user_link": "关联登录账号",
 }
 
 
@@ -51,3 +58,7 @@ class MembersConfig(AppConfig):
 
         register_member_counter(member_counts_by_org)
         import mofan.members.facts  # noqa: F401  (registers the member and dues facts)
+        from mofan.members.selectors import seat_directory
+        from mofan.orgs.seat_holders import register_seat_directory
+
+        register_seat_directory(seat_directory)

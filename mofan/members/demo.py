@@ -4,9 +4,18 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from mofan.accounts.services import NewMemberLogin, member_users_create
 from mofan.core.dates import add_months, add_years
 from mofan.members import crypto, idcard
-from mofan.members.models import Candidate, Category, DuesCategory, Education, Member
+from mofan.members.logins import username_for
+from mofan.members.models import (
+    Candidate,
+    Category,
+    DuesCategory,
+    Education,
+    LoginRule,
+    Member,
+)
 from mofan.members.services import member_create
 from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org, OrgType
 from mofan.orgs.services import committee_seat_add
@@ -100,7 +109,33 @@ def _elect_committee(branch: Org, full_members: list[Member]) -> None:
     for order, (post, member) in enumerate(
         zip(COMMITTEE_POSTS[:seats], full_members, strict=False)
     ):
-        committee_seat_add(actor=None, org=branch, name=member.name, post=post, sort_order=order)
+        committee_seat_add(
+            actor=None, org=branch, name="", post=post, sort_order=order, member_id=member.id
+        )
+
+
+def build_demo_member_accounts(password_hash: str) -> int:
+    """A linked account for every demo member who has none, all with the same password and no
+    forced change; one hash serves them all, and users, grants and links go in bulk."""
+    rule = LoginRule()  # generated codes (dy000123), whatever rule the admin has set since
+    members = list(Member.objects.filter(user__isnull=True).select_related("org").order_by("id"))
+    users = member_users_create(
+        actor=None,
+        logins=[
+            NewMemberLogin(
+                username=username_for(member, rule),
+                name=member.name,
+                password_hash=password_hash,
+                branch=member.org,
+                must_change_password=False,
+            )
+            for member in members
+        ],
+    )
+    for member, user in zip(members, users, strict=True):
+        member.user = user
+    Member.objects.bulk_update(members, ["user"], batch_size=500)
+    return len(users)
 
 
 def _person(rng: random.Random, branch: Org, groups: list[Org], n: int, today: date) -> dict:

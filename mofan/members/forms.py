@@ -3,7 +3,15 @@ from decimal import Decimal
 from django import forms
 
 from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet
-from mofan.members.models import Category, DuesCategory, Education, PaymentMethod, Sex, Status
+from mofan.members.models import (
+    Category,
+    DuesCategory,
+    Education,
+    PaymentMethod,
+    Sex,
+    Status,
+    UsernameSource,
+)
 from mofan.orgs.models import Org
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,6 +41,7 @@ class MemberForm(forms.Form):
     work_unit = forms.CharField(label="工作单位", max_length=100, required=False)
     post = forms.CharField(label="职务", max_length=50, required=False)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    address = forms.CharField(label="通讯地址", max_length=200, required=False)
     is_hardship = forms.BooleanField(label="困难党员", required=False)
     dues_category = forms.ChoiceField(label="党费类别", choices=DuesCategory.choices)
     dues_base = forms.DecimalField(
@@ -247,3 +256,24 @@ class StopForm(forms.Form):
 
 class DevelopmentRuleForm(forms.Form):
     value = forms.IntegerField(label="数值", min_value=0, max_value=1000)
+
+
+class LoginRuleForm(forms.Form):
+    username_source = forms.ChoiceField(label="用户名规则", choices=UsernameSource.choices)
+    code_prefix = forms.RegexField(
+        label="编码前缀",
+        regex=r"^[a-z]{1,8}$",
+        max_length=8,
+        help_text="按“生成编码”规则时使用，如 dy → dy000123；1–8 个小写英文字母",
+        error_messages={"invalid": "编码前缀须为 1–8 个小写英文字母"},
+    )
+
+
+class CorrectionForm(forms.Form):
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    address = forms.CharField(label="通讯地址", max_length=200, required=False)
+    note = forms.CharField(label="说明（可不填）", max_length=200, required=False)
+
+
+class RejectCorrectionForm(forms.Form):
+    reason = forms.CharField(label="未采纳原因", max_length=200)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from mofan.core.audit import audit
 from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
+from mofan.members.linked_accounts import disable_linked_account, move_linked_account
 from mofan.members.models import (
     CURRENT_STATUSES,
     Candidate,
@@ -156,6 +157,7 @@ def transfer_accept(*, actor, transfer: Transfer, on: date) -> Member:
     member.org = transfer.to_org
     member.party_group = None
     member.save(update_fields=["org", "party_group", "updated_at"])
+    move_linked_account(actor=actor, member=member, from_branch=transfer.from_org)
     # A probationary member's development record (steps 16–25) goes with them.
     Candidate.objects.filter(member=member).update(org=transfer.to_org)
     audit(
@@ -204,6 +206,7 @@ def member_transfer_out_of_system(
     member.status = Status.TRANSFERRED_OUT
     member.save(update_fields=["status", "updated_at"])
     _withdraw_pending_transfers(member, on, "已转出本系统")
+    disable_linked_account(actor=actor, member=member, reason=f"转出本系统：{destination.strip()}")
     _event(
         member,
         MemberEvent.Kind.TRANSFER_OUT,
@@ -238,6 +241,9 @@ def member_set_status(*, actor, member: Member, status: str, on: date, reason: s
     member.save(update_fields=["status", "updated_at"])
     if status in LEAVING_STATUSES:
         _withdraw_pending_transfers(member, on, f"已{member.get_status_display()}")
+        disable_linked_account(
+            actor=actor, member=member, reason=f"党员{member.get_status_display()}"
+        )
     detail = f"{before} → {member.get_status_display()}" + (
         f"：{reason.strip()}" if reason.strip() else ""
     )

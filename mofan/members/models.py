@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -76,6 +78,15 @@ class Member(models.Model):
     work_unit = models.CharField("工作单位", max_length=100, blank=True)
     post = models.CharField("职务", max_length=50, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True, db_index=True)
+    address = models.CharField("通讯地址", max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
     status = models.CharField(
         "党籍状态", max_length=20, choices=Status.choices, default=Status.NORMAL, db_index=True
     )
@@ -317,3 +328,126 @@ class DevelopmentStep(models.Model):
 
     def __str__(self):
         return f"{self.candidate.name} 第 {self.number} 步"
+
+
+class UsernameSource(models.TextChoices):
+    PHONE = "phone", "手机号码"
+    CODE = "code", "生成编码（前缀 + 6 位序号）"
+
+
+class LoginRule(models.Model):
+    """How the accounts created for members are named; one row, set by the committee admin."""
+
+    username_source = models.CharField(
+        "用户名规则", max_length=16, choices=UsernameSource.choices, default=UsernameSource.CODE
+    )
+    code_prefix = models.CharField(
+        "编码前缀",
+        max_length=8,
+        default="dy",
+        validators=[RegexValidator(r"^[a-z]{1,8}$", "编码前缀须为 1–8 个小写英文字母")],
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "党员账号规则"
+        verbose_name_plural = "党员账号规则"
+
+    def __str__(self):
+        return self.get_username_source_display()
+
+
+class LoginSheet(models.Model):
+    """The logins and first passwords of one bulk creation, kept encrypted until the creator
+    downloads them once; then only the counts remain."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    org = models.ForeignKey(
+        Org, verbose_name="支部", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_count = models.PositiveIntegerField("新建账号数", default=0)
+    skipped = models.JSONField("跳过的党员", default=list)
+    content_cipher = models.TextField("账号和初始密码（密文）", blank=True)
+    downloaded_at = models.DateTimeField("下载时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "党员账号清单"
+        verbose_name_plural = "党员账号清单"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} 新建账号 {self.created_count} 个"
+
+    @property
+    def is_downloadable(self) -> bool:
+        return bool(self.content_cipher) and self.downloaded_at is None
+
+
+class Correction(models.Model):
+    """A member's proposal to correct their own phone or address; the branch accepts or rejects."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待处理"
+        ACCEPTED = "accepted", "已采纳"
+        REJECTED = "rejected", "未采纳"
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.CASCADE, related_name="corrections"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    old_phone = models.CharField("原联系电话", max_length=20, blank=True)
+    old_address = models.CharField("原通讯地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    address = models.CharField("通讯地址", max_length=200, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    reason = models.CharField("未采纳原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "信息更正申请"
+        verbose_name_plural = "信息更正申请"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="pending"),
+                name="correction_one_pending_per_member",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member.name} 的信息更正申请"
+
+    @property
+    def changes(self) -> dict[str, list[str]]:
+        """{label: [before, after]} of what the member asks to change."""
+        pairs = {
+            "联系电话": (self.old_phone, self.phone),
+            "通讯地址": (self.old_address, self.address),
+        }
+        return {label: [old, new] for label, (old, new) in pairs.items() if old != new}

@@ -10,6 +10,7 @@ from mofan.core.dates import add_years
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.core.uploads import PICTURES, check_upload
 from mofan.members import crypto, idcard
+from mofan.members.linked_accounts import move_linked_account
 from mofan.members.models import Category, Member, MemberEvent
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
 
@@ -39,6 +40,7 @@ MEMBER_FIELDS = [
     "work_unit",
     "post",
     "phone",
+    "address",
     "is_hardship",
     "remarks",
     "dues_category",
@@ -152,14 +154,14 @@ def member_update(
 ) -> Member:
     require_member_writer(actor, member.org)
     before = _audit_view(member)
-    before_org_id = member.org_id
+    before_org = member.org
     identity = (member.birth_date, member.sex)
     for name, value in fields.items():
         if name in MEMBER_FIELDS:
             setattr(member, name, value)
     _check_org(member.org, member.party_group)
     require_member_writer(actor, member.org)
-    if member.org_id != before_org_id and member.transfers.filter(status="pending").exists():
+    if member.org_id != before_org.pk and member.transfers.filter(status="pending").exists():
         raise ApplicationError("该党员有待接收的组织关系转接，请先办理转接", field="org")
     if id_number:
         apply_id_number(member, id_number)
@@ -169,6 +171,7 @@ def member_update(
     _check_dates(member)
     full_clean_or_refuse(member, MEMBER_CLEAN_EXCLUDE)
     member.save()
+    move_linked_account(actor=actor, member=member, from_branch=before_org)
     changes = diff(before, _audit_view(member))
     if changes:
         audit(actor=actor, action="member.update", target=member, changes=changes)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mofan.members import development_views, dues_views, lifecycle_views, views
+from mofan.members import development_views, dues_views, lifecycle_views, login_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -29,6 +29,22 @@ urlpatterns = [
     path("dues/summary/", dues_views.summary, name="dues_summary"),
     path("<int:member_id>/dues/pay/", dues_views.pay, name="dues_pay"),
     path("<int:member_id>/dues/approve/", dues_views.approve, name="dues_approve"),
+    path("logins/", login_views.login_sheets, name="logins"),
+    path("logins/new/", login_views.logins_new, name="logins_new"),
+    path("logins/rule/", login_views.login_rule, name="login_rule"),
+    path("logins/<int:sheet_id>/", login_views.login_sheet, name="login_sheet"),
+    path(
+        "logins/<int:sheet_id>/download/",
+        login_views.login_sheet_download,
+        name="login_sheet_download",
+    ),
+    path("corrections/", login_views.correction_index, name="corrections"),
+    path(
+        "corrections/<int:correction_id>/<slug:answer>/",
+        login_views.correction_answer,
+        name="correction_answer",
+    ),
+    path("<int:member_id>/correction/", login_views.correction_new, name="correction_new"),
     path("<int:member_id>/", views.detail, name="detail"),
     path("<int:member_id>/edit/", views.edit, name="edit"),
     path("<int:member_id>/reveal/", views.reveal, name="reveal"),

@@ -22,7 +22,14 @@ from mofan.members import excel, services
 from mofan.members.dues import month_start, standards_for
 from mofan.members.flags import member_flags
 from mofan.members.forms import ImportForm, MemberFilterForm, MemberForm
-from mofan.members.selectors import member_filter, member_get, member_list, political_birthdays
+from mofan.members.models import Correction
+from mofan.members.selectors import (
+    correction_list,
+    member_filter,
+    member_get,
+    member_list,
+    political_birthdays,
+)
 from mofan.orgs.models import BRANCH_TYPES, OrgType
 from mofan.orgs.selectors import org_breadcrumb, org_get, orgs_under_roles
 
@@ -64,13 +71,32 @@ def _filtered(request):
     return form, org, members
 
 
+def _branch_to_enrol(user, org):
+    """The branch whose members one click gives accounts: the listed org, if the user records it."""
+    if org is not None and org.org_type in BRANCH_TYPES and scope_of(user).can_record(org.path):
+        return org
+    return None
+
+
+def _pending_corrections(user) -> int:
+    if not scope_of(user).records_anywhere:
+        return 0
+    return correction_list(actor=user).filter(status=Correction.Status.PENDING).count()
+
+
+def require_roster_reader(user) -> None:
+    if not scope_of(user).reads_roster_anywhere:
+        raise PermissionDenied("党员只能查看本人的信息，不能导出党员名单")
+
+
 @login_required
 def member_index(request):
     form, org, members = _filtered(request)
     sort, order_by = sort_param(request, MEMBER_SORTS, "org")
-    page = paginate_page(request, members.order_by(order_by, "name", "id"))
+    page = paginate_page(request, members.select_related("user").order_by(order_by, "name", "id"))
     query = request.GET.copy()
     query.pop("page", None)
+    scope = scope_of(request.user)
     return render(
         request,
         "members/list.html",
@@ -81,6 +107,9 @@ def member_index(request):
             "sort": sort,
             "query": query.urlencode(),
             "can_write": _can_write_somewhere(request.user),
+            "can_export": scope.reads_roster_anywhere,
+            "branch_to_enrol": _branch_to_enrol(request.user, org),
+            "pending_corrections": _pending_corrections(request.user),
             "breadcrumb": org_breadcrumb(actor=request.user, org=org) if org else None,
         },
     )
@@ -88,6 +117,7 @@ def member_index(request):
 
 @login_required
 def export(request):
+    require_roster_reader(request.user)
     _, org, members = _filtered(request)
     title = f"{org.name if org else '党员'}花名册（{timezone.localdate():%Y-%m-%d}）"
     workbook = excel.export_workbook(members.order_by("org__path", "name", "id"), title)
@@ -113,6 +143,7 @@ def detail(request, member_id):
             "breadcrumb": org_breadcrumb(actor=request.user, org=member.org),
             "can_write": scope.can_record(member.org.path),
             "can_reveal": scope.can_admin(member.org.path),
+            "is_mine": member.user_id is not None and member.user_id == request.user.pk,
             "flags": member_flags(member) if member.is_current else [],
             "dues_standard": standards_for([member], month_start(timezone.localdate()))[member.id],
             "pending_transfer": member.transfers.filter(status="pending")

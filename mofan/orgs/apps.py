@@ -7,6 +7,7 @@ AUDIT_LABELS = {
     "org.dissolve": "撤销组织",
     "org.committee.add": "增加班子成员",
     "org.committee.remove": "移除班子成员",
+    "org.committee.link": "班子成员关联党员记录",
     "org.import": "导入组织",
     "org.export": "导出组织",
     "org.list_export": "导出组织列表",

@@ -83,6 +83,16 @@ class CommitteeSeat(models.Model):
         Org, verbose_name="组织", on_delete=models.CASCADE, related_name="committee"
     )
     name = models.CharField("姓名", max_length=50)
+    # The member record, where the holder is on the roll; the typed name stays for history and
+    # for people outside it. A string reference: orgs imports nothing from members.
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name="党员记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="committee_seats",
+    )
     post = models.CharField("职务", max_length=32, choices=CommitteePost.choices)
     sort_order = models.IntegerField("排序号", default=0)
 

@@ -10,6 +10,7 @@ from mofan.core.access import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.orgs.models import ALLOWED_CHILDREN, CommitteeSeat, HealthRule, Org, OrgType
+from mofan.orgs.seat_holders import SeatHolder, seat_holder
 
 ORG_CLEAN_EXCLUDE = ["path", "depth", "numchild", "code"]
 
@@ -171,16 +172,36 @@ def org_dissolve(*, actor, org: Org, reason: str, on: date | None = None) -> Org
     return org
 
 
+def _linked_holder(org: Org, member_id: int | None, name: str) -> SeatHolder | None:
+    if member_id is None:
+        return None
+    holder = seat_holder(org, member_id)
+    if holder is None:
+        raise ApplicationError(f"所选党员不是“{org.name}”的在册党员", field="member")
+    if name and name != holder.name:
+        raise ApplicationError(f"姓名“{name}”与所选党员记录（{holder.name}）不一致", field="name")
+    if org.committee.filter(member_id=member_id).exists():
+        raise ApplicationError(f"{holder.name} 已在班子中", field="member")
+    return holder
+
+
 @transaction.atomic
-def committee_seat_add(*, actor, org: Org, name: str, post: str, sort_order: int = 0):
+def committee_seat_add(
+    *, actor, org: Org, name: str, post: str, sort_order: int = 0, member_id: int | None = None
+):
+    """A seat for a member on the roll (`member_id`; the name is taken from the record and kept
+    for history) or for someone outside it (the typed name only)."""
     _require_admin_over(actor, org)
     if org.is_dissolved:
         raise ApplicationError("已撤销的组织不能调整班子成员")
-    if not name.strip():
-        raise ApplicationError("请填写姓名", field="name")
-    seat = CommitteeSeat(org=org, name=name.strip(), post=post, sort_order=sort_order)
+    name = name.strip()
+    holder = _linked_holder(org, member_id, name)
+    name = holder.name if holder else name
+    if not name:
+        raise ApplicationError("请填写姓名或选择党员记录", field="name")
+    seat = CommitteeSeat(org=org, name=name, post=post, sort_order=sort_order, member_id=member_id)
     try:
-        seat.full_clean()
+        seat.full_clean(exclude=["member"])
     except ValidationError as exc:
         raise ApplicationError("职务不正确", field="post") from exc
     seat.save()
@@ -189,6 +210,25 @@ def committee_seat_add(*, actor, org: Org, name: str, post: str, sort_order: int
         action="org.committee.add",
         target=org,
         changes={"committee": [None, str(seat)]},
+        detail="关联党员记录" if holder else "",
+    )
+    return seat
+
+
+@transaction.atomic
+def committee_seat_link(*, actor, seat: CommitteeSeat, member_id: int) -> CommitteeSeat:
+    """Link a seat typed by name to the member record of the same person."""
+    _require_admin_over(actor, seat.org)
+    if seat.member_id == member_id:
+        return seat
+    holder = _linked_holder(seat.org, member_id, seat.name)
+    seat.member_id = holder.member_id
+    seat.save(update_fields=["member"])
+    audit(
+        actor=actor,
+        action="org.committee.link",
+        target=seat.org,
+        changes={"committee": [seat.name, holder.label]},
     )
     return seat
 

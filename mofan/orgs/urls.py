@@ -11,6 +11,7 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("rules/<int:rule_id>/edit/", views.rule_edit, name="rule_edit"),
     path("committee/<int:seat_id>/remove/", views.committee_remove, name="committee_remove"),
+    path("committee/<int:seat_id>/link/", views.committee_link, name="committee_link"),
     path("<int:org_id>/", views.detail, name="detail"),
     path("<int:org_id>/children/", views.children, name="children"),
     path("<int:org_id>/new/", views.create, name="create"),

@@ -20,6 +20,7 @@ from mofan.orgs.forms import (
 )
 from mofan.orgs.health import describe_conditions, subtree_health
 from mofan.orgs.models import ALLOWED_CHILDREN, Org, OrgType
+from mofan.orgs.seat_holders import seat_holders
 from mofan.orgs.selectors import (
     committee_seat_get,
     health_rule_get,
@@ -34,6 +35,8 @@ from mofan.orgs.selectors import (
     possible_parents,
     subtree_member_counts,
 )
+
+MAX_HOLDER_CHOICES = 500
 
 
 def _org_context(request, org: Org, **extra) -> dict:
@@ -117,6 +120,7 @@ def org_index(request):
 def detail(request, org_id):
     org = org_get(actor=request.user, org_id=org_id)
     findings = subtree_health(org) if not org.is_dissolved else []
+    holders = _seat_holder_choices(request, org)
     return render(
         request,
         "orgs/detail.html",
@@ -125,7 +129,8 @@ def detail(request, org_id):
             org,
             children=org_children(org=org, include_dissolved=True),
             committee=list(org.committee.all()),
-            committee_form=CommitteeSeatForm(),
+            committee_form=CommitteeSeatForm(holders=holders),
+            holders=holders,
             findings=findings[:20],
             finding_count=len(findings),
             counts=subtree_member_counts(org, [org]).get(org.id),
@@ -217,6 +222,15 @@ def dissolve(request, org_id):
     return render(request, "orgs/dissolve.html", _org_context(request, org, form=form))
 
 
+def _seat_holder_choices(request, org):
+    """The org's members by record, offered to those who may add seats; a very large roll (the
+    whole working committee's) is not listed: seats are then typed by name."""
+    if org.is_dissolved or not scope_of(request.user).can_admin(org.path):
+        return None
+    holders = seat_holders(org, limit=MAX_HOLDER_CHOICES + 1)
+    return holders if len(holders) <= MAX_HOLDER_CHOICES else None
+
+
 @login_required
 @require_POST
 def committee_add(request, org_id):
@@ -227,13 +241,7 @@ def committee_add(request, org_id):
     if form.is_valid():
         added = run_service(
             form,
-            lambda: services.committee_seat_add(
-                actor=request.user,
-                org=org,
-                name=form.cleaned_data["name"],
-                post=form.cleaned_data["post"],
-                sort_order=form.cleaned_data.get("sort_order") or 0,
-            ),
+            lambda: services.committee_seat_add(actor=request.user, org=org, **form.seat_fields()),
         )
         if added is not None:
             messages.success(request, f"已增加班子成员 {added}")
@@ -241,6 +249,22 @@ def committee_add(request, org_id):
     for error in form.errors.values():
         messages.error(request, "；".join(error))
     return redirect("orgs:detail", org.id)
+
+
+@login_required
+@require_POST
+def committee_link(request, seat_id):
+    seat = committee_seat_get(actor=request.user, seat_id=seat_id)
+    member_id = request.POST.get("member", "")
+    try:
+        if not member_id.isdigit():
+            raise ApplicationError("请选择党员记录")
+        services.committee_seat_link(actor=request.user, seat=seat, member_id=int(member_id))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{seat.name} 已关联党员记录")
+    return redirect("orgs:detail", seat.org_id)
 
 
 @login_required

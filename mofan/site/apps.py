@@ -13,4 +13,5 @@ class SiteConfig(AppConfig):
 
         register_menu(
             MenuEntry("首页", "home", 0),
+            MenuEntry("我的", "mine", 1),
         )

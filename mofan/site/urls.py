@@ -6,6 +6,7 @@ from mofan.site.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("mine/", views.mine, name="mine"),
     path("", include("mofan.core.urls")),
     path("accounts/", include("mofan.accounts.urls")),
     path("accounts/", include((app_patterns, "accounts"))),

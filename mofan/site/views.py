@@ -1,13 +1,18 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from mofan.core.access import scope_of
 from mofan.meetings.selectors import owed_this_period
 from mofan.orgs.selectors import org_roots
+from mofan.site.mine import mine as my_overview
 
 
 @login_required
 def home(request):
+    scope = scope_of(request.user)
+    if scope.grants and not scope.reads_roster_anywhere:
+        return redirect("mine")  # a plain member lands on their own page
     today = timezone.localdate()
     return render(
         request,
@@ -18,3 +23,9 @@ def home(request):
             "today": today,
         },
     )
+
+
+@login_required
+def mine(request):
+    today = timezone.localdate()
+    return render(request, "site/mine.html", {"mine": my_overview(actor=request.user, today=today)})

@@ -67,7 +67,7 @@ def test_it_frees_the_account_once_the_password_is_changed(client, newcomer, att
         {"old_password": INITIAL, "new_password1": OWN, "new_password2": OWN},
     )
 
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow=True).status_code == 200  # a plain member lands on 我的
     newcomer.refresh_from_db()
     assert not newcomer.must_change_password
 

@@ -40,3 +40,14 @@ def make_member():
         return member_create(actor=None, **data)
 
     return _make
+
+
+@pytest.fixture
+def link():
+    """link(member, user) → the member record linked to that login account."""
+    from mofan.members.logins import member_user_link
+
+    def _link(member, user):
+        return member_user_link(actor=None, member=member, user=user)
+
+    return _link

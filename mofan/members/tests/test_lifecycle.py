@@ -367,10 +367,11 @@ def test_it_answers_404_to_a_secretary_of_another_branch(users, probationary, lo
 def test_it_answers_403_to_read_only_users(users, probationary, login, action):
     member = probationary(add_months(today(), -13))
     data = {"on": f"{today():%Y-%m-%d}", "meeting": "会", "status": "deceased", "reason": "r"}
-    for user in (users.leader, users.member):
+    # A plain member of the branch does not even see another member's record.
+    for user, status in ((users.leader, 403), (users.member, 404)):
         client = login(user)
-        assert client.get(f"/members/{member.pk}/{action}/").status_code == 403
-        assert client.post(f"/members/{member.pk}/{action}/", data).status_code == 403
+        assert client.get(f"/members/{member.pk}/{action}/").status_code == status
+        assert client.post(f"/members/{member.pk}/{action}/", data).status_code == status
     assert fresh(member).status == Status.NORMAL
     assert fresh(member).category == Category.PROBATIONARY
 

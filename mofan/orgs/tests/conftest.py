@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from mofan.members.tests.conftest import make_member  # noqa: F401 (seat holders by record)
 from mofan.orgs import counts
 from mofan.orgs.counts import MemberCount
 from mofan.orgs.models import CommitteePost, OrgType

@@ -600,7 +600,7 @@ def test_it_shows_an_error_for_a_committee_member_without_a_name(tree, users, lo
     client = login(users.unit_admin)
     response = client.post(f"/orgs/{tree.branch.id}/committee/add/", {"name": "", "post": "member"})
     assert response.status_code == 302
-    assert "这个字段是必填项" in text(client.get(response["Location"]))
+    assert "请填写姓名或选择党员记录" in text(client.get(response["Location"]))
     assert not CommitteeSeat.objects.exists()
 
 

@@ -1,4 +1,5 @@
-"""`mofan demo`: about 70 units, the five demo users, terms to watch; idempotent."""
+"""`mofan demo`: about 70 units, the five demo users, terms to watch, an account for every
+member; idempotent."""
 
 from datetime import timedelta
 
@@ -44,6 +45,7 @@ def test_it_builds_the_demo_once_and_running_it_again_changes_nothing():
     check_about_seventy_units_with_terms_to_watch(root)
     check_the_five_users_log_in_without_a_password_change()
     check_members_pipeline_dues_and_meetings()
+    check_every_member_has_an_account_that_logs_in()
     before = counts()
     call_command("demo")
     call_command("demo", "--if-empty")
@@ -79,14 +81,39 @@ def check_the_five_users_log_in_without_a_password_change():
             "/accounts/login/", {"username": username, "password": DEMO_PASSWORD}
         )
         assert response.status_code == 302, username
-        home = client.get("/")
+        home = client.get("/", follow=True)
         assert home.status_code == 200, username
         assert home.wsgi_request.user.username == username
+        if username == "dangyuan":  # a plain member lands on their own page
+            assert home.redirect_chain == [("/mine/", 302)]
     shuji, dangyuan, danwei = (
         Grant.objects.get(user__username=u).org for u in ["shuji", "dangyuan", "danwei"]
     )
     assert shuji == dangyuan
     assert shuji.path.startswith(danwei.path)
+    plain = Member.objects.get(user__username="dangyuan")
+    assert plain.org == dangyuan and plain.name == User.objects.get(username="dangyuan").name
+    secretary = Member.objects.get(user__username="shuji")
+    assert CommitteeSeat.objects.filter(org=shuji, member=secretary, post="secretary").exists()
+
+
+def check_every_member_has_an_account_that_logs_in():
+    assert not Member.objects.filter(user__isnull=True).exists()
+    assert not User.objects.filter(member__isnull=False, must_change_password=True).exists()
+    member = Member.objects.exclude(user__username__in=DEMO_USERS).order_by("id").last()
+    assert Grant.objects.filter(user=member.user, role=Role.MEMBER, org=member.org).exists()
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"username": member.user.username, "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    page = client.get("/", follow=True)
+    assert page.redirect_chain == [("/mine/", 302)]
+    assert member.name in page.content.decode()
+    # the branch committee is linked by record, so the quorum counts records
+    assert (
+        CommitteeSeat.objects.filter(org__org_type=OrgType.BRANCH, member__isnull=True).count() == 0
+    )
 
 
 def check_members_pipeline_dues_and_meetings():

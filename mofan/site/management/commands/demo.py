@@ -3,6 +3,7 @@
 import random
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -13,8 +14,15 @@ from mofan.core.access import Role
 from mofan.core.dates import add_years
 from mofan.core.housekeeping import refresh_query_statistics
 from mofan.meetings.demo import build_demo_meetings
-from mofan.members.demo import build_demo_candidates, build_demo_dues, build_demo_members
-from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org, OrgType
+from mofan.members.demo import (
+    build_demo_candidates,
+    build_demo_dues,
+    build_demo_member_accounts,
+    build_demo_members,
+)
+from mofan.members.logins import member_user_link
+from mofan.members.models import Member
+from mofan.orgs.models import BRANCH_TYPES, CommitteePost, CommitteeSeat, Org, OrgType
 from mofan.orgs.services import committee_seat_add, org_create
 from mofan.plans.demo import build_demo_plans
 
@@ -125,19 +133,21 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             created = build_demo_tree(timezone.localdate())
-            create_demo_users()
             members = build_demo_members(timezone.localdate())
-            build_demo_candidates(timezone.localdate())
+            create_demo_users()
+            build_demo_candidates(timezone.localdate())  # admits a few members too
+            accounts = build_demo_member_accounts(make_password(DEMO_PASSWORD))
             build_demo_dues(timezone.localdate())
             meetings = build_demo_meetings(timezone.localdate())
             tasks = build_demo_plans(timezone.localdate())
         refresh_query_statistics()
         self.stdout.write(
-            f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名；组织生活记录 {meetings} 条；任务 {tasks} 项。"
+            f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名（开通账号 {accounts} 个）；组织生活记录 {meetings} 条；任务 {tasks} 项。"
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label, _, _ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {label}")
+        self.stdout.write("  每名演示党员另有账号 dy + 6 位记录号（如 dy000001），密码相同。")
 
 
 COMMITTEE_POSTS = [
@@ -279,10 +289,29 @@ def build_demo_tree(today: date) -> int:
 
 def create_demo_users() -> None:
     orgs = {o.code: o for o in Org.objects.filter(code__in=[code for *_, code in DEMO_USERS])}
+    records = demo_user_records(orgs[DEMO_USERS[2][3]])
     for username, _, role, code in DEMO_USERS:
         if User.objects.filter(username=username).exists():
             continue
-        user = User(username=username, name=DEMO_NAMES[username])
+        record = records.get(username)
+        user = User(username=username, name=record.name if record else DEMO_NAMES[username])
         user.set_password(DEMO_PASSWORD)
         user.save()
         grant_create(actor=None, user=user, role=role, org=orgs[code])
+        if record is not None:
+            member_user_link(actor=None, member=record, user=user)
+
+
+def demo_user_records(branch: Org) -> dict[str, Member]:
+    """shuji holds the secretary's seat of the demo branch and dangyuan is a plain member of
+    it: each is that member record's account and bears its name."""
+    seats = CommitteeSeat.objects.filter(org=branch, member__isnull=False).select_related("member")
+    secretary = next((s.member for s in seats if s.post == CommitteePost.SECRETARY), None)
+    plain = (
+        Member.objects.filter(org=branch, category="full", user__isnull=True)
+        .exclude(pk__in=[s.member_id for s in seats])
+        .order_by("id")
+        .first()
+    )
+    found = {"shuji": secretary, "dangyuan": plain}
+    return {name: m for name, m in found.items() if m is not None and m.user_id is None}
