@@ -184,7 +184,7 @@ def login_sheet_download(*, actor, sheet: LoginSheet) -> Export:
         raise PermissionDenied("只有开通账号的人可以下载初始密码")
     if not sheet.is_downloadable:
         raise ApplicationError(
-            "该清单已下载过，初始密码不再保存；如有遗失，请为该党员重置密码"
+            "该清单已下载过，初始密码不再保存；如有遗失，请单位管理员在“用户管理”中为该党员重置密码"
             if sheet.downloaded_at
             else "该清单没有新开通的账号"
         )
