@@ -9,7 +9,7 @@ from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 
 from mofan.core.access import RECORDER_ROLES, scope_of
-from mofan.core.api import ErrorOut, Page, paginate
+from mofan.core.api import ERRORS, ErrorOut, Page, named_enum, paginate
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet, xlsx_response
@@ -32,8 +32,10 @@ from mofan.members.selectors import (
 from mofan.orgs.models import BRANCH_TYPES, Org
 from mofan.orgs.selectors import org_get, orgs_under_roles
 
+MemberStatus = named_enum("MemberStatus", Status)
+CorrectionStatus = named_enum("CorrectionStatus", Correction.Status)
+
 router = Router(tags=["党员"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class MemberOut(Schema):
@@ -115,7 +117,7 @@ class MemberFilters(Schema):
     q: str = ""
     org: int | None = None
     category: Category | None = None
-    status: Status | None = None
+    status: MemberStatus | None = None
     sex: Sex | None = None
     education: Education | None = None
     age_min: int | None = Field(None, ge=0, le=120)
@@ -313,7 +315,7 @@ class CorrectionOut(Schema):
     reason: str
 
 
-class MeOut(Schema):
+class MyRecordOut(Schema):
     member: MemberOut | None
     dues: DuesOut | None
     pending_correction: CorrectionOut | None
@@ -331,7 +333,7 @@ def _dues_out(overview) -> dict:
 
 
 @router.get(
-    "/members/me", response={200: MeOut, **ERRORS}, summary="本人的党员记录、党费和更正申请"
+    "/members/me", response={200: MyRecordOut, **ERRORS}, summary="本人的党员记录、党费和更正申请"
 )
 def my_record(request):
     member = my_member(actor=request.user)
@@ -373,7 +375,7 @@ class CorrectionPage(Page):
     summary="信息更正申请（本人记录范围内）",
 )
 def list_corrections(
-    request, status: Correction.Status | None = None, page: int = 1, page_size: int = 50
+    request, status: CorrectionStatus | None = None, page: int = 1, page_size: int = 50
 ):
     records = correction_list(actor=request.user)
     if status:
