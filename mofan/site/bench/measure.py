@@ -2,11 +2,14 @@
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sized
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.template import Template
 from django.test import Client
+from django.test.utils import instrumented_test_render
 
 from mofan.accounts.models import User
 from mofan.accounts.services import token_create
@@ -24,6 +27,13 @@ class Operation:
     target_ms: float = TARGET_MS
     runs: int | None = None  # at most this many timed runs (None: the command's --runs)
     warmup: int = 2
+    # The floor (`mofan bench --floor`): the minimal SQL (a raw cursor, or the thinnest
+    # values() query) that returns the same rows, in the same order, with the same counts as
+    # the page or API shows, assembled into plain tuples; it returns the rows shown.
+    floor: Callable[[], Sized] | None = None
+    # How many rows the operation shows, from what `call` returns (a page's context, an API's
+    # JSON, a list); compared with len(floor()).
+    shown: Callable[[object], int] | None = None
 
 
 @dataclass
@@ -35,6 +45,19 @@ class Result:
     target_ms: float = TARGET_MS
     note: str = ""
     limits_met: bool = True  # limits other than time (the import's memory)
+    floor_ms: list[float] = field(default_factory=list)
+    floor_queries: int = 0
+    rows: int | None = None  # rows the operation shows
+    floor_rows: int | None = None  # rows its floor returns
+
+    @property
+    def floor_median(self) -> float | None:
+        return statistics.median(self.floor_ms) if self.floor_ms else None
+
+    @property
+    def ratio(self) -> float | None:
+        floor = self.floor_median
+        return self.median / floor if floor else None
 
     @property
     def median(self) -> float:
@@ -91,15 +114,52 @@ def count_queries(call: Callable[[], object]) -> int:
     return counter.count
 
 
-def measure(operation: Operation, runs: int) -> Result:
+@contextmanager
+def rendered_contexts():
+    """Template contexts on the test client's responses (`response.context`), as under the
+    test runner, for the calls inside the block only (the timed runs render uninstrumented)."""
+    if Template._render is instrumented_test_render:
+        yield
+        return
+    original = Template._render
+    Template._render = instrumented_test_render
+    try:
+        yield
+    finally:
+        Template._render = original
+
+
+def shown_rows(operation: Operation) -> int | None:
+    """The number of rows the operation shows (one extra, untimed call)."""
+    if operation.shown is None:
+        return None
+    with rendered_contexts():
+        return operation.shown(operation.call())
+
+
+def measure(operation: Operation, runs: int, *, floor: bool = False) -> Result:
     for _ in range(operation.warmup):
         operation.call()
     result = Result(
         operation.name, queries=count_queries(operation.call), target_ms=operation.target_ms
     )
-    for _ in range(min(runs, operation.runs or runs)):
-        start, cpu = time.perf_counter(), time.process_time()
-        operation.call()
-        result.times_ms.append((time.perf_counter() - start) * 1000)
-        result.cpu_ms.append((time.process_time() - cpu) * 1000)
+    count = min(runs, operation.runs or runs)
+    result.times_ms, result.cpu_ms = _timed(operation.call, count)
+    if floor and operation.floor is not None:
+        for _ in range(operation.warmup):
+            operation.floor()
+        result.floor_queries = count_queries(operation.floor)
+        result.floor_ms, _ = _timed(operation.floor, count)
+        result.rows = shown_rows(operation)
+        result.floor_rows = len(operation.floor())
     return result
+
+
+def _timed(call: Callable[[], object], runs: int) -> tuple[list[float], list[float]]:
+    wall, cpu = [], []
+    for _ in range(runs):
+        start, started_cpu = time.perf_counter(), time.process_time()
+        call()
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return wall, cpu

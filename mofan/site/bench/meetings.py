@@ -2,6 +2,7 @@
 about 12 members each), a year of held meetings (about 200,000) with attendance (about 2
 million rows); whole-tree compliance, a branch's calendar month, compliance matrix pages."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,11 +12,22 @@ from django.utils import timezone
 
 from mofan.accounts.models import User
 from mofan.core.access import Role
-from mofan.meetings.compliance import compliance, span_of
-from mofan.meetings.models import Attendance, Kind, Meeting, MeetingStatus
+from mofan.core.periods import span_of
+from mofan.meetings.compliance import compliance
+from mofan.meetings.models import Attendance, FrequencyRule, Kind, Meeting, MeetingStatus
 from mofan.members.models import CURRENT_STATUSES, Category, Member
 from mofan.orgs.models import BRANCH_TYPES, CommitteeSeat, Org, OrgType
 from mofan.orgs.selectors import org_list
+from mofan.site.bench.floor import (
+    json_rows,
+    month_of,
+    one,
+    placeholders,
+    prefix,
+    rows,
+    table,
+    under,
+)
 from mofan.site.bench.measure import Operation, client_for, get
 from mofan.site.bench.members import build_members
 from mofan.site.bench.tree import BenchTree, bench_user, build_tree, size_for_branches
@@ -189,7 +201,9 @@ def operations(built: MeetingsTree) -> list[Operation]:
     secretary = client_for(built.secretary)
     unit_admin = client_for(tree.unit_admin)
     admin = client_for(tree.committee_admin)
+    api = client_for(tree.committee_admin, token=True)
     branch, unit = built.branch.id, tree.unit.id
+    today = timezone.localdate()
     return [
         Operation(
             f"全树全年完成情况 compliance（{tree.size} 个组织）",
@@ -197,17 +211,189 @@ def operations(built: MeetingsTree) -> list[Operation]:
             target_ms=COMPLIANCE_TARGET_MS,
             runs=5,
             warmup=1,
+            floor=lambda: compliance_floor(tree.root.path, year, today),
+            shown=lambda lines: sum(len(org_lines) for org_lines in lines.values()),
+        ),
+        Operation(
+            "全树全年完成情况接口 /api/v1/compliance?org=工委",
+            get(api, f"/api/v1/compliance?org={tree.root.id}&year={year}"),
+            target_ms=COMPLIANCE_TARGET_MS,
+            runs=5,
+            warmup=1,
+            floor=lambda: compliance_floor(tree.root.path, year, today),
+            shown=json_rows(),
         ),
         Operation(
             "支部月历 /meetings/calendar/?org=支部",
             get(secretary, f"/meetings/calendar/?org={branch}&year={year}&month=6"),
+            floor=lambda: calendar_floor(built.branch.path, date(year, 6, 1)),
+            shown=calendar_meetings,
         ),
         Operation(
             "单位完成情况矩阵 /meetings/compliance/?org=单位",
             get(unit_admin, f"/meetings/compliance/?org={unit}&year={year}"),
+            floor=lambda: matrix_floor(tree.unit.path, year, today),
+            shown=lambda response: len(response.context["rows"]),
         ),
         Operation(
             "工委完成情况矩阵第 1 页 /meetings/compliance/",
             get(admin, f"/meetings/compliance/?year={year}"),
+            floor=lambda: matrix_floor(tree.root.path, year, today),
+            shown=lambda response: len(response.context["rows"]),
         ),
     ]
+
+
+# --- floors ---------------------------------------------------------------------------------
+
+MEETING, ORG, SEAT, RULE = table(Meeting), table(Org), table(CommitteeSeat), table(FrequencyRule)
+MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
+KIND_LABELS = dict(Kind.choices)
+STATUS_LABELS = {"done": "已完成", "due_soon": "临期", "not_done": "未完成", "not_yet": "未到期"}
+DUE_SOON_DAYS = 10
+
+
+def calendar_meetings(response) -> int:
+    return sum(len(day["meetings"]) for week in response.context["weeks"] for day in week)
+
+
+def calendar_floor(path: str, first: date) -> list[tuple]:
+    """The month's planned and held meetings of the sub-tree, in the calendar's order."""
+    last = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+    return rows(
+        f"SELECT id, kind, topic, status, planned_on, held_on, held_time FROM {MEETING} "
+        f"WHERE org_id IN (SELECT id FROM {ORG} WHERE {under('path')}) AND status <> %s "
+        "AND (held_on >= %s OR (held_on IS NULL AND planned_on >= %s)) "
+        "AND (held_on <= %s OR (held_on IS NULL AND planned_on <= %s)) "
+        "ORDER BY held_on, planned_on, held_time, id",
+        [prefix(path), MeetingStatus.CANCELLED, first, first, last, last],
+    )
+
+
+def _rules() -> list[tuple]:
+    found = rows(
+        f"SELECT kind, org_types, period, required, needs_committee FROM {RULE} "
+        "WHERE enabled = %s ORDER BY sort_order, id",
+        [True],
+    )
+    return [
+        (kind, set(json.loads(types) if isinstance(types, str) else types), period, req, needs)
+        for kind, types, period, req, needs in found
+    ]
+
+
+def _held(org_filter: str, params: list, year: int) -> dict[tuple[int, str], list[int]]:
+    """Held meetings per (org, kind) and month of the year, grouped by the database."""
+    counts: dict[tuple[int, str], list[int]] = {}
+    for org_id, kind, month, n in rows(
+        f"SELECT org_id, kind, {month_of('held_on')}, COUNT(*) FROM {MEETING} "
+        f"WHERE org_id IN ({org_filter}) AND status = %s AND held_on >= %s AND held_on < %s "
+        "GROUP BY org_id, kind, 3",
+        [*params, MeetingStatus.HELD, date(year, 1, 1), date(year + 1, 1, 1)],
+    ):
+        counts.setdefault((org_id, kind), [0] * 12)[month - 1] = n
+    return counts
+
+
+def _status(year: int, first: int, step: int, required: int, held: int, today: date) -> str:
+    if held >= required:
+        return "done"
+    start = date(year, first + 1, 1)
+    end = date(year + (first + step) // 12, (first + step) % 12 + 1, 1)
+    if today < start:
+        return "not_yet"
+    if today < end:
+        return "due_soon" if today >= end - timedelta(days=DUE_SOON_DAYS) else "not_yet"
+    return "not_done"
+
+
+def _periods(org_id, org_type, rules, committee, held, year, today):
+    """(kind, [(first month index, months, required, held, status)]) per rule that applies."""
+    for kind, types, period, required, needs_committee in rules:
+        if org_type not in types or (needs_committee and org_id not in committee):
+            continue
+        step = MONTHS_IN[period]
+        months = held.get((org_id, kind), [0] * 12)
+        periods = []
+        for first in range(0, 12, step):
+            got = sum(months[first : first + step])
+            periods.append(
+                (first, step, required, got, _status(year, first, step, required, got, today))
+            )
+        yield kind, periods
+
+
+def _worst(statuses) -> str:
+    return next((s for s in ("not_done", "due_soon", "not_yet") if s in statuses), "done")
+
+
+def compliance_floor(path: str, year: int, today: date) -> list[tuple]:
+    """What the compliance API answers for a sub-tree and a year: one row per org and
+    required kind (required, held, status), from four queries (orgs, rules, committees,
+    held meetings per org, kind and month) and plain tuples."""
+    orgs = rows(
+        f"SELECT id, name, org_type FROM {ORG} WHERE {under('path')} AND dissolved_on IS NULL "
+        "ORDER BY path",
+        [prefix(path)],
+    )
+    subtree = f"SELECT id FROM {ORG} WHERE {under('path')} AND dissolved_on IS NULL"
+    committee = {
+        org_id
+        for (org_id,) in rows(
+            f"SELECT DISTINCT org_id FROM {SEAT} WHERE org_id IN ({subtree})", [prefix(path)]
+        )
+    }
+    held = _held(subtree, [prefix(path)], year)
+    rules = _rules()
+    lines = []
+    for org_id, name, org_type in orgs:
+        for kind, periods in _periods(org_id, org_type, rules, committee, held, year, today):
+            status = _worst({p[4] for p in periods})
+            lines.append(
+                (
+                    org_id,
+                    name,
+                    kind,
+                    KIND_LABELS[kind],
+                    sum(p[2] for p in periods),
+                    sum(p[3] for p in periods),
+                    status,
+                    STATUS_LABELS[status],
+                )
+            )
+    return lines
+
+
+def matrix_floor(path: str, year: int, today: date, page_size: int = 50) -> list[tuple]:
+    """The matrix page: the count of orgs, the first page of them in path order, and for each
+    a cell per month (required, held up to the requirement, worst status)."""
+    one(
+        f"SELECT COUNT(*) FROM {ORG} WHERE {under('path')} AND dissolved_on IS NULL",
+        [prefix(path)],
+    )
+    orgs = rows(
+        f"SELECT id, name, org_type FROM {ORG} WHERE {under('path')} AND dissolved_on IS NULL "
+        "ORDER BY path LIMIT %s",
+        [prefix(path), page_size],
+    )
+    ids = [org_id for org_id, _, _ in orgs]
+    committee = {
+        org_id
+        for (org_id,) in rows(
+            f"SELECT DISTINCT org_id FROM {SEAT} WHERE org_id IN ({placeholders(ids)})", ids
+        )
+    }
+    held = _held(placeholders(ids), ids, year)
+    rules = _rules()
+    matrix = []
+    for org_id, name, org_type in orgs:
+        cells = [[0, 0, set()] for _ in range(12)]
+        for _, periods in _periods(org_id, org_type, rules, committee, held, year, today):
+            for first, step, required, got, status in periods:
+                cell = cells[first + step - 1]  # shown in the column of its last month
+                cell[0] += required
+                cell[1] += min(got, required)
+                cell[2].add(status)
+        row = [(req, got, _worst(statuses) if statuses else None) for req, got, statuses in cells]
+        matrix.append((org_id, name, row))
+    return matrix

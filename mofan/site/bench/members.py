@@ -17,8 +17,18 @@ from mofan.core.dates import add_years
 from mofan.members import crypto, idcard
 from mofan.members.demo import BASES, GIVEN, POSTS, REGIONS, SURNAMES
 from mofan.members.excel import COLUMNS
-from mofan.members.models import Category, Education, Member, Status
+from mofan.members.models import CURRENT_STATUSES, Category, Education, Member, Status
 from mofan.orgs.models import Org, OrgType
+from mofan.site.bench.floor import (
+    context_rows,
+    json_rows,
+    one,
+    placeholders,
+    prefix,
+    rows,
+    table,
+    under,
+)
 from mofan.site.bench.measure import Operation, Result, client_for, get
 from mofan.site.bench.tree import BenchTree
 
@@ -133,16 +143,32 @@ def operations(tree: BenchTree, members: int) -> list[Operation]:
     admin = client_for(tree.committee_admin)
     api = client_for(tree.committee_admin, token=True)
     root, unit = tree.root.id, tree.unit.id
+    on_page = context_rows("page")
     return [
         Operation(
-            "单位党员列表第 1 页 /members/?org=单位", get(unit_admin, f"/members/?org={unit}")
+            "单位党员列表第 1 页 /members/?org=单位",
+            get(unit_admin, f"/members/?org={unit}"),
+            floor=lambda: member_page_floor(tree.unit.path, 1),
+            shown=on_page,
         ),
         Operation(
             "全部党员第 50 页 /members/?org=工委&page=50",
             get(admin, f"/members/?org={root}&page=50"),
+            floor=lambda: member_page_floor(tree.root.path, 50),
+            shown=on_page,
         ),
-        Operation(f"姓名搜索 /members/?q={SEARCH}", get(admin, f"/members/?q={SEARCH}")),
-        Operation("党员列表接口 /api/v1/members?page=1", get(api, "/api/v1/members?page=1")),
+        Operation(
+            f"姓名搜索 /members/?q={SEARCH}",
+            get(admin, f"/members/?q={SEARCH}"),
+            floor=lambda: member_page_floor(tree.root.path, 1, text=SEARCH),
+            shown=on_page,
+        ),
+        Operation(
+            "党员列表接口 /api/v1/members?page=1",
+            get(api, "/api/v1/members?page=1"),
+            floor=lambda: member_page_floor(tree.root.path, 1, columns=API_COLUMNS),
+            shown=json_rows("items"),
+        ),
         Operation(
             f"导出 {members} 名党员 /members/export.xlsx",
             get(admin, f"/members/export.xlsx?org={root}"),
@@ -151,6 +177,45 @@ def operations(tree: BenchTree, members: int) -> list[Operation]:
             warmup=0,
         ),
     ]
+
+
+# --- floors ---------------------------------------------------------------------------------
+
+MEMBER, ORG = table(Member), table(Org)
+PAGE_COLUMNS = (
+    "m.id, m.name, m.sex, m.birth_date, m.id_number_masked, m.category, o.name, m.joined_on, "
+    "m.status"
+)
+API_COLUMNS = (
+    "m.id, m.name, m.sex, m.ethnicity, m.id_number_masked, m.birth_date, m.native_place, "
+    "m.education, m.category, m.org_id, m.party_group_id, m.joined_on, m.full_member_on, "
+    "m.work_unit, m.post, m.phone, m.status, m.is_hardship, m.dues_category, m.dues_base, "
+    "m.remarks"
+)
+
+
+def member_page_floor(
+    path: str, page_number: int, *, text: str = "", columns: str = PAGE_COLUMNS, size: int = 50
+) -> list[tuple]:
+    """A page of the current members under `path` in the list's order (branch path, name),
+    with the total count first, as the paginator does; `text` as the search does (name
+    contains, or phone starts with). A page past the end is the last one, as get_page does."""
+    where = f"m.status IN ({placeholders(CURRENT_STATUSES)})"
+    params = [*CURRENT_STATUSES]
+    if text:
+        where += " AND (m.name LIKE %s OR m.phone LIKE %s)"
+        params += [f"%{text}%", f"{text}%"]
+    count = one(
+        f"SELECT COUNT(*) FROM {MEMBER} m WHERE {where} "
+        f"AND m.org_id IN (SELECT id FROM {ORG} WHERE {under('path')})",
+        [*params, prefix(path)],
+    )
+    page_number = min(page_number, max(1, -(-count // size)))  # past the end: the last page
+    return rows(
+        f"SELECT {columns} FROM {MEMBER} m JOIN {ORG} o ON o.id = m.org_id "
+        f"WHERE {where} AND {under('o.path')} ORDER BY o.path, m.name, m.id LIMIT %s OFFSET %s",
+        [*params, prefix(path), size, (page_number - 1) * size],
+    )
 
 
 # --- roster import -------------------------------------------------------------------------

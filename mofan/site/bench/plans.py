@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, User
-from mofan.core.access import Role
+from mofan.core.access import RECORDER_ROLES, Role
 from mofan.members.demo import SURNAMES
 from mofan.orgs.models import Org, OrgType
 from mofan.plans.demo import ITEMS, SUB_PLANS
 from mofan.plans.models import Plan, PlanItem, Task, TaskStatus
-from mofan.plans.reminders import due_tasks
+from mofan.plans.reminders import DUE_SOON_DAYS, due_tasks
 from mofan.plans.selectors import overdue_tasks, task_list
+from mofan.site.bench.floor import context_rows, one, placeholders, prefix, rows, table, under
 from mofan.site.bench.measure import Operation, client_for, get
 from mofan.site.bench.tree import BenchTree
 
@@ -169,18 +170,28 @@ def operations(tree: BenchTree, tasks: int) -> list[Operation]:
     unit_admin = client_for(tree.unit_admin)
     admin = client_for(tree.committee_admin)
     today = timezone.localdate()
+    on_page = context_rows("page")
     return [
         Operation(
             "单位任务台账 /plans/tasks/?owner=单位",
             get(unit_admin, f"/plans/tasks/?owner={tree.unit.id}"),
+            floor=lambda: ledger_floor(tree.unit.path, owner_only=True),
+            shown=on_page,
         ),
-        Operation("工委任务清单第 1 页 /plans/tasks/", get(admin, "/plans/tasks/")),
+        Operation(
+            "工委任务清单第 1 页 /plans/tasks/",
+            get(admin, "/plans/tasks/"),
+            floor=lambda: ledger_floor(tree.root.path),
+            shown=on_page,
+        ),
         Operation(
             "全树逾期扫描 overdue_tasks(task_list(工委))",
             lambda: overdue_scan(tree, today),
             target_ms=SCAN_TARGET_MS,
             runs=5,
             warmup=1,
+            floor=lambda: overdue_floor(tree.root.path, today),
+            shown=len,
         ),
         Operation(
             "到期提醒 reminders.due_tasks(今天)",
@@ -188,6 +199,8 @@ def operations(tree: BenchTree, tasks: int) -> list[Operation]:
             target_ms=SCAN_TARGET_MS,
             runs=5,
             warmup=1,
+            floor=lambda: reminders_floor(today),
+            shown=len,
         ),
         Operation(
             f"导出 {tasks} 项任务 /plans/tasks/?export=1",
@@ -197,3 +210,71 @@ def operations(tree: BenchTree, tasks: int) -> list[Operation]:
             warmup=0,
         ),
     ]
+
+
+# --- floors ---------------------------------------------------------------------------------
+
+TASK, ORG, GRANT, USER = table(Task), table(Org), table(Grant), table(User)
+OVERDUE = [TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]
+
+
+def ledger_floor(path: str, *, owner_only: bool = False, size: int = 50) -> list[tuple]:
+    """The ledger's first page in deadline order and its count: the tasks a unit owns
+    (`owner_only`, the ?owner= filter, which implies the scope) or that the sub-tree owns or
+    assigned (the whole list)."""
+    subtree = f"SELECT id FROM {ORG} WHERE {under('path')}"
+    where = f"t.owner_org_id IN ({subtree})"
+    params = [prefix(path)]
+    if not owner_only:
+        where = f"({where} OR t.assigner_id IN ({subtree}))"
+        params *= 2
+    one(f"SELECT COUNT(*) FROM {TASK} t WHERE {where}", params)
+    return rows(
+        "SELECT t.id, t.deadline, t.title, o.name, t.owner_people, t.progress, t.status "
+        f"FROM {TASK} t JOIN {ORG} o ON o.id = t.owner_org_id WHERE {where} "
+        "ORDER BY t.deadline, t.id LIMIT %s",
+        [*params, size],
+    )
+
+
+def overdue_floor(path: str, today: date) -> list[tuple]:
+    """The overdue tasks of the sub-tree with their owner, assigner, plan and item names."""
+    subtree = f"SELECT id FROM {ORG} WHERE {under('path')}"
+    return rows(
+        "SELECT t.id, t.title, t.deadline, t.status, t.progress, o.name, a.name, p.title, "
+        f"i.title FROM {TASK} t JOIN {ORG} o ON o.id = t.owner_org_id "
+        f"JOIN {ORG} a ON a.id = t.assigner_id JOIN {table(Plan)} p ON p.id = t.plan_id "
+        f"JOIN {table(PlanItem)} i ON i.id = t.item_id "
+        f"WHERE (t.owner_org_id IN ({subtree}) OR t.assigner_id IN ({subtree})) "
+        f"AND t.status IN ({placeholders(OVERDUE)}) AND t.deadline < %s",
+        [prefix(path), prefix(path), *OVERDUE, today],
+    )
+
+
+def reminders_floor(today: date) -> list[tuple]:
+    """One row per reminder: each open task due within three days or overdue, to every active
+    recorder whose grant covers its owner (the grants matched by the owner's ancestor paths)."""
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    tasks = rows(
+        f"SELECT t.id, t.title, t.deadline, o.path, o.name FROM {TASK} t "
+        f"JOIN {ORG} o ON o.id = t.owner_org_id "
+        f"WHERE t.status IN ({placeholders(OVERDUE)}) AND t.deadline <= %s",
+        [*OVERDUE, soon],
+    )
+    holders: dict[str, list[int]] = {}
+    for user_id, path in rows(
+        f"SELECT g.user_id, o.path FROM {GRANT} g JOIN {ORG} o ON o.id = g.org_id "
+        f"JOIN {USER} u ON u.id = g.user_id "
+        f"WHERE g.role IN ({placeholders(RECORDER_ROLES)}) AND u.is_active = %s",
+        [*RECORDER_ROLES, True],
+    ):
+        holders.setdefault(path, []).append(user_id)
+    found = []
+    for task_id, title, deadline, path, name in tasks:
+        users = {
+            user_id
+            for end in range(Org.steplen, len(path) + 1, Org.steplen)
+            for user_id in holders.get(path[:end], ())
+        }
+        found += [(user_id, task_id, title, deadline, name) for user_id in users]
+    return found

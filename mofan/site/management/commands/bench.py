@@ -6,6 +6,10 @@ fills it, and drops it at the end. Each operation prints the median, p90 and max
 over `--runs` runs (fewer for the heavy ones), the median CPU time of this process and the
 number of SQL queries it costs. The sections (`--only`) and their builders and operations live
 in `mofan.site.bench`: orgs, members, meetings, plans.
+
+With `--floor`, each operation that has one also times its floor (the minimal SQL for the
+same rows, order and counts, `mofan.site.bench.floor`) the same way, and prints the floor's
+median, the ratio operation / floor and the rows both return.
 """
 
 import argparse
@@ -64,9 +68,14 @@ class Command(BaseCommand):
             help="造数后是否执行 ANALYZE（默认是：PostgreSQL 的 autovacuum 和本系统每晚的"
             "维护任务都会收集统计信息；--no-analyze 测量尚未收集时的情况）",
         )
+        parser.add_argument(
+            "--floor",
+            action="store_true",
+            help="同时测量每项操作的底线（返回同样行、顺序和计数的最简 SQL），打印底线 ms 与倍数",
+        )
         parser.add_argument("--keep", action="store_true", help="保留临时数据库（用于排查）")
 
-    def handle(self, *args, only="", runs=20, keep=False, analyze=True, **options):
+    def handle(self, *args, only="", runs=20, keep=False, analyze=True, floor=False, **options):
         sections = [s.strip() for s in only.split(",") if s.strip()]
         if unknown := set(sections) - set(SECTIONS):
             raise CommandError(
@@ -88,6 +97,7 @@ class Command(BaseCommand):
             connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
             try:
                 self.analyze = analyze
+                self.floor = floor
                 self.run_bench(sections, sizes, runs, workdir)
             finally:
                 connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)
@@ -140,7 +150,7 @@ class Command(BaseCommand):
 
     def section(self, key: str, operations, runs: int) -> list[Result]:
         self.stdout.write(f"\n【{SECTIONS[key]}】每项运行至多 {runs} 次：")
-        results = [measure(op, runs) for op in operations]
+        results = [measure(op, runs, floor=getattr(self, "floor", False)) for op in operations]
         self.print_results(results)
         return results
 
@@ -149,6 +159,12 @@ class Command(BaseCommand):
         for r in results:
             if r.note:
                 self.stdout.write(f"  {r.name}：{r.note}")
+            if r.rows is not None and r.rows != r.floor_rows:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"  {r.name}：底线返回 {r.floor_rows} 行，操作显示 {r.rows} 行，不一致"
+                    )
+                )
 
     def summary(self, results: list[Result]) -> None:
         load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
@@ -182,6 +198,19 @@ class Command(BaseCommand):
             ]
             for r in results
         ]
+        if getattr(self, "floor", False):
+            headers += ["底线 ms", "底线查询", "倍数", "行数"]
+            for row, r in zip(rows, results, strict=True):
+                if r.ratio is None:
+                    row += ["-", "-", "-", "-"]
+                else:
+                    shown = "" if r.rows is None else f"{r.rows}/"
+                    row += [
+                        f"{r.floor_median:.2f}",
+                        str(r.floor_queries),
+                        f"{r.ratio:.1f}×",
+                        f"{shown}{r.floor_rows}",
+                    ]
         widths = [max(_width(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
         lines = []
         for row in [headers, *rows]:
