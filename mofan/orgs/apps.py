@@ -34,4 +34,7 @@ class OrgsConfig(AppConfig):
         from mofan.orgs.defaults import seed_health_rules
 
         post_migrate.connect(seed_health_rules, sender=self)
+        from mofan.core.access import register_org_model
+
+        register_org_model(self.get_model("Org"))
         import mofan.orgs.facts  # noqa: F401  (registers the org facts)
