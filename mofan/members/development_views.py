@@ -3,30 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from mofan.core.access import RECORDER_ROLES, scope_of
-from mofan.core.lookup import get_or_404
 from mofan.core.views_helpers import paginate_page, run_service
 from mofan.members import development
 from mofan.members.forms import CandidateForm, DevelopmentRuleForm, StepForm, StopForm
-from mofan.members.models import Candidate, DevelopmentRule
+from mofan.members.selectors import (
+    candidate_get,
+    candidate_list,
+    development_rule_get,
+    development_rule_list,
+)
 from mofan.orgs.models import BRANCH_TYPES
 from mofan.orgs.selectors import org_breadcrumb, org_get, orgs_under_roles
-
-
-def candidate_list(actor):
-    return (
-        Candidate.objects.filter(scope_of(actor).visible_q("org__path"))
-        .select_related("org", "member")
-        .prefetch_related("steps")
-    )
-
-
-def candidate_get(actor, candidate_id) -> Candidate:
-    return get_or_404(candidate_list(actor), candidate_id, "未找到该发展对象")
 
 
 def _can_write(user, org) -> bool:
@@ -36,7 +28,7 @@ def _can_write(user, org) -> bool:
 @login_required
 def ledger(request):
     candidates = (
-        candidate_list(request.user)
+        candidate_list(actor=request.user)
         .filter(stopped_on__isnull=True)
         .exclude(last_step=development.LAST_STEP)
     )
@@ -93,7 +85,7 @@ def apply(request):
 
 @login_required
 def candidate_detail(request, candidate_id):
-    candidate = candidate_get(request.user, candidate_id)
+    candidate = candidate_get(actor=request.user, candidate_id=candidate_id)
     row = development.pipeline_row(candidate, development.rules())
     next_number = row.next_step
     form = StepForm(
@@ -139,7 +131,7 @@ def candidate_detail(request, candidate_id):
 
 @login_required
 def candidate_stop(request, candidate_id):
-    candidate = candidate_get(request.user, candidate_id)
+    candidate = candidate_get(actor=request.user, candidate_id=candidate_id)
     form = StopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = run_service(
@@ -162,7 +154,7 @@ def rules(request):
     return render(
         request,
         "members/development_rules.html",
-        {"rules": DevelopmentRule.objects.all(), "can_edit": can_edit},
+        {"rules": development_rule_list(), "can_edit": can_edit},
     )
 
 
@@ -170,7 +162,7 @@ def rules(request):
 def rule_edit(request, rule_id):
     if not scope_of(request.user).is_committee_admin:
         raise PermissionDenied("只有工委管理员可以调整发展党员时限规则")
-    rule = get_object_or_404(DevelopmentRule, pk=rule_id)
+    rule = development_rule_get(rule_id=rule_id)
     form = DevelopmentRuleForm(request.POST or None, initial={"value": rule.value})
     if request.method == "POST" and form.is_valid():
         development.development_rule_update(

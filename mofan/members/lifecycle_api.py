@@ -2,17 +2,15 @@
 
 from datetime import date
 
-from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from mofan.core.access import scope_of
-from mofan.core.api import ERRORS, named_enum
+from mofan.core.api import ERRORS, Page, named_enum, paginate
 from mofan.core.errors import ApplicationError
 from mofan.members import lifecycle
 from mofan.members.api import MemberOut
 from mofan.members.models import Status, Transfer
-from mofan.members.selectors import member_get
-from mofan.orgs.models import Org
+from mofan.members.selectors import member_get, transfer_get, transfer_list
+from mofan.orgs.selectors import active_branches
 
 MemberStatus = named_enum("MemberStatus", Status)
 TransferStatus = named_enum("TransferStatus", Transfer.Status)
@@ -90,9 +88,9 @@ def extend_probation(request, member_id: int, payload: ExtendIn):
 )
 def transfer(request, member_id: int, payload: TransferIn):
     member = member_get(actor=request.user, member_id=member_id)
-    to_org = Org.objects.filter(pk=payload.to_org_id).first()
+    to_org = active_branches().filter(pk=payload.to_org_id).first()
     if to_org is None:
-        raise ApplicationError("转入组织不存在", field="to_org_id")
+        raise ApplicationError("转入组织不存在或不是党支部", field="to_org_id")
     data = payload.dict(exclude={"to_org_id"})
     return 201, lifecycle.transfer_send(actor=request.user, member=member, to_org=to_org, **data)
 
@@ -116,35 +114,28 @@ def set_status(request, member_id: int, payload: StatusIn):
 
 
 def _transfer_in_reach(request, transfer_id: int) -> Transfer:
-    transfer = (
-        Transfer.objects.select_related("member", "from_org", "to_org")
-        .filter(pk=transfer_id)
-        .first()
-    )
-    scope = scope_of(request.user)
-    if transfer is None or not (
-        scope.sees(transfer.to_org.path) or scope.sees(transfer.from_org.path)
-    ):
-        raise Http404("未找到该转接")
-    return transfer
+    return transfer_get(actor=request.user, transfer_id=transfer_id)
+
+
+class TransferPage(Page):
+    items: list[TransferOut]
+
+
+class TransferFilters(Schema):
+    status: TransferStatus = TransferStatus.PENDING
+    page: int = 1
+    page_size: int = 50
 
 
 @router.get(
     "/transfers",
-    response={200: list[TransferOut], **ERRORS},
-    summary="待接收和已办理的组织关系转接",
+    response={200: TransferPage, **ERRORS},
+    summary="待接收和已办理的组织关系转接（分页）",
 )
-def list_transfers(request, status: TransferStatus = TransferStatus.PENDING):
-    scope = scope_of(request.user)
-    records = Transfer.objects.filter(scope.visible_q("to_org__path")) | Transfer.objects.filter(
-        scope.visible_q("from_org__path")
-    )
-    return list(
-        records.filter(status=status)
-        .select_related("member")
-        .distinct()
-        .order_by("-sent_on", "-id")[:500]
-    )
+def list_transfers(request, filters: Query[TransferFilters]):
+    records = transfer_list(actor=request.user).filter(status=filters.status)
+    items, page = paginate(records.order_by("-sent_on", "-id"), filters.page, filters.page_size)
+    return {**page, "items": items}
 
 
 @router.post(

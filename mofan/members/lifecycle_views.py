@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from mofan.core.access import scope_of
@@ -19,9 +19,8 @@ from mofan.members.forms import (
     TransferOutForm,
 )
 from mofan.members.models import Transfer
-from mofan.members.selectors import member_get
-from mofan.orgs.models import BRANCH_TYPES, Org
-from mofan.orgs.selectors import org_breadcrumb
+from mofan.members.selectors import member_get, transfer_get, transfer_list
+from mofan.orgs.selectors import active_branches, org_breadcrumb
 
 ACTIONS = {
     "make-full": ("转正", MakeFullForm),
@@ -48,10 +47,7 @@ def _form(action: str, data=None):
     title, form_class = ACTIONS[action]
     today = {"on": timezone.localdate()}
     if form_class is TransferForm:
-        branches = Org.objects.filter(
-            org_type__in=BRANCH_TYPES, dissolved_on__isnull=True
-        ).order_by("path")
-        return title, form_class(data, initial=today, branches=branches)
+        return title, form_class(data, initial=today, branches=active_branches())
     return title, form_class(data, initial=today)
 
 
@@ -81,21 +77,13 @@ def member_action(request, member_id, action):
 
 
 def _transfer_in_reach(request, transfer_id) -> Transfer:
-    transfer = get_object_or_404(
-        Transfer.objects.select_related("member", "from_org", "to_org"), pk=transfer_id
-    )
-    scope = scope_of(request.user)
-    if not (scope.sees(transfer.to_org.path) or scope.sees(transfer.from_org.path)):
-        raise Http404("未找到该转接")
-    return transfer
+    return transfer_get(actor=request.user, transfer_id=transfer_id)
 
 
 @login_required
 def transfers(request):
     scope = scope_of(request.user)
-    incoming = Transfer.objects.filter(scope.visible_q("to_org__path"))
-    outgoing = Transfer.objects.filter(scope.visible_q("from_org__path"))
-    records = (incoming | outgoing).select_related("member", "from_org", "to_org").distinct()
+    records = transfer_list(actor=request.user)
     status = request.GET.get("status", Transfer.Status.PENDING)
     if status in Transfer.Status.values:
         records = records.filter(status=status)

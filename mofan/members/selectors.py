@@ -11,11 +11,14 @@ from mofan.core.lookup import get_or_404
 from mofan.members.dues import LedgerRow, dues_ledger, month_start
 from mofan.members.models import (
     CURRENT_STATUSES,
+    Candidate,
     Category,
     Correction,
+    DevelopmentRule,
     DuesPayment,
     LoginSheet,
     Member,
+    Transfer,
 )
 from mofan.orgs.counts import MemberCount
 from mofan.orgs.seat_holders import SeatHolder
@@ -181,3 +184,39 @@ def political_birthdays(*, actor, org=None, month: int) -> QuerySet[Member]:
     if org is not None:
         members = members.filter(org__path__startswith=org.path)
     return members.order_by("joined_on__day", "name")
+
+
+def transfer_list(*, actor) -> QuerySet[Transfer]:
+    """Transfers into or out of the actor's sub-tree."""
+    scope = scope_of(actor)
+    into, out_of = scope.visible_q("to_org__path"), scope.visible_q("from_org__path")
+    return (
+        Transfer.objects.filter(into | out_of)
+        .select_related("member", "from_org", "to_org")
+        .distinct()
+    )
+
+
+def transfer_get(*, actor, transfer_id) -> Transfer:
+    return get_or_404(transfer_list(actor=actor), transfer_id, "未找到该转接")
+
+
+def candidate_list(*, actor) -> QuerySet[Candidate]:
+    return (
+        Candidate.objects.filter(scope_of(actor).visible_q("org__path"))
+        .select_related("org", "member")
+        .prefetch_related("steps")
+    )
+
+
+def candidate_get(*, actor, candidate_id) -> Candidate:
+    return get_or_404(candidate_list(actor=actor), candidate_id, "未找到该发展对象")
+
+
+def development_rule_list() -> QuerySet[DevelopmentRule]:
+    """The timing rules are the same for everyone; only a committee admin may change them."""
+    return DevelopmentRule.objects.all()
+
+
+def development_rule_get(*, rule_id) -> DevelopmentRule:
+    return get_or_404(development_rule_list(), rule_id, "未找到该规则")

@@ -5,7 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from mofan.core.access import scope_of
 from mofan.core.lookup import get_or_404
 from mofan.orgs.counts import MemberCount, member_counts
-from mofan.orgs.models import ALLOWED_CHILDREN, CommitteeSeat, HealthRule, Org
+from mofan.orgs.models import ALLOWED_CHILDREN, BRANCH_TYPES, CommitteeSeat, HealthRule, Org
 
 STEPLEN = Org.steplen
 # The tree page shows at most this many orgs at once; deeper levels load on demand.
@@ -188,3 +188,9 @@ def with_parent_ids(orgs: list[Org]) -> list[Org]:
     for org in orgs:
         org.parent_id = ids.get(org.path[: -Org.steplen])
     return orgs
+
+
+def active_branches() -> QuerySet[Org]:
+    """Every branch that exists today, in tree order: where a member may be transferred to
+    (the receiving branch may lie outside the sender's sub-tree)."""
+    return Org.objects.filter(org_type__in=BRANCH_TYPES, dissolved_on__isnull=True).order_by("path")

@@ -434,3 +434,26 @@ def test_it_transfers_out_of_the_system_from_the_member_page(users, member, logi
     assert fresh(member).status == Status.TRANSFERRED_OUT
     page = text(client.get(f"/members/{member.pk}/"))
     assert "外省某机关党委" in page
+
+
+# --- GET /api/v1/transfers -------------------------------------------------------------------
+
+
+def test_the_api_lists_a_pending_transfer_to_both_sides_in_pages(users, tree, member, pending, api):
+    for who in (users.secretary, users.outsider):  # the sending and the receiving branch
+        body = api(who).get("/api/v1/transfers").json()
+        assert (body["count"], body["page"], body["page_size"]) == (1, 1, 50)
+        assert [t["member_name"] for t in body["items"]] == [member.name]
+    assert api(users.secretary).get("/api/v1/transfers?status=accepted").json()["count"] == 0
+    assert api(users.secretary).get("/api/v1/transfers?page=2&page_size=1").json()["items"] == []
+
+
+def test_the_api_hides_transfers_outside_both_sides(users, tree, member, pending, api):
+    far_secretary = make_user(Role.SECRETARY, tree.far_branch)
+    assert api(far_secretary).get("/api/v1/transfers").json()["count"] == 0
+    response = api(far_secretary).post(
+        f"/api/v1/transfers/{pending.id}/accept",
+        data={"on": iso(today())},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
