@@ -37,6 +37,8 @@ lint: install-test
 	$(BIN)/mofan makemigrations --check --dry-run
 	@! grep -rnE '\.replace\((year|month)=' mofan --include='*.py' | grep -v '^mofan/core/dates.py:' \
 		|| { echo "日期请用 mofan/core/dates.py（add_years / add_months），不要 replace(year=/month=)"; exit 1; }
+	@! grep -rnE 'visible_q|get_object_or_404|\.objects\.' mofan --include='*views*.py' --include='*api*.py' | grep -v '/tests/' \
+		|| { echo "页面和接口通过选择器（<对象>_get / <对象>_list(actor=…)）读取数据，不要直接查询模型或自行过滤范围"; exit 1; }
 
 test: lint
 	$(BIN)/pytest -n 2 --dist loadfile

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from mofan.accounts.models import Grant, User
+from mofan.accounts.models import ApiToken, Grant, User
 from mofan.core.access import ADMIN_ROLES, Role, scope_of
 from mofan.core.lookup import get_or_404
 from mofan.orgs.models import Org
@@ -64,3 +64,19 @@ def locked_usernames(usernames: list[str]) -> set[str]:
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
         .values_list("username", flat=True)
     )
+
+
+def token_list(*, actor) -> QuerySet[ApiToken]:
+    """A user's own API tokens (no one else's, whatever their role)."""
+    return ApiToken.objects.filter(user=actor)
+
+
+def token_get(*, actor, token_id) -> ApiToken:
+    return get_or_404(token_list(actor=actor), token_id, "未找到该令牌")
+
+
+def grant_get(*, actor, grant_id) -> Grant:
+    """A grant on an org the actor administers."""
+    scope = scope_of(actor)
+    grants = Grant.objects.filter(scope.paths_q(scope.admin_paths, "org__path"))
+    return get_or_404(grants.select_related("org", "user"), grant_id, "未找到该授权")

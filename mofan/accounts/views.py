@@ -4,7 +4,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mofan.accounts import services
@@ -17,8 +17,14 @@ from mofan.accounts.forms import (
     UserCreateForm,
     UserSearchForm,
 )
-from mofan.accounts.models import ApiToken, Grant
-from mofan.accounts.selectors import administered_orgs, locked_usernames, user_get, user_list
+from mofan.accounts.selectors import (
+    administered_orgs,
+    grant_get,
+    locked_usernames,
+    token_get,
+    user_get,
+    user_list,
+)
 from mofan.core.access import scope_of
 from mofan.core.views_helpers import form_errors, paginate_page, run_service
 
@@ -93,7 +99,7 @@ def token_create(request):
 @login_required
 @require_POST
 def token_revoke(request, token_id):
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    token = token_get(actor=request.user, token_id=token_id)
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, f"已吊销令牌“{token.name}”")
     return redirect("accounts:me")
@@ -237,7 +243,7 @@ def grant_add(request, user_id):
 @require_POST
 def grant_revoke(request, grant_id):
     _require_admin(request)
-    grant = get_object_or_404(Grant.objects.select_related("org", "user"), pk=grant_id)
+    grant = grant_get(actor=request.user, grant_id=grant_id)
     user = user_get(actor=request.user, user_id=grant.user_id)
     services.grant_revoke(actor=request.user, grant=grant)
     messages.success(request, "已撤销授权")
