@@ -10,10 +10,9 @@ from ninja.files import UploadedFile
 
 from mofan.core.access import RECORDER_ROLES, scope_of
 from mofan.core.api import ERRORS, ErrorOut, Page, named_enum, paginate
-from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet, xlsx_response
-from mofan.members import dues, excel, services
+from mofan.members import dues, excel, exports, services
 from mofan.members.corrections import correction_accept, correction_propose, correction_reject
 from mofan.members.logins import login_sheet_download, member_logins_create
 from mofan.members.models import Category, Correction, DuesCategory, Education, Sex, Status
@@ -243,10 +242,10 @@ def export_members(request, filters: Query[MemberFilters]):
         raise PermissionDenied("党员只能查看本人的信息，不能导出党员名单")
     org, members = _filtered(request, filters)
     title = f"{org.name if org else '党员'}花名册"
-    audit(actor=request.user, action="member.export", target=org, detail="通过接口导出党员名单")
-    return xlsx_response(
-        excel.export_workbook(members.order_by("org__path", "name", "id"), title), f"{title}.xlsx"
+    export = exports.roster_export(
+        actor=request.user, org=org, members=members, title=title, detail="通过接口导出党员名单"
     )
+    return xlsx_response(*export)
 
 
 def _default_branch(request, org_id: int):

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mofan.core.access import RECORDER_ROLES, scope_of
+from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import paginate_page, run_service
-from mofan.members import development
+from mofan.members import development, exports
 from mofan.members.forms import CandidateForm, DevelopmentRuleForm, StepForm, StopForm
 from mofan.members.selectors import (
     candidate_get,
@@ -46,6 +47,9 @@ def ledger(request):
     overdue_only = request.GET.get("overdue") == "1"
     if overdue_only:
         rows = [r for r in rows if r.overdue(today)]
+    if request.GET.get("export"):
+        export = exports.pipeline_export(actor=request.user, org=org, rows=rows, today=today)
+        return xlsx_response(*export)
     page = paginate_page(request, rows)
     query = request.GET.copy()
     query.pop("page", None)

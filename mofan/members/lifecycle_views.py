@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from mofan.core.access import scope_of
+from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import form_errors, paginate_page, run_service
-from mofan.members import lifecycle
+from mofan.members import exports, lifecycle
 from mofan.members.forms import (
     AnswerTransferForm,
     ExtendProbationForm,
@@ -87,6 +88,12 @@ def transfers(request):
     status = request.GET.get("status", Transfer.Status.PENDING)
     if status in Transfer.Status.values:
         records = records.filter(status=status)
+    if request.GET.get("export"):
+        label = Transfer.Status(status).label if status in Transfer.Status.values else "全部"
+        export = exports.transfer_export(
+            actor=request.user, transfers=records.order_by("-sent_on", "-id"), status_label=label
+        )
+        return xlsx_response(*export)
     page = paginate_page(request, records.order_by("-sent_on", "-id"))
     answerable = {t.id for t in page if scope.can_record(t.to_org.path)}
     return render(

@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mofan.core.access import RECORDER_ROLES, scope_of
-from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
 from mofan.core.lookup import get_or_404
 from mofan.core.views_helpers import paginate_page, run_service, sort_param
-from mofan.members import excel, services
+from mofan.members import excel, exports, services
 from mofan.members.dues import month_start, standards_for
 from mofan.members.flags import member_flags
 from mofan.members.forms import ImportForm, MemberFilterForm, MemberForm
@@ -120,14 +119,14 @@ def export(request):
     require_roster_reader(request.user)
     _, org, members = _filtered(request)
     title = f"{org.name if org else '党员'}花名册（{timezone.localdate():%Y-%m-%d}）"
-    workbook = excel.export_workbook(members.order_by("org__path", "name", "id"), title)
-    audit(
+    export = exports.roster_export(
         actor=request.user,
-        action="member.export",
-        target=org,
+        org=org,
+        members=members,
+        title=title,
         detail=f"导出党员名单 {request.GET.urlencode()}",
     )
-    return xlsx_response(workbook, f"{title}.xlsx")
+    return xlsx_response(*export)
 
 
 @login_required

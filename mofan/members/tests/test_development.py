@@ -508,6 +508,24 @@ def test_it_filters_the_ledger_by_stage(users, apply, advance, login):
     assert "甲申请" not in second
 
 
+def test_it_exports_the_ledger_as_filtered_within_the_users_scope(users, apply, advance, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    from mofan.core.models import AuditLog
+
+    apply(today() - timedelta(days=3), name="甲申请")
+    advance(apply(add_months(today(), -6), name="乙积极"), 4)
+    response = login(users.secretary).get("/members/development/?stage=2&export=1")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][:4] == ("姓名", "所在支部", "阶段", "已完成步骤")
+    assert [(r[0], r[3]) for r in rows[2:]] == [("乙积极", 4)]
+    assert AuditLog.objects.filter(action="development.export").count() == 1
+    outsider = login(users.outsider).get("/members/development/?export=1")
+    assert list(load_workbook(io.BytesIO(outsider.content)).active.iter_rows(min_row=3)) == []
+
+
 def test_it_answers_404_on_a_candidate_page_to_a_secretary_of_another_branch(users, apply, login):
     candidate = apply(today() - timedelta(days=3))
     client = login(users.outsider)

@@ -457,3 +457,18 @@ def test_the_api_hides_transfers_outside_both_sides(users, tree, member, pending
         content_type="application/json",
     )
     assert response.status_code == 404
+
+
+def test_it_exports_the_transfers_ledger_of_its_own_side_only(users, tree, member, pending, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = login(users.outsider).get("/members/transfers/?status=pending&export=1")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][:4] == ("姓名", "转出支部", "转入支部", "介绍信编号")
+    assert [(r[0], r[2], r[5]) for r in rows[2:]] == [(member.name, "发改委第二党支部", "待接收")]
+    assert AuditLog.objects.filter(action="transfer.export").count() == 1
+    far_secretary = make_user(Role.SECRETARY, tree.far_branch)
+    far = login(far_secretary).get("/members/transfers/?status=pending&export=1")
+    assert list(load_workbook(io.BytesIO(far.content)).active.iter_rows(min_row=3)) == []
