@@ -6,6 +6,8 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mofan.meetings.compliance import DONE, NOT_DONE
@@ -181,3 +183,18 @@ def test_it_costs_the_same_queries_for_few_and_many_tasks(task_trees):
     small = _counts(plans.operations(task_trees.small, 100))
     large = _counts(plans.operations(task_trees.large, 1000))
     assert small == large
+
+
+def test_a_page_view_writes_nothing(trees):
+    """Reading a page sends no write: the session is saved at most once a minute (issue 8 §7),
+    not on every request."""
+    for operation in orgs.operations(trees.small):
+        operation.call()
+        with CaptureQueriesContext(connection) as queries:
+            operation.call()
+        writes = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+        ]
+        assert writes == [], operation.name
