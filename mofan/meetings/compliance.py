@@ -1,13 +1,18 @@
 """Compliance of organisational life with the frequency rules, for any sub-tree and period.
 
-One aggregate query counts held meetings per (org, kind, month); the rules and the period
-arithmetic run in Python, so the cost does not grow with the number of meetings per org. The
-periods of each frequency are worked out once, not once per org.
+One aggregate query counts held meetings per (org, kind) and month; the rules and the period
+arithmetic run in Python on plain lists, so the cost does not grow with the number of meetings
+per org. The rules that apply to each org type and the periods of each frequency (with their
+status against today) are worked out once, not once per org. `compliance` gives Lines with
+their periods (pages, facts, reminders); `compliance_totals` gives only the totals and the
+status per org and kind (the whole-tree API answer).
 """
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
+from django.db import connections
 from django.db.models import Count, Q
 
 from mofan.core.dates import add_months
@@ -60,84 +65,167 @@ class Line:
         return Kind(self.kind).label
 
 
-def rules_for(org: Org, rules: list[FrequencyRule], has_committee: bool) -> list[FrequencyRule]:
-    return [
-        r for r in rules if org.org_type in r.org_types and (has_committee or not r.needs_committee)
-    ]
+def held_by_month(orgs_query, span: Span) -> dict[tuple[int, str], list[int]]:
+    """Held meetings per (org id, kind) within the span, as a list with one count per month of
+    the span: one query, grouped by the database.
 
-
-def held_counts(orgs_query, span: Span) -> dict[tuple[int, str, int], int]:
-    """Held meetings per (org id, kind, month number) within the span: one query.
-
-    The months are counted with plain date ranges (one conditional count per month of the
-    span) rather than by extracting the month, which SQLite would do in Python row by row."""
-    months = {f"m{index}": add_months(span.start, index) for index in range(span.month_count)}
+    The database counts, per (org, kind), the meetings held before the start of each month
+    after the first (one comparison per row and month, and no per-row function: SQLite would
+    work out a month number in Python row by row); the months are the differences."""
+    starts = [add_months(span.start, index) for index in range(span.month_count + 1)]
+    bounds = {f"before{index}": start for index, start in enumerate(starts[1:-1], start=1)}
     rows = (
         Meeting.objects.filter(
             org__in=orgs_query,
             status=MeetingStatus.HELD,
             held_on__gte=span.start,
-            held_on__lt=span.end,
+            held_on__lt=min(span.end, starts[-1]),
         )
         .values_list("org_id", "kind")
         .annotate(
-            **{
-                key: Count("id", filter=Q(held_on__gte=start, held_on__lt=add_months(start, 1)))
-                for key, start in months.items()
-            }
+            **{key: Count("id", filter=Q(held_on__lt=start)) for key, start in bounds.items()},
+            total=Count("id"),
         )
         .order_by()
     )
-    counts = {}
-    for org_id, kind, *per_month in rows:
-        for start, n in zip(months.values(), per_month, strict=True):
-            if n:
-                counts[(org_id, kind, start.month)] = n
-    return counts
+    # Read through the cursor as plain tuples: the counts are integers already, and Django's
+    # per-value converters (a dozen per row, 400,000 for a whole tree) would cost more than
+    # the rest of the evaluation.
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    monthly = {}
+    for org_id, kind, *before in found:
+        monthly[(org_id, kind)] = [
+            n - earlier for earlier, n in zip([0, *before[:-1]], before, strict=True)
+        ]
+    return monthly
 
 
-def compliance(orgs: list[Org], orgs_query, span: Span, today: date) -> dict[int, list[Line]]:
-    """For each org, a Line per required kind over `span` (a fixed number of queries)."""
+# A period's status when fewer meetings are held than required (it is DONE otherwise), and
+# the order of the worst one that names a line: not done, then due soon, then not yet.
+RANK = {DONE: 0, NOT_YET: 1, DUE_SOON: 2, NOT_DONE: 3}
+WORST = {rank: status for status, rank in RANK.items()}
+
+
+class _Rule(NamedTuple):
+    """A rule over the span: its periods as (period, first month index, months, status when
+    fewer are held than required), and its totals for an org that held none of its kind."""
+
+    kind: str
+    required: int
+    periods: list[tuple[Span, int, int, str]]
+    nothing_held: tuple[str, int, int, str]  # (kind, required, held, status)
+
+
+def _rule(rule: FrequencyRule, periods: list[tuple[Span, int, int, str]]) -> _Rule:
+    statuses = [DONE if rule.required <= 0 else unmet for *_, unmet in periods]
+    worst = WORST[max(map(RANK.get, statuses))]
+    return _Rule(
+        rule.kind, rule.required, periods, (rule.kind, rule.required * len(periods), 0, worst)
+    )
+
+
+class _Frame(NamedTuple):
+    """What the evaluation needs besides the orgs: three queries."""
+
+    by_type: dict[tuple[str, bool], list[_Rule]]  # (org type, has committee) -> rules
+    monthly: dict[tuple[int, str], list[int]]
+    with_committee: set[int]
+
+
+def _frame(orgs_query, span: Span, today: date) -> _Frame:
     rules = list(FrequencyRule.objects.filter(enabled=True))
-    monthly = _monthly(held_counts(orgs_query, span), span)
+    monthly = held_by_month(orgs_query, span)
     with_committee = set(
         CommitteeSeat.objects.filter(org__in=orgs_query).values_list("org_id", flat=True).distinct()
     )
-    # The periods of each frequency, as slices of the span's months, worked out once.
+    # The periods of each frequency, as slices of the span's months, worked out once, with
+    # the status each has against today unless enough meetings are held in it.
     periods = {
-        period: [(p, _month_index(span, p.start), p.month_count) for p in periods_in(span, period)]
+        period: [
+            (p, _month_index(span, p.start), p.month_count, status_of(p, 1, 0, today))
+            for p in periods_in(span, period)
+        ]
         for period in {rule.period for rule in rules}
     }
+    by_type = {
+        (org_type, committee): [
+            _rule(rule, periods[rule.period])
+            for rule in rules
+            if org_type in rule.org_types
+            and (committee or not rule.needs_committee)
+            and periods[rule.period]
+        ]
+        for org_type in {t for rule in rules for t in rule.org_types}
+        for committee in (False, True)
+    }
+    return _Frame(by_type, monthly, with_committee)
+
+
+def _rules_of(frame: _Frame, org) -> list[_Rule]:
+    return frame.by_type.get((org.org_type, org.id in frame.with_committee), [])
+
+
+def compliance(orgs: list[Org], orgs_query, span: Span, today: date) -> dict[int, list[Line]]:
+    """For each org, a Line per required kind over `span` (a fixed number of queries).
+
+    `orgs` are Org instances or any rows with `id` and `org_type` (such as `OrgRow`)."""
+    frame = _frame(orgs_query, span, today)
     result: dict[int, list[Line]] = {}
     for org in orgs:
         lines = []
-        for rule in rules_for(org, rules, org.id in with_committee):
-            line = Line(org.id, rule.kind)
-            held_by_month = monthly.get((org.id, rule.kind))
-            for period, first, count in periods[rule.period]:
+        for rule in _rules_of(frame, org):
+            required = rule.required
+            held_by_month = frame.monthly.get((org.id, rule.kind))
+            line = Line(org.id, rule.kind, required * len(rule.periods))
+            for period, first, count, unmet in rule.periods:
                 held = sum(held_by_month[first : first + count]) if held_by_month else 0
-                line.periods.append(
-                    (period, rule.required, held, status_of(period, rule.required, held, today))
-                )
-                line.required += rule.required
+                line.periods.append((period, required, held, DONE if held >= required else unmet))
                 line.held += held
-            if line.periods:
-                lines.append(line)
+            lines.append(line)
         result[org.id] = lines
+    return result
+
+
+class OrgRow(NamedTuple):
+    """The fields of an org that the compliance answer reads (`ORG_ROW_FIELDS`, values_list)."""
+
+    id: int
+    name: str
+    org_type: str
+
+
+ORG_ROW_FIELDS = OrgRow._fields
+
+
+def compliance_totals(orgs, orgs_query, span: Span, today: date) -> dict[int, list[tuple]]:
+    """For each org, (kind, required, held, status) per required kind over `span`: the same
+    figures as `compliance` gives on its Lines, as plain tuples, without the periods (the
+    whole-tree API answer; the same queries)."""
+    frame = _frame(orgs_query, span, today)
+    result: dict[int, list[tuple]] = {}
+    for org in orgs:
+        totals = []
+        for rule in _rules_of(frame, org):
+            held_by_month = frame.monthly.get((org.id, rule.kind))
+            if held_by_month is None:
+                totals.append(rule.nothing_held)
+                continue
+            required, held, worst = rule.required, 0, 0
+            for _, first, count, unmet in rule.periods:
+                got = sum(held_by_month[first : first + count])
+                held += got
+                if got < required and RANK[unmet] > worst:
+                    worst = RANK[unmet]
+            totals.append((rule.kind, required * len(rule.periods), held, WORST[worst]))
+        result[org.id] = totals
     return result
 
 
 def _month_index(span: Span, day: date) -> int:
     return (day.year - span.start.year) * 12 + day.month - span.start.month
-
-
-def _monthly(counts: dict[tuple[int, str, int], int], span: Span) -> dict[tuple, list[int]]:
-    """{(org id, kind): [held in the span's first month, second month, …]}."""
-    monthly: dict[tuple, list[int]] = {}
-    for (org_id, kind, month), n in counts.items():
-        row = monthly.setdefault((org_id, kind), [0] * span.month_count)
-        row[(month - span.start.month) % 12] += n
-    return monthly
 
 
 DEFAULT_RULES = [

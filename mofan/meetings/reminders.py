@@ -4,9 +4,13 @@ current month and quarter, and committee terms ending within 90 / 30 days or ove
 Reminders go to the people who act on them: the grant holders on the org itself and on the
 org directly above it (a party group's branch secretary; the upper org that approves an
 election), not to every admin up to the committee.
+
+The orgs are read as plain rows (`values_list`): the nightly scan looks at every branch and
+party group of the system.
 """
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from mofan.accounts.models import Grant
 from mofan.core.access import RECORDER_ROLES, Role
@@ -17,9 +21,23 @@ from mofan.notifications.reminders import Reminder
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
 
 
-def _holders_near(orgs: list[Org], roles) -> dict[str, set[int]]:
+class _Org(NamedTuple):
+    id: int
+    name: str
+    path: str
+    org_type: str
+    term_end: date | None
+
+
+def _orgs(query) -> list[_Org]:
+    return list(map(_Org._make, query.values_list(*_Org._fields)))
+
+
+def _holders_near(orgs: list[_Org], roles) -> dict[str, set[int]]:
     """User ids holding `roles` on each org or its parent, by org path (one query)."""
-    paths = {o.path for o in orgs} | {o.path[: -Org.steplen] for o in orgs if o.depth > 1}
+    paths = {o.path for o in orgs} | {
+        o.path[: -Org.steplen] for o in orgs if len(o.path) > Org.steplen
+    }
     by_path: dict[str, set[int]] = {}
     grants = Grant.objects.filter(role__in=roles, user__is_active=True, org__path__in=paths)
     for user_id, path in grants.values_list("user_id", "org__path"):
@@ -32,7 +50,7 @@ def _holders_near(orgs: list[Org], roles) -> dict[str, set[int]]:
 
 def owed_meetings(today: date):
     """Once a month, to the secretaries of each branch or party group still owing meetings."""
-    orgs = list(
+    orgs = _orgs(
         Org.objects.filter(
             org_type__in=[*BRANCH_TYPES, OrgType.PARTY_GROUP], dissolved_on__isnull=True
         )
@@ -42,7 +60,7 @@ def owed_meetings(today: date):
     if not reminded:
         return
     quarter = (today.month - 1) // 3 + 1
-    query = Org.objects.filter(pk__in=[o.pk for o in reminded])
+    query = Org.objects.filter(pk__in=[o.id for o in reminded])
     lines = compliance(reminded, query, span_of(today.year, quarter=quarter), today)
     for org in reminded:
         owed = [
@@ -64,7 +82,7 @@ def owed_meetings(today: date):
 
 def expiring_terms(today: date):
     horizon = today + timedelta(days=max(REMIND_DAYS))
-    orgs = list(
+    orgs = _orgs(
         Org.objects.filter(dissolved_on__isnull=True, term_end__isnull=False, term_end__lte=horizon)
     )
     holders = _holders_near(orgs, RECORDER_ROLES)

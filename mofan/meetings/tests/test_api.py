@@ -8,9 +8,12 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pydantic import TypeAdapter
 
+from mofan.core.api import api as core_api
 from mofan.core.models import AuditLog
 from mofan.meetings import appraisal, services
+from mofan.meetings.api import ComplianceLine
 from mofan.meetings.models import Attendance, Kind, Meeting, MeetingStatus
 from mofan.meetings.tests.conftest import present
 from mofan.orgs.models import OrgType
@@ -615,6 +618,44 @@ def test_it_answers_for_the_whole_sub_tree_the_user_sees(tree, users, api):
         "发改委第二党支部",
         "民政局第一党支部",
     }
+
+
+def test_its_compliance_answer_is_what_the_schema_documents(tree, users, api, seat):
+    """The answer is rendered from plain dicts, not validated line by line: it must still be
+    exactly what ComplianceLine documents, and the document must still say so."""
+    seat(tree.branch, "张三", "secretary")
+    held(tree.branch, date(YEAR, 5, 3), kind=Kind.BRANCH_GENERAL)
+    held(tree.group, date(YEAR, 1, 9), kind=Kind.GROUP)
+    response = api(users.committee_admin).get(
+        f"/api/v1/compliance?org={tree.committee.id}&year={YEAR}"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    assert len(body) > 10
+    validated = TypeAdapter(list[ComplianceLine]).validate_python(body, strict=True)
+    assert [line.model_dump() for line in validated] == body
+    assert list(body[0]) == list(ComplianceLine.model_fields)
+    assert "未完成" in response.content.decode()  # UTF-8 as every other answer, not \u escapes
+
+    operation = core_api.get_openapi_schema()["paths"]["/api/v1/compliance"]["get"]
+    answer = operation["responses"][200]["content"]["application/json"]["schema"]
+    assert answer == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/ComplianceLine"},
+        "title": "Response",
+    }
+
+
+def test_its_compliance_answer_costs_the_same_queries_for_a_branch_and_the_tree(tree, users, api):
+    client = api(users.committee_admin)
+    client.get(f"/api/v1/compliance?org={tree.branch.id}&year={YEAR}")  # the token's first use
+    counts = []
+    for org in (tree.branch, tree.committee):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/compliance?org={org.id}&year={YEAR}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,12 @@ from mofan.meetings.compliance import (
     DUE_SOON,
     NOT_DONE,
     NOT_YET,
+    ORG_ROW_FIELDS,
     STATUS_LABELS,
+    OrgRow,
     compliance,
+    compliance_totals,
+    held_by_month,
     status_of,
 )
 from mofan.meetings.models import FrequencyRule, Kind, Period
@@ -265,6 +269,87 @@ def test_it_keeps_the_number_of_queries_fixed_for_many_orgs(
     with django_assert_max_num_queries(3):
         result = compliance(orgs_list, orgs, span_of(YEAR), year_end())
     assert len(result) == len(orgs_list)
+
+
+# --- held per month, and the totals without the periods ----------------------------------
+
+
+def test_it_counts_held_meetings_per_month_of_the_span(tree):
+    held(tree.branch, Kind.THEME_DAY, date(YEAR, 1, 1))  # the first day
+    held(tree.branch, Kind.THEME_DAY, date(YEAR, 1, 31))
+    held(tree.branch, Kind.THEME_DAY, date(YEAR, 2, 1))
+    held(tree.branch, Kind.THEME_DAY, date(YEAR, 12, 31))  # the last day
+    held(tree.branch, Kind.TALK, date(YEAR, 6, 15))
+    held(tree.branch, Kind.THEME_DAY, date(YEAR + 1, 1, 1))  # the day after
+    orgs = Org.objects.filter(pk=tree.branch.pk)
+    assert held_by_month(orgs, span_of(YEAR)) == {
+        (tree.branch.id, Kind.THEME_DAY): [2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        (tree.branch.id, Kind.TALK): [0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0],
+    }
+    assert held_by_month(orgs, span_of(YEAR, quarter=1)) == {
+        (tree.branch.id, Kind.THEME_DAY): [2, 1, 0]
+    }
+    assert held_by_month(orgs, span_of(YEAR, month=12)) == {(tree.branch.id, Kind.THEME_DAY): [1]}
+
+
+def test_it_keeps_the_months_of_a_span_longer_than_a_year_apart(tree):
+    held(tree.branch, Kind.THEME_DAY, date(YEAR - 1, 3, 8))
+    held(tree.branch, Kind.THEME_DAY, date(YEAR, 3, 8))
+    held(tree.branch, Kind.THEME_DAY, date(YEAR, 3, 18))
+    two_years = Span(date(YEAR - 1, 1, 1), date(YEAR + 1, 1, 1))
+    line = lines_of(tree.branch, two_years, year_end())[Kind.THEME_DAY]
+    assert (line.required, line.held) == (24, 3)
+    got = [n for _, _, n, _ in line.periods]
+    assert (got[2], got[14], sum(got)) == (1, 2, 3)
+
+
+@pytest.fixture
+def varied_year(tree, seat):
+    """Some kinds held, some partly, some not at all (the committee meeting of a branch with
+    a committee), in a branch, its party group, another branch and the units."""
+    seat(tree.branch, "张三", "secretary")
+    for month in range(1, 13, 2):
+        held(tree.branch, Kind.THEME_DAY, date(YEAR, month, 5))
+    held(tree.branch, Kind.THEME_DAY, date(YEAR, 2, 27))
+    held(tree.branch, Kind.BRANCH_GENERAL, date(YEAR, 5, 10))
+    held(tree.branch, Kind.BRANCH_GENERAL, date(YEAR, 6, 10))  # two in one quarter
+    held(tree.branch, Kind.LECTURE, date(YEAR, 12, 30))
+    held(tree.group, Kind.GROUP, date(YEAR, 4, 1))
+    held(tree.other_branch, Kind.LIFE_MEETING, date(YEAR, 1, 20))
+    held(tree.unit, Kind.CENTER_GROUP, date(YEAR, 8, 8))
+    held(tree.far_unit, Kind.LECTURE, date(YEAR, 3, 3))
+    return Org.objects.filter(path__startswith=tree.committee.path).order_by("path")
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        span_of(YEAR),
+        *(span_of(YEAR, quarter=q) for q in (1, 2, 3, 4)),
+        *(span_of(YEAR, month=m) for m in (1, 2, 5, 6, 12)),
+    ],
+    ids=lambda span: span.label,
+)
+@pytest.mark.parametrize(
+    "today",
+    [date(YEAR, 1, 1), date(YEAR, 2, 20), date(YEAR, 6, 25), date(YEAR, 12, 31), year_end()],
+)
+def test_its_totals_are_those_of_the_lines(varied_year, span, today):
+    orgs = list(varied_year)
+    rows = list(map(OrgRow._make, varied_year.values_list(*ORG_ROW_FIELDS)))
+    lines = compliance(orgs, varied_year, span, today)
+    assert compliance(rows, varied_year, span, today) == lines  # org rows instead of instances
+    assert compliance_totals(rows, varied_year, span, today) == {
+        org_id: [(line.kind, line.required, line.held, line.status) for line in org_lines]
+        for org_id, org_lines in lines.items()
+    }
+
+
+def test_its_totals_cost_the_same_queries_as_the_lines(varied_year, django_assert_num_queries):
+    rows = list(map(OrgRow._make, varied_year.values_list(*ORG_ROW_FIELDS)))
+    with django_assert_num_queries(3):
+        totals = compliance_totals(rows, varied_year, span_of(YEAR), year_end())
+    assert len(totals) == len(rows)
 
 
 # --- the period arithmetic, for any year, quarter and month --------------------------------

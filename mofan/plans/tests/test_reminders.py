@@ -9,9 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from mofan.core.access import Role
 from mofan.notifications.models import Notification
 from mofan.plans import services, supervision
 from mofan.plans.models import Plan
+from mofan.plans.reminders import due_supervision, due_tasks
+from mofan.site.tests.factories import make_user
 
 TODAY = timezone.localdate()
 
@@ -97,6 +100,37 @@ def test_nobody_else_is_reminded(tasks, users):
 def test_reminders_go_to_the_owner_and_those_above_it(tasks, users):
     lines = [line for line in remind("--dry-run") if "民政局任务" in line]
     assert [line.split("\t")[0] for line in lines] == ["gwadmin"]
+
+
+def test_grants_below_the_owner_or_of_inactive_users_are_not_reminded(tasks, tree, users):
+    make_user(Role.SECRETARY, tree.group, "groupsecretary")  # below the owner branch
+    make_user(Role.UNIT_ADMIN, tree.unit, "gone", is_active=False)
+    names = {line.split("\t")[0] for line in remind("--dry-run")}
+    assert names == {"secretary", "unitadmin", "gwadmin"}
+
+
+@pytest.mark.parametrize("producer", [due_tasks, due_supervision])
+def test_the_scan_costs_the_same_queries_for_few_and_many_items(
+    producer, tree, users, make_task, django_assert_num_queries
+):
+    def scan() -> int:
+        with django_assert_num_queries(2):  # the items with their orgs, the grants
+            return len(list(producer(TODAY)))
+
+    for n in range(3):
+        make_task(tree.branch, f"逾期{n}", days(-1 - n))
+        supervision.instruction_register(
+            actor=None,
+            org=tree.committee,
+            source="superior",
+            level="normal",
+            title=f"督办{n}",
+            content="请落实",
+            received_on=days(-9),
+            assignments=[(tree.branch, days(-1)), (tree.far_unit, days(1))],
+        )
+        scan()
+    assert scan() == (9 if producer is due_tasks else 12)
 
 
 def test_writing_twice_does_not_duplicate(tasks, users):
