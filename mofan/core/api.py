@@ -1,7 +1,6 @@
 """The one NinjaAPI at /api/v1/: auth, pagination, and the error shapes every module shares."""
 
 import enum
-import re
 from datetime import datetime, time
 from typing import Annotated
 
@@ -17,7 +16,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import AfterValidator, WithJsonSchema
 
-from mofan.core.errors import ApplicationError
+from mofan.core.errors import CONTROL_CHARACTERS, ApplicationError
 
 MAX_PAGE_SIZE = 200
 
@@ -72,7 +71,6 @@ CONTROL_MESSAGE = "内容不能包含控制字符（如 \\x0b），请删除后�
 # What a 64-bit id column holds; a larger number would reach the database and overflow there.
 BIGGEST_ID = 2**63 - 1
 TOO_BIG_MESSAGE = f"数值超出范围（不能超过 {BIGGEST_ID}）"
-CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _refuse_bad_values(data):

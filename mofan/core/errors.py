@@ -1,3 +1,6 @@
+import re
+
+
 class ApplicationError(Exception):
     """A rule the user broke, with a Chinese message they can act on.
 
@@ -19,3 +22,7 @@ def full_clean_or_refuse(instance, exclude=()) -> None:
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise ApplicationError(messages[0], field=field) from exc
+
+
+# Control characters other than tab and line breaks: never typed, and no workbook can hold them.
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")

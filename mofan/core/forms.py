@@ -1,10 +1,8 @@
-import re
-
 from django import forms
 
+from mofan.core.errors import CONTROL_CHARACTERS
 from mofan.core.registry import audit_labels
 
-CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_MESSAGE = "不能包含控制字符（通常是从其他系统复制时带入的不可见字符），请删除后重试"
 
 

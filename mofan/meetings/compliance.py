@@ -17,7 +17,6 @@ from django.db.models import Count, Q
 
 from mofan.core.dates import add_months
 from mofan.core.periods import Span, periods_in
-from mofan.core.periods import span_of as span_of  # the old import path, until every caller moves
 from mofan.meetings.models import FrequencyRule, Kind, Meeting, MeetingStatus, Period
 from mofan.orgs.models import CommitteeSeat, Org
 
