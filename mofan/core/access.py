@@ -51,7 +51,7 @@ ROSTER_ROLES = frozenset(Role) - {Role.MEMBER}
 @dataclass(frozen=True)
 class GrantInfo:
     role: str
-    org_id: int
+    org_id: int | None  # None: the system actor's whole-tree grant
     path: str
 
 
@@ -221,8 +221,39 @@ def org_ids_under(paths: list[str]):
     return _org_model._default_manager.filter(prefix_q(paths)).values("pk")
 
 
+@dataclass(frozen=True)
+class SystemActor:
+    """The platform itself writing: a scheduled job, the demo, a management command, setup.
+
+    It passes every permission check (its scope is the whole tree) and signs the audit record
+    with its name, so that a system write is never mistaken for a missing actor."""
+
+    name: str
+    pk = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+
+    @property
+    def username(self) -> str:
+        return f"系统：{self.name}"
+
+    def __str__(self) -> str:
+        return self.username
+
+
+SYSTEM = SystemActor("平台")
+WHOLE_TREE = ""  # every org path starts with it
+
+
+def is_system(actor) -> bool:
+    return isinstance(actor, SystemActor)
+
+
 def scope_of(user) -> Scope:
     """The user's scope, computed once per request (cached on the user object)."""
+    if is_system(user):
+        return Scope([GrantInfo(Role.COMMITTEE_ADMIN, None, WHOLE_TREE)])
     cached = getattr(user, "_mofan_scope", None)
     if cached is not None:
         return cached

@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from mofan.core.access import is_system
 from mofan.core.middleware import current_ip
 from mofan.core.models import AuditLog
 
@@ -55,6 +56,8 @@ def audit(
     ip: str | None = None,
 ) -> AuditLog:
     user = actor if actor is not None and getattr(actor, "pk", None) else None
+    if is_system(actor):
+        username = username or actor.username
     entry = AuditLog(
         user=user,
         username=user.username if user else (username or SYSTEM_USERNAME),
