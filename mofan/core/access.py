@@ -243,6 +243,10 @@ class SystemActor:
 
 
 SYSTEM = SystemActor("平台")
+DEMO = SystemActor("演示数据")
+SETUP = SystemActor("初始化")
+COMMAND_LINE = SystemActor("命令行")
+SCHEDULED = SystemActor("定时任务")
 WHOLE_TREE = ""  # every org path starts with it
 
 

@@ -4,6 +4,7 @@ rounds. Everything goes through the services, as a secretary would record it."""
 import random
 from datetime import date, timedelta
 
+from mofan.core.access import DEMO
 from mofan.core.dates import add_months
 from mofan.meetings.appraisal import appraisal_close, appraisal_grade, appraisal_open
 from mofan.meetings.models import Attendance, Grade, Kind, Meeting
@@ -120,7 +121,7 @@ def build_demo_meetings(today: date) -> int:
             fields = _fields(kind, [seat.name for seat in seats])
             topic = rng.choice(TOPICS[kind])
             if day > today:
-                meeting_plan(actor=None, org=org, kind=kind, topic=topic, planned_on=day, **fields)
+                meeting_plan(actor=DEMO, org=org, kind=kind, topic=topic, planned_on=day, **fields)
                 planned += 1
                 continue
             attendees = (
@@ -129,7 +130,7 @@ def build_demo_meetings(today: date) -> int:
             held.append(
                 HeldRecord(org, kind, topic, day, fields, _attendance(attendees, rng, kind))
             )
-    recorded = meetings_record_bulk(actor=None, records=held)
+    recorded = meetings_record_bulk(actor=DEMO, records=held)
     build_demo_appraisals(today)
     return recorded + planned
 
@@ -160,7 +161,7 @@ def build_demo_appraisals(today: date) -> None:
         for branch in branches[: 40 if close else 15]:
             rng = random.Random(f"appraisal-{branch.code}-{year}")
             round_ = appraisal_open(
-                actor=None, org=branch, year=year, held_on=date(year, 12, 20) if close else today
+                actor=DEMO, org=branch, year=year, held_on=date(year, 12, 20) if close else today
             )
             full = [
                 r.member
@@ -174,6 +175,6 @@ def build_demo_appraisals(today: date) -> None:
                 else (Grade.BASIC if rng.random() < 0.03 else Grade.QUALIFIED)
                 for m in full
             }
-            appraisal_grade(actor=None, round_=round_, grades=grades)
+            appraisal_grade(actor=DEMO, round_=round_, grades=grades)
             if close:
-                appraisal_close(actor=None, round_=round_)
+                appraisal_close(actor=DEMO, round_=round_)

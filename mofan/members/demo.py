@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from mofan.accounts.services import NewMemberLogin, member_users_create
+from mofan.core.access import DEMO
 from mofan.core.dates import add_months, add_years
 from mofan.members import crypto, idcard
 from mofan.members.logins import username_for
@@ -84,7 +85,7 @@ def build_demo_members(today: date) -> int:
     for index, branch in enumerate(branches):
         rng = random.Random(branch.code)
         people = [
-            member_create(actor=None, **_person(rng, branch, groups.get(branch.path, []), n, today))
+            member_create(actor=DEMO, **_person(rng, branch, groups.get(branch.path, []), n, today))
             for n in range(branch_size(rng, index))
         ]
         _elect_committee(branch, [p for p in people if p.category == Category.FULL])
@@ -110,7 +111,7 @@ def _elect_committee(branch: Org, full_members: list[Member]) -> None:
         zip(COMMITTEE_POSTS[:seats], full_members, strict=False)
     ):
         committee_seat_add(
-            actor=None, org=branch, name="", post=post, sort_order=order, member_id=member.id
+            actor=DEMO, org=branch, name="", post=post, sort_order=order, member_id=member.id
         )
 
 
@@ -120,7 +121,7 @@ def build_demo_member_accounts(password_hash: str) -> int:
     rule = LoginRule()  # generated codes (dy000123), whatever rule the admin has set since
     members = list(Member.objects.filter(user__isnull=True).select_related("org").order_by("id"))
     users = member_users_create(
-        actor=None,
+        actor=DEMO,
         logins=[
             NewMemberLogin(
                 username=username_for(member, rule),
@@ -271,7 +272,7 @@ def build_demo_candidates(today: date) -> int:
         sex = rng.choice(["male", "female"])
         born = date(rng.randint(1990, 2002), rng.randint(1, 12), rng.randint(1, 28))
         candidate = candidate_apply(
-            actor=None,
+            actor=DEMO,
             org=branch,
             name=person_name(rng),
             id_number=_unique_number(rng, born, sex),
@@ -283,7 +284,7 @@ def build_demo_candidates(today: date) -> int:
         )
         for number in range(2, last + 1):
             candidate_record_step(
-                actor=None,
+                actor=DEMO,
                 candidate=candidate,
                 number=number,
                 on=applied + timedelta(days=STEP_DAYS[number]),
@@ -317,7 +318,7 @@ def build_demo_dues(today: date) -> int:
             paying = [m for m in members if not (m.id % 37 == 0 and back <= 3 + m.id % 5)]
             paid_on = month + timedelta(days=9)
             recorded += dues_record_all_at_standard(
-                actor=None,
+                actor=DEMO,
                 members=paying,
                 month=month,
                 paid_on=paid_on,

@@ -4,6 +4,7 @@ realistic progress (some overdue), and 20 supervision items in every status."""
 import random
 from datetime import date, timedelta
 
+from mofan.core.access import DEMO
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
 from mofan.plans.models import Instruction, Plan
 from mofan.plans.services import (
@@ -74,7 +75,7 @@ def build_demo_plans(today: date) -> int:
     rng = random.Random("plans")
     year = today.year
     master = plan_create(
-        actor=None,
+        actor=DEMO,
         org=root,
         year=year,
         kind=Plan.Kind.MASTER,
@@ -83,7 +84,7 @@ def build_demo_plans(today: date) -> int:
     )
     for order, title in enumerate(SUB_PLANS):
         plan_create(
-            actor=None,
+            actor=DEMO,
             org=root,
             year=year,
             kind=Plan.Kind.SUB,
@@ -94,12 +95,12 @@ def build_demo_plans(today: date) -> int:
     count = 0
     start = date(year, 1, 15)
     for number, item_title, tasks in ITEMS:
-        item = plan_item_add(actor=None, plan=master, number=number, title=item_title)
+        item = plan_item_add(actor=DEMO, plan=master, number=number, title=item_title)
         for task_title in tasks:
             for unit in rng.sample(units, k=min(len(units), 18)):
                 deadline = start + timedelta(days=rng.randint(60, 340))
                 task = task_create(
-                    actor=None,
+                    actor=DEMO,
                     plan=master,
                     item=item,
                     owner_org=unit,
@@ -121,14 +122,14 @@ def _progress(task, rng: random.Random, today: date) -> int:
     roll = rng.random()
     if task.deadline < today and roll < 0.75:
         task_report(
-            actor=None,
+            actor=DEMO,
             task=task,
             text="已按要求完成，材料已归档",
             percent=100,
             files=[] if not task.needs_evidence else [_evidence()],
             on=min(task.deadline, today),
         )
-        task_accept(actor=None, task=task, on=min(task.deadline, today))
+        task_accept(actor=DEMO, task=task, on=min(task.deadline, today))
         return 0
     if roll < 0.2:
         branches = list(
@@ -140,7 +141,7 @@ def _progress(task, rng: random.Random, today: date) -> int:
         )
         for branch in branches:
             sub = task_split(
-                actor=None,
+                actor=DEMO,
                 parent=task,
                 owner_org=branch,
                 title=task.title,
@@ -148,11 +149,11 @@ def _progress(task, rng: random.Random, today: date) -> int:
                 deadline=task.deadline,
                 weight=1,
             )
-            task_report(actor=None, task=sub, text="正在推进", percent=rng.choice([20, 50, 80]))
+            task_report(actor=DEMO, task=sub, text="正在推进", percent=rng.choice([20, 50, 80]))
         return len(branches)
     if roll < 0.85 and task.start_on <= today:
         task_report(
-            actor=None, task=task, text="按节点推进中", percent=rng.choice([10, 30, 60, 90])
+            actor=DEMO, task=task, text="按节点推进中", percent=rng.choice([10, 30, 60, 90])
         )
     return 0
 
@@ -184,7 +185,7 @@ def build_demo_supervision(root: Org, units: list[Org], today: date, rng: random
         received = today - timedelta(days=rng.randint(5, 200))
         chosen = rng.sample(units, k=rng.randint(1, 3))
         instruction = instruction_register(
-            actor=None,
+            actor=DEMO,
             org=root,
             source=rng.choice(list(Instruction.Source.values)),
             level=rng.choice(list(Instruction.Level.values)),
@@ -198,16 +199,16 @@ def build_demo_supervision(root: Org, units: list[Org], today: date, rng: random
             answer_on = min(today, assignment.deadline + timedelta(days=rng.randint(-5, 8)))
             if stage >= 1 and answer_on >= received:
                 assignment_answer(
-                    actor=None,
+                    actor=DEMO,
                     assignment=assignment,
                     text="已研究部署，正在落实，现将进展报告如下。",
                     on=answer_on,
                 )
             if stage == 2:
                 assignment_close(
-                    actor=None, assignment=assignment, text="办理到位，予以办结", on=today
+                    actor=DEMO, assignment=assignment, text="办理到位，予以办结", on=today
                 )
             if stage == 0 and assignment.deadline < today:
                 assignment_remind(
-                    actor=None, assignment=assignment, text="已超过反馈时限，请尽快反馈", on=today
+                    actor=DEMO, assignment=assignment, text="已超过反馈时限，请尽快反馈", on=today
                 )

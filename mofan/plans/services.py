@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from mofan.core.access import RECORDER_ROLES, scope_of
+from mofan.core.access import RECORDER_ROLES, is_system, scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.core.locking import locked
@@ -44,7 +44,7 @@ def is_reporter(actor, org: Org, above: Org) -> bool:
     """The owner side answers for itself: an admin or secretary whose grant covers `org` but
     lies below `above` (the assigning or supervising org), so nobody answers their own
     instruction."""
-    if actor is None:
+    if actor is None or is_system(actor):
         return True
     # A party group has no accounts of its own: its branch's secretary answers for it.
     own_level = len(above.path) - (1 if org.org_type == OrgType.PARTY_GROUP else 0)

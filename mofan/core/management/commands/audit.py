@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from mofan.core.access import COMMAND_LINE
 from mofan.core.excel import parse_date
 from mofan.core.exports import audit_csv
 from mofan.core.models import AuditLog
@@ -36,7 +37,7 @@ class Command(BaseCommand):
 
     def _write(self, stream, records, since_date) -> int:
         return audit_csv(
-            actor=None,
+            actor=COMMAND_LINE,
             records=records,
             stream=stream,
             detail=f"命令行导出 {since_date} 以来的审计记录",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from mofan.accounts.models import User
 from mofan.accounts.services import grant_create
-from mofan.core.access import Role
+from mofan.core.access import DEMO, Role
 from mofan.core.dates import add_years
 from mofan.core.housekeeping import refresh_query_statistics
 from mofan.meetings.demo import build_demo_meetings
@@ -204,7 +204,7 @@ class TreeBuilder:
             self.term(rng, years, index) if org_type != OrgType.PARTY_GROUP else (None, None)
         )
         org = org_create(
-            actor=None,
+            actor=DEMO,
             parent=parent,
             code=code,
             name=name,
@@ -220,7 +220,7 @@ class TreeBuilder:
         seats = 0 if org_type in BRANCH_TYPES else committee
         for order, post in enumerate(COMMITTEE_POSTS[:seats]):
             committee_seat_add(
-                actor=None, org=org, name=person_name(rng), post=post, sort_order=order
+                actor=DEMO, org=org, name=person_name(rng), post=post, sort_order=order
             )
         self.existing[code] = org
         self.created += 1
@@ -297,9 +297,9 @@ def create_demo_users() -> None:
         user = User(username=username, name=record.name if record else DEMO_NAMES[username])
         user.set_password(DEMO_PASSWORD)
         user.save()
-        grant_create(actor=None, user=user, role=role, org=orgs[code])
+        grant_create(actor=DEMO, user=user, role=role, org=orgs[code])
         if record is not None:
-            member_user_link(actor=None, member=record, user=user)
+            member_user_link(actor=DEMO, member=record, user=user)
 
 
 def demo_user_records(branch: Org) -> dict[str, Member]:

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from mofan.accounts.models import User
 from mofan.accounts.services import grant_create
-from mofan.core.access import Role
+from mofan.core.access import SETUP, Role
 from mofan.core.errors import ApplicationError
 from mofan.orgs.models import Org, OrgType
 from mofan.orgs.services import org_create
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError("系统中已有顶层组织，无需再初始化")
         try:
             root = org_create(
-                actor=None, parent=None, code=code, name=name, org_type=OrgType.WORKING_COMMITTEE
+                actor=SETUP, parent=None, code=code, name=name, org_type=OrgType.WORKING_COMMITTEE
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             user = User(username=admin, must_change_password=True)
             user.set_password(temporary)
             user.save()
-        grant_create(actor=None, user=user, role=Role.COMMITTEE_ADMIN, org=root)
+        grant_create(actor=SETUP, user=user, role=Role.COMMITTEE_ADMIN, org=root)
         self.stdout.write(f"已建立“{root.name}”，{user.username} 为工委管理员。")
         if temporary:
             self.stdout.write(f"临时密码（首次登录须修改）：{temporary}")
