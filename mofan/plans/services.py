@@ -18,6 +18,7 @@ from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.core.locking import locked
 from mofan.core.uploads import DOCUMENTS, check_upload
 from mofan.orgs.models import Org, OrgType
+from mofan.plans import events
 from mofan.plans.models import OPEN_STATUSES, Evidence, Plan, PlanItem, Task, TaskEvent, TaskStatus
 from mofan.plans.selectors import rolled_progress
 
@@ -89,8 +90,9 @@ def _roll_up(task: Task, actor) -> None:
         parent.status, parent.progress = TaskStatus.SUBMITTED, 100
         parent.submitted_on = _settled_on(task)
         text = "分解任务已全部完成，报请验收"
-        _event(parent, TaskEvent.Kind.SUBMITTED, actor, text, 100)
+        submitted = _event(parent, TaskEvent.Kind.SUBMITTED, actor, text, 100)
         audit(actor=actor, action="task.report", target=parent, detail=f"100%：{text}")
+        events.task_submitted(actor=actor, task=parent, event=submitted)
     elif parent.progress or any(t.status != TaskStatus.NOT_STARTED for t in subs):
         parent.status = TaskStatus.IN_PROGRESS
     parent.save(update_fields=["progress", "status", "submitted_on"])
@@ -226,6 +228,7 @@ def task_create(
         target=task,
         changes=diff({}, snapshot(task, ["title", "owner_org", "deadline"])),
     )
+    events.task_assigned(actor=actor, task=task)
     return task
 
 
@@ -251,6 +254,7 @@ def task_split(*, actor, parent: Task, owner_org: Org, **fields) -> Task:
     _event(parent, TaskEvent.Kind.SPLIT, actor, f"分解给{owner_org.name}：{task.title}")
     _event(task, TaskEvent.Kind.CREATED, actor, f"{parent.owner_org.name}分解下达")
     audit(actor=actor, action="task.split", target=task, detail=f"上级任务：{parent.title}")
+    events.task_assigned(actor=actor, task=task)
     _roll_up(task, actor)
     return task
 
@@ -333,6 +337,8 @@ def task_report(
     audit(
         actor=actor, action="task.report", target=task, detail=f"{percent}%：{text.strip()[:100]}"
     )
+    if percent == 100:
+        events.task_submitted(actor=actor, task=task, event=event)
     _roll_up(task, actor)
     return event
 
@@ -346,8 +352,9 @@ def task_accept(*, actor, task: Task, on: date | None = None, text: str = "") ->
     task.status = TaskStatus.DONE
     task.finished_on = on or timezone.localdate()
     task.save(update_fields=["status", "finished_on"])
-    _event(task, TaskEvent.Kind.ACCEPTED, actor, text.strip() or "验收通过")
+    accepted = _event(task, TaskEvent.Kind.ACCEPTED, actor, text.strip() or "验收通过")
     audit(actor=actor, action="task.accept", target=task)
+    events.task_decided(actor=actor, task=task, event=accepted)
     _roll_up(task, actor)
     return task
 
@@ -364,8 +371,9 @@ def task_return(*, actor, task: Task, reason: str) -> Task:
     task.progress = min(task.progress, 90)
     task.submitted_on = None  # on time or not is decided by the next submission
     task.save(update_fields=["status", "progress", "submitted_on"])
-    _event(task, TaskEvent.Kind.RETURNED, actor, reason.strip())
+    returned = _event(task, TaskEvent.Kind.RETURNED, actor, reason.strip())
     audit(actor=actor, action="task.return", target=task, detail=reason.strip())
+    events.task_decided(actor=actor, task=task, event=returned)
     _roll_up(task, actor)
     return task
 
@@ -382,8 +390,9 @@ def task_cancel(*, actor, task: Task, reason: str) -> Task:
         raise ApplicationError("请先取消尚未完成的分解任务")
     task.status = TaskStatus.CANCELLED
     task.save(update_fields=["status"])
-    _event(task, TaskEvent.Kind.CANCELLED, actor, reason.strip())
+    cancelled = _event(task, TaskEvent.Kind.CANCELLED, actor, reason.strip())
     audit(actor=actor, action="task.cancel", target=task, detail=reason.strip())
+    events.task_decided(actor=actor, task=task, event=cancelled)
     _roll_up(task, actor)
     return task
 

@@ -13,6 +13,7 @@ from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.locking import locked
 from mofan.orgs.models import Org
+from mofan.plans import events
 from mofan.plans.models import Assignment, Feedback, Instruction
 from mofan.plans.services import is_reporter, require_admin
 
@@ -55,7 +56,7 @@ def instruction_register(
         received_on=received_on,
         level=level,
     )
-    Assignment.objects.bulk_create(
+    made = Assignment.objects.bulk_create(
         Assignment(instruction=instruction, org=unit, deadline=deadline)
         for unit, deadline in assignments
     )
@@ -65,6 +66,7 @@ def instruction_register(
         target=instruction,
         detail=f"承办单位 {len(assignments)} 个",
     )
+    events.assignments_made(actor=actor, instruction=instruction, assignments=made)
     return instruction
 
 
@@ -98,6 +100,7 @@ def assignment_answer(*, actor, assignment: Assignment, text: str, on: date) -> 
         target=assignment.instruction,
         detail=f"{assignment.org.name}：{text.strip()[:100]}",
     )
+    events.assignment_followed_up(actor=actor, assignment=assignment, feedback=feedback)
     return feedback
 
 
@@ -122,6 +125,7 @@ def assignment_remind(*, actor, assignment: Assignment, text: str, on: date) -> 
         target=assignment.instruction,
         detail=assignment.org.name,
     )
+    events.assignment_followed_up(actor=actor, assignment=assignment, feedback=feedback)
     return feedback
 
 
@@ -135,7 +139,7 @@ def assignment_close(*, actor, assignment: Assignment, text: str, on: date) -> A
         raise ApplicationError(f"“{assignment.org.name}”尚未反馈，不能办结")
     if on < assignment.first_answered_on:
         raise ApplicationError("办结日期不能早于首次反馈日期", field="on")
-    Feedback.objects.create(
+    closing = Feedback.objects.create(
         assignment=assignment,
         kind=Feedback.Kind.CLOSE,
         on=on,
@@ -151,6 +155,7 @@ def assignment_close(*, actor, assignment: Assignment, text: str, on: date) -> A
         target=assignment.instruction,
         detail=assignment.org.name,
     )
+    events.assignment_followed_up(actor=actor, assignment=assignment, feedback=closing)
     return assignment
 
 
