@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from mofan.accounts.services import token_create
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 from mofan.orgs.models import OrgType
 from mofan.site.tests.factories import PASSWORD, make_org, make_user
 
@@ -76,7 +76,7 @@ def api(client):
     """api(user) → a client whose requests carry the user's Bearer token."""
 
     def _api(user):
-        _, plain = token_create(actor=None, user=user, name="test")
+        _, plain = token_create(actor=SYSTEM, user=user, name="test")
         client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {plain}"
         return client
 

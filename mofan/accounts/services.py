@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mofan.accounts.models import ApiToken, Grant, User
-from mofan.core.access import ROLE_RANK, Role, forget_scope, scope_of
+from mofan.core.access import ROLE_RANK, Role, forget_scope, is_system, scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.orgs.models import Org
@@ -169,7 +169,7 @@ class NewMemberLogin:
 
 def _require_can_enrol(actor, branch: Org) -> None:
     """Who records a branch's members (its secretary, its admins) gives them their accounts."""
-    if actor is not None and not scope_of(actor).can_record(branch.path):
+    if not scope_of(actor).can_record(branch.path):
         raise PermissionDenied(f"您不能为“{branch.name}”的党员开通账号")
 
 
@@ -260,20 +260,20 @@ def hash_token(token: str) -> str:
 @transaction.atomic
 def token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
     """A new personal token; the plain token is returned once and never stored."""
-    if actor is not None and actor.pk != user.pk:
+    if not is_system(actor) and actor.pk != user.pk:
         raise PermissionDenied("只能为自己创建令牌")
     name = name.strip() or "API"
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name[:100], prefix=plain[:10], token_hash=hash_token(plain)
     )
-    audit(actor=actor or user, action="token.create", target=token, detail=f"用户 {user.username}")
+    audit(actor=actor, action="token.create", target=token, detail=f"用户 {user.username}")
     return token, plain
 
 
 @transaction.atomic
 def token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    if actor is not None and actor.pk != token.user_id:
+    if not is_system(actor) and actor.pk != token.user_id:
         raise PermissionDenied("只能吊销自己的令牌")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

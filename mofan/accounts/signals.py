@@ -4,8 +4,11 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from mofan.core.access import SystemActor
 from mofan.core.audit import audit
 from mofan.core.middleware import client_ip_of
+
+LOGIN_GUARD = SystemActor("登录保护")
 
 
 def _ip(request) -> str:
@@ -26,7 +29,7 @@ def audit_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def audit_login_failed(sender, credentials, request=None, **kwargs):
     audit(
-        actor=None,
+        actor=LOGIN_GUARD,
         username=(credentials or {}).get("username", "")[:150],
         action="login.failure",
         ip=_ip(request),
@@ -35,4 +38,4 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out)
 def audit_lockout(sender, request, username, ip_address, **kwargs):
-    audit(actor=None, username=username or "", action="login.lockout", ip=ip_address or "")
+    audit(actor=LOGIN_GUARD, username=username or "", action="login.lockout", ip=ip_address or "")

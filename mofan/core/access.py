@@ -256,6 +256,8 @@ def is_system(actor) -> bool:
 
 def scope_of(user) -> Scope:
     """The user's scope, computed once per request (cached on the user object)."""
+    if user is None:
+        raise TypeError("scope_of() needs a user or a SystemActor, not None")
     if is_system(user):
         return Scope([GrantInfo(Role.COMMITTEE_ADMIN, None, WHOLE_TREE)])
     cached = getattr(user, "_mofan_scope", None)

@@ -55,7 +55,9 @@ def audit(
     username: str = "",
     ip: str | None = None,
 ) -> AuditLog:
-    user = actor if actor is not None and getattr(actor, "pk", None) else None
+    if actor is None:
+        raise TypeError("audit() needs an actor: a user, or a SystemActor for the platform itself")
+    user = actor if getattr(actor, "pk", None) else None
     if is_system(actor):
         username = username or actor.username
     entry = AuditLog(

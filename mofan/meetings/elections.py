@@ -72,7 +72,7 @@ def election_record(
 
 
 def _require_upper(actor, org: Org) -> None:
-    if actor is not None and not scope_of(actor).can_admin_strictly_below(org.path):
+    if not scope_of(actor).can_admin_strictly_below(org.path):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("换届选举结果须由上级党组织批复")

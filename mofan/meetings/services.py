@@ -79,7 +79,7 @@ KINDS_FOR[OrgType.WORKING_COMMITTEE] = KINDS_FOR[OrgType.ORGAN_COMMITTEE]
 
 
 def require_meeting_writer(actor, org) -> None:
-    if actor is not None and not scope_of(actor).can_record(org.path):
+    if not scope_of(actor).can_record(org.path):
         raise PermissionDenied("您没有记录该组织组织生活的权限")
 
 

@@ -308,7 +308,7 @@ def pipeline(candidates) -> list[PipelineRow]:
 
 @transaction.atomic
 def development_rule_update(*, actor, rule: DevelopmentRule, value: int) -> DevelopmentRule:
-    if actor is not None and not scope_of(actor).is_committee_admin:
+    if not scope_of(actor).is_committee_admin:
         raise PermissionDenied("只有工委管理员可以调整发展党员时限规则")
     before = rule.value
     rule.value = value

@@ -15,7 +15,7 @@ from django.utils import timezone
 from mofan.accounts.models import User
 from mofan.accounts.passwords import first_password_hash, generate_first_password
 from mofan.accounts.services import NewMemberLogin, member_users_create
-from mofan.core.access import scope_of
+from mofan.core.access import is_system, scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.core.excel import Export, new_sheet
@@ -36,7 +36,7 @@ def login_rule_get() -> LoginRule:
 
 @transaction.atomic
 def login_rule_update(*, actor, username_source: str, code_prefix: str) -> LoginRule:
-    if actor is not None and not scope_of(actor).is_committee_admin:
+    if not scope_of(actor).is_committee_admin:
         raise PermissionDenied("只有工委管理员可以设置党员账号规则")
     rule = login_rule_get()
     before = snapshot(rule, ["username_source", "code_prefix"])
@@ -180,7 +180,7 @@ def member_user_link(*, actor, member: Member, user: User) -> Member:
 def login_sheet_download(*, actor, sheet: LoginSheet) -> Export:
     """The sheet of logins and first passwords, once: the passwords are then forgotten."""
     sheet = LoginSheet.objects.select_for_update().get(pk=sheet.pk)
-    if actor is not None and sheet.created_by_id != actor.pk:
+    if not is_system(actor) and sheet.created_by_id != actor.pk:
         raise PermissionDenied("只有开通账号的人可以下载初始密码")
     if not sheet.is_downloadable:
         raise ApplicationError(

@@ -51,12 +51,12 @@ MIN_JOIN_AGE = 18
 
 
 def require_member_writer(actor, org: Org) -> None:
-    if actor is not None and not scope_of(actor).can_record(org.path):
+    if not scope_of(actor).can_record(org.path):
         raise PermissionDenied("您没有维护该组织党员信息的权限")
 
 
 def require_reveal_right(actor, org: Org) -> None:
-    if actor is not None and not scope_of(actor).can_admin(org.path):
+    if not scope_of(actor).can_admin(org.path):
         raise PermissionDenied("只有单位管理员及以上可以查看完整的公民身份号码")
 
 

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import transaction
 
+from mofan.core.access import SCHEDULED
 from mofan.core.audit import audit
 from mofan.notifications.models import Notification
 
@@ -57,7 +58,7 @@ def write_reminders(today: date) -> int:
     )
     if pending:
         audit(
-            actor=None,
+            actor=SCHEDULED,
             action="notification.write",
             detail=f"{today:%Y-%m-%d} 写入提醒 {len(pending)} 条",
         )

@@ -29,12 +29,12 @@ NO_PERMISSION = "您没有管理该组织的权限"
 
 
 def _require_admin_over(actor, org: Org) -> None:
-    if actor is not None and not scope_of(actor).can_admin(org.path):
+    if not scope_of(actor).can_admin(org.path):
         raise PermissionDenied(NO_PERMISSION)
 
 
 def _require_admin_above(actor, org: Org) -> None:
-    if actor is not None and not scope_of(actor).can_admin_strictly_below(org.path):
+    if not scope_of(actor).can_admin_strictly_below(org.path):
         raise PermissionDenied("只有上级组织的管理员可以移动或撤销本组织")
 
 
@@ -67,7 +67,7 @@ def _check_code_free(code: str, exclude_pk=None) -> None:
 @transaction.atomic
 def org_create(*, actor, parent: Org | None, **fields) -> Org:
     """Create an org under `parent` (None: a top-level 机关工委, for the system only)."""
-    if parent is None and actor is not None and not actor.is_superuser:
+    if parent is None and not actor.is_superuser:
         raise PermissionDenied("只有系统管理员可以创建顶层组织")
     if parent is not None:
         parent = Org.objects.get(pk=parent.pk)  # fresh numchild for treebeard
@@ -250,7 +250,7 @@ RULE_FIELDS = ["name", "conditions", "message", "severity", "enabled"]
 
 @transaction.atomic
 def health_rule_update(*, actor, rule: HealthRule, **fields) -> HealthRule:
-    if actor is not None and not scope_of(actor).is_committee_admin:
+    if not scope_of(actor).is_committee_admin:
         raise PermissionDenied("只有工委管理员可以调整检查规则")
     from mofan.orgs.health import validate_conditions
 

@@ -37,7 +37,7 @@ TASK_FIELDS = [
 
 
 def require_admin(actor, org: Org, message: str = "您没有管理该组织任务的权限") -> None:
-    if actor is not None and not scope_of(actor).can_admin(org.path):
+    if not scope_of(actor).can_admin(org.path):
         raise PermissionDenied(message)
 
 

@@ -1,7 +1,7 @@
 """GET /api/v1/me: who the caller is and what grants they hold."""
 
 from mofan.accounts import services
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 
 
 def test_it_returns_the_user_and_grants(api, users, tree):
@@ -16,7 +16,7 @@ def test_it_returns_the_user_and_grants(api, users, tree):
 
 
 def test_it_returns_every_grant(api, users, tree):
-    services.grant_create(actor=None, user=users.secretary, role=Role.MEMBER, org=tree.far_branch)
+    services.grant_create(actor=SYSTEM, user=users.secretary, role=Role.MEMBER, org=tree.far_branch)
 
     grants = api(users.secretary).get("/api/v1/me").json()["grants"]
 
@@ -33,7 +33,7 @@ def test_it_refuses_a_caller_without_credentials(client, db):
 
 
 def test_it_refuses_a_malformed_authorization_header(client, users):
-    _, plain = services.token_create(actor=None, user=users.secretary, name="脚本")
+    _, plain = services.token_create(actor=SYSTEM, user=users.secretary, name="脚本")
 
     response = client.get("/api/v1/me", HTTP_AUTHORIZATION=plain)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from mofan.accounts import services
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 
 INITIAL = "Init#Pass2024"
 OWN = "Own#Pass2024"
@@ -99,7 +99,7 @@ def test_it_does_not_hold_demo_style_accounts(client, users, password, attempt_l
 
 
 def test_it_refuses_the_api_to_a_new_account(client, newcomer):
-    _, plain = services.token_create(actor=None, user=newcomer, name="脚本")
+    _, plain = services.token_create(actor=SYSTEM, user=newcomer, name="脚本")
 
     response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plain}")
 

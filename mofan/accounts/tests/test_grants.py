@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from mofan.accounts import services
 from mofan.accounts.models import Grant
-from mofan.core.access import Role, scope_of
+from mofan.core.access import SYSTEM, Role, scope_of
 from mofan.core.errors import ApplicationError
 from mofan.site.tests.factories import UserFactory
 
@@ -37,7 +37,7 @@ def test_it_lets_the_committee_admin_see_everything(users, tree):
 
 
 def test_it_adds_up_several_grants(users, tree):
-    services.grant_create(actor=None, user=users.secretary, role=Role.MEMBER, org=tree.far_unit)
+    services.grant_create(actor=SYSTEM, user=users.secretary, role=Role.MEMBER, org=tree.far_unit)
 
     scope = scope_of(users.secretary)
 
@@ -128,7 +128,9 @@ def test_it_refuses_the_same_grant_twice(users, tree):
 
 
 def test_it_revokes_a_grant(users, tree, audit_records):
-    services.grant_create(actor=None, user=users.secretary, role=Role.MEMBER, org=tree.other_branch)
+    services.grant_create(
+        actor=SYSTEM, user=users.secretary, role=Role.MEMBER, org=tree.other_branch
+    )
     grant = users.secretary.grants.get(org=tree.other_branch)
 
     services.grant_revoke(actor=users.unit_admin, grant=grant)
@@ -224,7 +226,9 @@ def test_it_refuses_grant_adding_to_a_secretary(login, users, tree):
 
 
 def test_it_revokes_a_grant_on_the_page(login, users, tree, audit_records):
-    services.grant_create(actor=None, user=users.secretary, role=Role.MEMBER, org=tree.other_branch)
+    services.grant_create(
+        actor=SYSTEM, user=users.secretary, role=Role.MEMBER, org=tree.other_branch
+    )
     grant = users.secretary.grants.get(org=tree.other_branch)
 
     response = login(users.unit_admin).post(f"/accounts/grants/{grant.pk}/revoke/")
@@ -254,7 +258,7 @@ def test_it_refuses_grant_revoking_to_a_secretary(login, users):
 
 
 def test_it_refuses_to_revoke_a_grant_on_an_org_outside_the_subtree(login, users, tree):
-    services.grant_create(actor=None, user=users.secretary, role=Role.MEMBER, org=tree.far_branch)
+    services.grant_create(actor=SYSTEM, user=users.secretary, role=Role.MEMBER, org=tree.far_branch)
     grant = users.secretary.grants.get(org=tree.far_branch)
 
     response = login(users.unit_admin).post(f"/accounts/grants/{grant.pk}/revoke/")

@@ -20,7 +20,7 @@ from mofan.accounts.services import (
     member_users_create,
 )
 from mofan.accounts.validators import LengthAndVarietyValidator
-from mofan.core.access import Role, scope_of
+from mofan.core.access import SYSTEM, Role, scope_of
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.site.tests.factories import make_user
@@ -49,10 +49,10 @@ def test_it_creates_accounts_in_bulk_with_the_member_role(tree, users):
 
 def test_it_refuses_taken_or_repeated_usernames_and_writes_nothing(tree, users):
     with pytest.raises(ApplicationError, match="secretary"):
-        member_users_create(actor=None, logins=[login("secretary", tree.branch)])
+        member_users_create(actor=SYSTEM, logins=[login("secretary", tree.branch)])
     with pytest.raises(ApplicationError, match="重复"):
         member_users_create(
-            actor=None, logins=[login("dy1", tree.branch), login("dy1", tree.branch)]
+            actor=SYSTEM, logins=[login("dy1", tree.branch), login("dy1", tree.branch)]
         )
     assert not User.objects.filter(username="dy1").exists()
 
@@ -65,7 +65,7 @@ def test_only_those_who_record_the_branch_create_its_accounts(tree, users, who):
 
 
 def test_it_disables_a_members_account_with_an_audit_record(tree, users):
-    (user,) = member_users_create(actor=None, logins=[login("dy000003", tree.branch)])
+    (user,) = member_users_create(actor=SYSTEM, logins=[login("dy000003", tree.branch)])
     with pytest.raises(PermissionDenied):
         member_user_disable(actor=users.outsider, user=user, branch=tree.branch, reason="去世")
     member_user_disable(actor=users.secretary, user=user, branch=tree.branch, reason="党员去世")
@@ -75,7 +75,7 @@ def test_it_disables_a_members_account_with_an_audit_record(tree, users):
 
 
 def test_it_moves_the_member_grant_to_the_new_branch(tree, users):
-    (user,) = member_users_create(actor=None, logins=[login("dy000004", tree.branch)])
+    (user,) = member_users_create(actor=SYSTEM, logins=[login("dy000004", tree.branch)])
     member_grant_move(
         actor=users.unit_admin, user=user, from_branch=tree.branch, to_branch=tree.other_branch
     )
@@ -88,7 +88,7 @@ def test_it_moves_the_member_grant_to_the_new_branch(tree, users):
 def test_moving_onto_an_existing_member_grant_leaves_one(tree, users):
     user = make_user(Role.MEMBER, tree.branch)
     Grant.objects.create(user=user, role=Role.MEMBER, org=tree.other_branch)
-    member_grant_move(actor=None, user=user, from_branch=tree.branch, to_branch=tree.other_branch)
+    member_grant_move(actor=SYSTEM, user=user, from_branch=tree.branch, to_branch=tree.other_branch)
     assert list(Grant.objects.filter(user=user).values_list("org", flat=True)) == [
         tree.other_branch.pk
     ]
@@ -96,7 +96,7 @@ def test_moving_onto_an_existing_member_grant_leaves_one(tree, users):
 
 def test_a_secretary_grant_stays_where_it_is(tree, users):
     member_grant_move(
-        actor=None, user=users.secretary, from_branch=tree.branch, to_branch=tree.other_branch
+        actor=SYSTEM, user=users.secretary, from_branch=tree.branch, to_branch=tree.other_branch
     )
     assert list(users.secretary.grants.values_list("role", "org")) == [
         (Role.SECRETARY, tree.branch.pk)

@@ -42,7 +42,8 @@ def test_it_records_token_creation_from_the_command(users, audit_records):
     run("create", "secretary")
 
     token = ApiToken.objects.get(user=users.secretary)
-    assert audit_records("token.create", target_id=str(token.pk), user=users.secretary).exists()
+    entry = audit_records("token.create", target_id=str(token.pk)).get()
+    assert entry.username == "系统：命令行" and users.secretary.username in entry.detail
 
 
 def test_it_refuses_an_unknown_user(db):

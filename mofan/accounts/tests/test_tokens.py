@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from mofan.accounts import services
 from mofan.accounts.models import ApiToken
+from mofan.core.access import SYSTEM
 
 
 def create_on_page(client, name="数据对接"):
@@ -59,7 +60,7 @@ def test_it_lists_the_users_tokens_by_name_and_prefix(login, users):
 
 
 def test_it_does_not_list_another_users_tokens(login, users):
-    services.token_create(actor=None, user=users.member, name="别人的令牌")
+    services.token_create(actor=SYSTEM, user=users.member, name="别人的令牌")
 
     body = login(users.secretary).get("/accounts/me/").content.decode()
 
@@ -85,7 +86,7 @@ def test_it_accepts_the_token_as_bearer(client, login, users):
 
 
 def test_it_records_when_a_token_was_last_used(client, users):
-    token, plain = services.token_create(actor=None, user=users.secretary, name="脚本")
+    token, plain = services.token_create(actor=SYSTEM, user=users.secretary, name="脚本")
 
     client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plain}")
 
@@ -94,7 +95,7 @@ def test_it_records_when_a_token_was_last_used(client, users):
 
 
 def test_it_revokes_a_token(client, login, users, audit_records):
-    token, plain = services.token_create(actor=None, user=users.secretary, name="脚本")
+    token, plain = services.token_create(actor=SYSTEM, user=users.secretary, name="脚本")
     login(users.secretary)
 
     response = client.post(f"/accounts/me/tokens/{token.pk}/revoke/")
@@ -109,7 +110,7 @@ def test_it_revokes_a_token(client, login, users, audit_records):
 
 
 def test_it_hides_another_users_token_from_revoking(client, login, users, audit_records):
-    token, plain = services.token_create(actor=None, user=users.member, name="脚本")
+    token, plain = services.token_create(actor=SYSTEM, user=users.member, name="脚本")
     login(users.unit_admin)
 
     response = client.post(f"/accounts/me/tokens/{token.pk}/revoke/")
@@ -123,7 +124,7 @@ def test_it_hides_another_users_token_from_revoking(client, login, users, audit_
 
 
 def test_it_refuses_token_revoking_by_get(login, users):
-    token, _ = services.token_create(actor=None, user=users.secretary, name="脚本")
+    token, _ = services.token_create(actor=SYSTEM, user=users.secretary, name="脚本")
 
     response = login(users.secretary).get(f"/accounts/me/tokens/{token.pk}/revoke/")
 
@@ -140,7 +141,7 @@ def test_it_refuses_an_unknown_token(client, users):
 
 
 def test_it_refuses_the_token_of_a_disabled_user(client, users):
-    _, plain = services.token_create(actor=None, user=users.secretary, name="脚本")
+    _, plain = services.token_create(actor=SYSTEM, user=users.secretary, name="脚本")
     services.user_set_active(actor=users.unit_admin, user=users.secretary, active=False)
 
     response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plain}")
@@ -156,7 +157,7 @@ def test_it_refuses_to_create_a_token_for_someone_else(users):
 
 
 def test_it_refuses_to_revoke_someone_elses_token(users):
-    token, _ = services.token_create(actor=None, user=users.member, name="脚本")
+    token, _ = services.token_create(actor=SYSTEM, user=users.member, name="脚本")
 
     with pytest.raises(PermissionDenied):
         services.token_revoke(actor=users.committee_admin, token=token)

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from mofan.accounts.models import User
 from mofan.accounts.services import grant_create
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 from mofan.site.tests.factories import make_user
 
 NEW_PASSWORD = "Init#Pass2024"
@@ -277,7 +277,7 @@ def test_it_refuses_to_disable_ones_own_account(login, users):
 
 
 def test_it_refuses_to_disable_a_user_with_a_grant_outside_the_admins_reach(login, users, tree):
-    grant_create(actor=None, user=users.secretary, role=Role.SECRETARY, org=tree.far_branch)
+    grant_create(actor=SYSTEM, user=users.secretary, role=Role.SECRETARY, org=tree.far_branch)
 
     response = login(users.unit_admin).post(f"/accounts/users/{users.secretary.pk}/disable/")
 

@@ -14,7 +14,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 from mofan.core.audit import audit
 from mofan.core.exports import HEADERS as CSV_HEADERS
 from mofan.core.models import AuditLog
@@ -98,7 +98,7 @@ def records(users, tree):
         record(users.unit_admin, "标记-单位建支部", action="org.create", target=tree.other_branch),
         record(far_secretary, "标记-民政局", target=tree.far_branch, at=date(2026, 3, 10)),
         record(users.committee_admin, "标记-工委导出", action="org.export", target=tree.committee),
-        record(None, "标记-系统", action="org.import"),
+        record(SYSTEM, "标记-系统", action="org.import"),
     ]
 
 

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
+from mofan.core.access import SYSTEM
 from mofan.core.backup import KEY_REMINDER
 from mofan.members import crypto
 from mofan.members.models import Member
@@ -28,7 +29,7 @@ def media(settings, tmp_path):
 def add_member(org, name):
     number = new_id_number(date(1980, 5, 1))
     member_create(
-        actor=None,
+        actor=SYSTEM,
         org=org,
         name=name,
         id_number=number,

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from mofan.core.access import SYSTEM
 from mofan.meetings.models import Attendance
 from mofan.meetings.services import AttendanceRow
 from mofan.members.models import Category
@@ -56,7 +57,7 @@ def seat():
 
     def _seat(org, who, post=CommitteePost.MEMBER):
         name = who if isinstance(who, str) else who.name
-        return committee_seat_add(actor=None, org=org, name=name, post=post)
+        return committee_seat_add(actor=SYSTEM, org=org, name=name, post=post)
 
     return _seat
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pydantic import TypeAdapter
 
+from mofan.core.access import SYSTEM
 from mofan.core.api import api as core_api
 from mofan.core.models import AuditLog
 from mofan.meetings import appraisal, services
@@ -46,13 +47,13 @@ def held(org, on, kind=Kind.THEME_DAY, topic="主题党日", **fields):
     if kind == Kind.LECTURE:
         fields.setdefault("lecturer", "王书记")
     return services.meeting_create_held(
-        actor=None, org=org, kind=kind, topic=topic, held_on=on, **fields
+        actor=SYSTEM, org=org, kind=kind, topic=topic, held_on=on, **fields
     )
 
 
 def planned(org, on=None, kind=Kind.BRANCH_GENERAL, topic="党员大会", **fields):
     return services.meeting_plan(
-        actor=None, org=org, kind=kind, topic=topic, planned_on=on or date.today(), **fields
+        actor=SYSTEM, org=org, kind=kind, topic=topic, planned_on=on or date.today(), **fields
     )
 
 
@@ -496,7 +497,7 @@ def test_it_refuses_a_bad_patch_with_a_chinese_400_and_changes_nothing(
 
 
 def test_it_refuses_to_patch_a_cancelled_meeting(tree, users, api, meeting):
-    services.meeting_cancel(actor=None, meeting=meeting, reason="改期")
+    services.meeting_cancel(actor=SYSTEM, meeting=meeting, reason="改期")
     response = patch(api(users.secretary), f"/api/v1/meetings/{meeting.id}", {"topic": "再开"})
     assert "已取消的会议不能修改" in assert_bad_request(response)
 
@@ -725,13 +726,13 @@ def test_it_lists_terms_ending_soon_or_over_in_scope(tree, users, api, today):
 
 def test_it_summarises_appraisals_in_scope(tree, users, api, roll, today):
     people = roll(tree.branch, 3, probationary=1)
-    round_ = appraisal.appraisal_open(actor=None, org=tree.branch, year=YEAR, held_on=today)
+    round_ = appraisal.appraisal_open(actor=SYSTEM, org=tree.branch, year=YEAR, held_on=today)
     appraisal.appraisal_grade(
-        actor=None,
+        actor=SYSTEM,
         round_=round_,
         grades={people[0].id: "excellent", people[1].id: "qualified", people[2].id: "qualified"},
     )
-    other = appraisal.appraisal_open(actor=None, org=tree.far_branch, year=YEAR, held_on=today)
+    other = appraisal.appraisal_open(actor=SYSTEM, org=tree.far_branch, year=YEAR, held_on=today)
 
     response = api(users.secretary).get(f"/api/v1/appraisals?year={YEAR}")
     assert response.status_code == 200

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from mofan.core.access import SYSTEM
 from mofan.core.errors import ApplicationError
 from mofan.meetings import services
 from mofan.meetings.models import Kind, MeetingStatus
@@ -21,7 +22,9 @@ COMMITTEE = "支部委员会会议须有半数以上委员到会"
 def linked_committee(tree, make_member):
     people = [make_member(tree.branch, name=name) for name in ("赵强", "钱勇", "孙丽")]
     for person in people:
-        committee_seat_add(actor=None, org=tree.branch, name="", post="member", member_id=person.id)
+        committee_seat_add(
+            actor=SYSTEM, org=tree.branch, name="", post="member", member_id=person.id
+        )
     return people
 
 
@@ -48,7 +51,7 @@ def test_a_namesake_on_the_roll_does_not_count_for_a_linked_seat(
 
 def test_a_renamed_member_still_counts_by_record(tree, users, yesterday, linked_committee):
     zhao, qian, sun = linked_committee
-    member_update(actor=None, member=zhao, name="赵刚")
+    member_update(actor=SYSTEM, member=zhao, name="赵刚")
     meeting = committee_meeting(
         tree, users, yesterday, [*present([zhao, qian]), *present([sun], 0)]
     )
@@ -60,7 +63,7 @@ def test_a_planned_committee_meeting_expects_the_linked_members(
 ):
     make_member(tree.branch, name="赵强")  # a namesake is not expected
     meeting = services.meeting_plan(
-        actor=None, org=tree.branch, kind=Kind.COMMITTEE, topic="支委会", planned_on=date.today()
+        actor=SYSTEM, org=tree.branch, kind=Kind.COMMITTEE, topic="支委会", planned_on=date.today()
     )
     assert set(meeting.attendance.values_list("member_id", flat=True)) == {
         p.id for p in linked_committee
@@ -71,8 +74,8 @@ def test_linked_and_typed_seats_count_together(
     tree, users, yesterday, linked_committee, make_member
 ):
     guest = make_member(tree.branch, name="李外")
-    committee_seat_add(actor=None, org=tree.branch, name="李外", post="member")  # typed only
-    committee_seat_add(actor=None, org=tree.branch, name="王外", post="member")  # off the roll
+    committee_seat_add(actor=SYSTEM, org=tree.branch, name="李外", post="member")  # typed only
+    committee_seat_add(actor=SYSTEM, org=tree.branch, name="王外", post="member")  # off the roll
     committee = committee_of(tree.branch)
     assert len(committee) == 5 and committee.includes(guest)
     zhao, qian, sun = linked_committee

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mofan.core.access import SYSTEM
 from mofan.core.periods import Span, periods_in, span_of
 from mofan.meetings import services
 from mofan.meetings.compliance import (
@@ -42,7 +43,7 @@ def held(org, kind, on, **fields):
     if kind == Kind.LECTURE:
         fields.setdefault("lecturer", "王书记")
     return services.meeting_create_held(
-        actor=None, org=org, kind=kind, topic=f"{Kind(kind).label}", held_on=on, **fields
+        actor=SYSTEM, org=org, kind=kind, topic=f"{Kind(kind).label}", held_on=on, **fields
     )
 
 
@@ -145,16 +146,24 @@ def test_it_counts_only_held_meetings_of_the_org_within_the_span(tree, users, ye
     held(tree.other_branch, Kind.THEME_DAY, date(YEAR, 3, 10))  # another branch
     held(tree.branch, Kind.TALK, date(YEAR, 3, 10))  # another kind
     planned = services.meeting_plan(
-        actor=None, org=tree.branch, kind=Kind.THEME_DAY, topic="计划", planned_on=date(YEAR, 3, 5)
+        actor=SYSTEM,
+        org=tree.branch,
+        kind=Kind.THEME_DAY,
+        topic="计划",
+        planned_on=date(YEAR, 3, 5),
     )
     cancelled = services.meeting_plan(
-        actor=None, org=tree.branch, kind=Kind.THEME_DAY, topic="取消", planned_on=date(YEAR, 3, 6)
+        actor=SYSTEM,
+        org=tree.branch,
+        kind=Kind.THEME_DAY,
+        topic="取消",
+        planned_on=date(YEAR, 3, 6),
     )
-    services.meeting_cancel(actor=None, meeting=cancelled, reason="改期")
+    services.meeting_cancel(actor=SYSTEM, meeting=cancelled, reason="改期")
 
     line = lines_of(tree.branch, span_of(YEAR, month=3), year_end())[Kind.THEME_DAY]
     assert line.held == 1
-    services.meeting_record(actor=None, meeting=planned, held_on=date(YEAR, 3, 5))
+    services.meeting_record(actor=SYSTEM, meeting=planned, held_on=date(YEAR, 3, 5))
     assert lines_of(tree.branch, span_of(YEAR, month=3), year_end())[Kind.THEME_DAY].held == 2
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from mofan.core.access import SYSTEM
 from mofan.core.errors import ApplicationError
 from mofan.meetings import services
 from mofan.meetings.models import USUAL_HOURS, Kind, Meeting
@@ -14,7 +15,7 @@ from mofan.meetings.tests.test_views import meeting_form
 
 def theme_day(org, on, **fields):
     return services.meeting_create_held(
-        actor=None, org=org, kind=Kind.THEME_DAY, topic="主题党日", held_on=on, **fields
+        actor=SYSTEM, org=org, kind=Kind.THEME_DAY, topic="主题党日", held_on=on, **fields
     )
 
 

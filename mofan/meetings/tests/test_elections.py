@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from mofan.core.access import SYSTEM
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.meetings.elections import (
@@ -67,8 +68,8 @@ def record(actor, org, **changes) -> Election:
 @pytest.fixture
 def sitting(tree):
     """The branch's committee before the election."""
-    committee_seat_add(actor=None, org=tree.branch, name="赵强", post=Post.SECRETARY)
-    committee_seat_add(actor=None, org=tree.branch, name="钱勇", post=Post.ORGANISATION)
+    committee_seat_add(actor=SYSTEM, org=tree.branch, name="赵强", post=Post.SECRETARY)
+    committee_seat_add(actor=SYSTEM, org=tree.branch, name="钱勇", post=Post.ORGANISATION)
     set_term(tree.branch, date(2023, 3, 1), date(2026, 3, 1))
     return tree.branch
 
@@ -169,8 +170,8 @@ def test_it_needs_more_than_four_fifths_of_the_voters_whatever_the_numbers(db, v
     ballots = data.draw(st.integers(0, voters))
     with pytest.raises(ApplicationError) as refused:
         election_record(
-            actor=None,
-            org=None,
+            actor=SYSTEM,
+            org=Org(path="0001", name="测试支部"),
             held_on=HELD_ON,
             method="equal",
             voters=voters,
@@ -188,8 +189,8 @@ def test_it_needs_more_than_half_of_the_ballots_whatever_the_numbers(db, ballots
     elected = [("张伟", Post.SECRETARY, votes), ("李娜", "no-such-post", ballots)]
     with pytest.raises(ApplicationError) as refused:
         election_record(
-            actor=None,
-            org=None,
+            actor=SYSTEM,
+            org=Org(path="0001", name="测试支部"),
             held_on=HELD_ON,
             method="equal",
             voters=ballots,
@@ -308,7 +309,7 @@ def test_it_lists_terms_ending_within_90_days_or_overdue(tree, users):
         "市发改委机关党委",
         "发改委第一党支部",
     ]
-    org_dissolve(actor=None, org=Org.objects.get(pk=tree.far_branch.pk), reason="机构改革")
+    org_dissolve(actor=SYSTEM, org=Org.objects.get(pk=tree.far_branch.pk), reason="机构改革")
     assert tree.far_branch.name not in [o.name for o in terms_expiring(Org.objects.all(), now)]
 
 

@@ -14,6 +14,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mofan.core.access import SYSTEM
 from mofan.core.facts import fact, facts
 from mofan.core.periods import Span
 from mofan.meetings import services
@@ -42,7 +43,7 @@ def held(org, kind, on, attendance=None, **fields):
     if kind == Kind.LECTURE:
         fields.setdefault("lecturer", "王书记")
     return services.meeting_create_held(
-        actor=None,
+        actor=SYSTEM,
         org=org,
         kind=kind,
         topic=Kind(kind).label,
@@ -85,12 +86,20 @@ def records(tree, roll):
     held(tree.branch, Kind.BRANCH_GENERAL, date(2025, 2, 1))
     held(tree.branch, Kind.BRANCH_GENERAL, date(2025, 8, 1))
     services.meeting_plan(
-        actor=None, org=tree.branch, kind=Kind.THEME_DAY, topic="计划", planned_on=date(2025, 4, 1)
+        actor=SYSTEM,
+        org=tree.branch,
+        kind=Kind.THEME_DAY,
+        topic="计划",
+        planned_on=date(2025, 4, 1),
     )
     cancelled = services.meeting_plan(
-        actor=None, org=tree.branch, kind=Kind.THEME_DAY, topic="取消", planned_on=date(2025, 6, 1)
+        actor=SYSTEM,
+        org=tree.branch,
+        kind=Kind.THEME_DAY,
+        topic="取消",
+        planned_on=date(2025, 6, 1),
     )
-    services.meeting_cancel(actor=None, meeting=cancelled, reason="改期")
+    services.meeting_cancel(actor=SYSTEM, meeting=cancelled, reason="改期")
     held(tree.branch, Kind.THEME_DAY, date(2024, 12, 31))
     held(tree.group, Kind.GROUP, date(2025, 5, 8))
     held(tree.unit, Kind.CENTER_GROUP, date(2025, 4, 20))

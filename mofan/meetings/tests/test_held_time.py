@@ -3,6 +3,7 @@ the change is audited (the audit diff once could not hold a time and every chang
 
 from datetime import time
 
+from mofan.core.access import SYSTEM
 from mofan.core.models import AuditLog
 from mofan.meetings import services
 from mofan.meetings.models import Kind, Meeting
@@ -12,7 +13,12 @@ from mofan.meetings.tests.test_views import meeting_form
 
 def held_meeting(org, on, held_time=time(9, 0)):
     return services.meeting_create_held(
-        actor=None, org=org, kind=Kind.THEME_DAY, topic="主题党日", held_on=on, held_time=held_time
+        actor=SYSTEM,
+        org=org,
+        kind=Kind.THEME_DAY,
+        topic="主题党日",
+        held_on=on,
+        held_time=held_time,
     )
 
 

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from mofan.accounts.models import User
+from mofan.core.access import SYSTEM
 from mofan.core.models import AuditLog
 from mofan.meetings.models import Kind
 from mofan.meetings.services import meeting_create_held
@@ -43,7 +44,7 @@ def held(org, kind, on, **fields):
     if kind == Kind.LECTURE:
         fields.setdefault("lecturer", "张书记")
     return meeting_create_held(
-        actor=None, org=org, kind=kind, topic=f"{kind} {on}", held_on=on, **fields
+        actor=SYSTEM, org=org, kind=kind, topic=f"{kind} {on}", held_on=on, **fields
     )
 
 
@@ -107,7 +108,7 @@ def branch_lines(lines):
 def test_it_reminds_of_the_committee_meeting_only_where_there_is_a_committee(tree, users):
     from mofan.orgs.services import committee_seat_add
 
-    committee_seat_add(actor=None, org=tree.branch, name="赵强", post="secretary")
+    committee_seat_add(actor=SYSTEM, org=tree.branch, name="赵强", post="secretary")
     assert "支部委员会会议" in lines_for(dry_run(DAY), "secretary")[0]
     assert "支部委员会会议" not in lines_for(dry_run(DAY), "outsider")[0]
 
@@ -130,7 +131,7 @@ def branch_inbox():
 
 
 def test_it_does_not_remind_dissolved_branches_or_inactive_users(tree, users):
-    org_dissolve(actor=None, org=Org.objects.get(pk=tree.other_branch.pk), reason="机构改革")
+    org_dissolve(actor=SYSTEM, org=Org.objects.get(pk=tree.other_branch.pk), reason="机构改革")
     User.objects.filter(pk=users.secretary.pk).update(is_active=False)
     lines = dry_run(DAY)
     assert lines_for(lines, "secretary") == [] and lines_for(lines, "outsider") == []
@@ -190,7 +191,7 @@ def test_it_writes_a_90_day_a_30_day_and_an_overdue_reminder_once_each(tree, use
     for other in ("gwadmin", "outsider", "leader", "member"):
         assert not [k for k, _ in inbox(other) if k.startswith("term-")]
     entry = AuditLog.objects.filter(action="notification.write").order_by("id").first()
-    assert entry.username == "系统" and entry.detail.startswith("2026-05-10 写入提醒")
+    assert entry.username == "系统：定时任务" and entry.detail.startswith("2026-05-10 写入提醒")
 
 
 def test_it_starts_again_for_a_new_term(tree, users):
@@ -210,7 +211,7 @@ def test_it_tells_the_admins_of_an_organ_committee_about_its_own_term(tree, user
 
 def test_it_forgets_dissolved_orgs(tree, users):
     set_term_end(tree.far_branch, DAY - timedelta(days=3))
-    org_dissolve(actor=None, org=Org.objects.get(pk=tree.far_branch.pk), reason="机构改革")
+    org_dissolve(actor=SYSTEM, org=Org.objects.get(pk=tree.far_branch.pk), reason="机构改革")
     assert term_lines(dry_run(DAY)) == []
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from mofan.core.access import SYSTEM
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.core.uploads import FILE_TYPES
@@ -104,7 +105,7 @@ def test_it_refuses_a_kind_that_does_not_exist_with_a_chinese_message(tree, user
 
 
 def test_it_refuses_meetings_for_a_dissolved_org(tree, users, today):
-    org_dissolve(actor=None, org=tree.other_branch, on=today, reason="机构改革")
+    org_dissolve(actor=SYSTEM, org=tree.other_branch, on=today, reason="机构改革")
     with pytest.raises(ApplicationError, match="已撤销"):
         plan(users.committee_admin, tree.other_branch)
 

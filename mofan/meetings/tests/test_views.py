@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from mofan.core.access import SYSTEM
 from mofan.core.dates import add_months
 from mofan.core.models import AuditLog
 from mofan.meetings import services
@@ -34,7 +35,7 @@ def flash(response) -> list[str]:
 
 def planned(org, kind=Kind.THEME_DAY, on=None, topic="主题党日", **fields):
     return services.meeting_plan(
-        actor=None, org=org, kind=kind, topic=topic, planned_on=on or date.today(), **fields
+        actor=SYSTEM, org=org, kind=kind, topic=topic, planned_on=on or date.today(), **fields
     )
 
 
@@ -42,13 +43,13 @@ def held(org, on, kind=Kind.THEME_DAY, topic="主题党日", **fields):
     if kind == Kind.LECTURE:
         fields.setdefault("lecturer", "王书记")
     return services.meeting_create_held(
-        actor=None, org=org, kind=kind, topic=topic, held_on=on, **fields
+        actor=SYSTEM, org=org, kind=kind, topic=topic, held_on=on, **fields
     )
 
 
 def attach(meeting, name="会议记录.pdf", content=PDF):
     return services.attachment_add(
-        actor=None, meeting=meeting, upload=SimpleUploadedFile(name, content)
+        actor=SYSTEM, meeting=meeting, upload=SimpleUploadedFile(name, content)
     )
 
 
@@ -412,7 +413,7 @@ def test_it_keeps_the_attendance_choices_when_a_correction_is_refused(
 
 def test_it_does_not_edit_a_cancelled_meeting(tree, users, login):
     meeting = planned(tree.branch)
-    services.meeting_cancel(actor=None, meeting=meeting, reason="改期")
+    services.meeting_cancel(actor=SYSTEM, meeting=meeting, reason="改期")
     response = login(users.secretary).get(f"/meetings/{meeting.id}/edit/", follow=True)
     assert "已取消的会议不能修改" in flash(response)
     assert "取消原因" in text(response)
@@ -604,7 +605,7 @@ def test_it_shows_planned_and_held_meetings_on_their_days(tree, users, login):
     )
     planned(tree.branch, kind=Kind.BRANCH_GENERAL, on=date(YEAR, 5, 20))
     cancelled = planned(tree.branch, on=date(YEAR, 5, 25))
-    services.meeting_cancel(actor=None, meeting=cancelled, reason="改期")
+    services.meeting_cancel(actor=SYSTEM, meeting=cancelled, reason="改期")
     held(tree.far_branch, date(YEAR, 5, 6), topic="民政局")
 
     page = text(login(users.secretary).get(f"/meetings/calendar/?year={YEAR}&month=5"))

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from mofan.core.access import SYSTEM
 from mofan.members import idcard
 from mofan.members.models import Category
 from mofan.members.services import member_create
@@ -37,7 +38,7 @@ def make_member():
         if data["category"] == Category.PROBATIONARY:
             data.setdefault("full_member_on", None)
             data["full_member_on"] = fields.get("full_member_on")
-        return member_create(actor=None, **data)
+        return member_create(actor=SYSTEM, **data)
 
     return _make
 
@@ -48,6 +49,6 @@ def link():
     from mofan.members.logins import member_user_link
 
     def _link(member, user):
-        return member_user_link(actor=None, member=member, user=user)
+        return member_user_link(actor=SYSTEM, member=member, user=user)
 
     return _link

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from mofan.core.access import SYSTEM
 from mofan.members.models import Category, Member, Status
 from mofan.orgs.counts import MemberCount, member_counts
 from mofan.orgs.health import subtree_health
@@ -108,7 +109,7 @@ def codes(org) -> set[str]:
 def seat(org, n):
     posts = [CommitteePost.SECRETARY, CommitteePost.ORGANISATION, CommitteePost.PUBLICITY]
     for i in range(n):
-        committee_seat_add(actor=None, org=org, name=f"委员{i}", post=posts[i % 3])
+        committee_seat_add(actor=SYSTEM, org=org, name=f"委员{i}", post=posts[i % 3])
 
 
 def test_it_flags_a_branch_of_more_than_50_members(tree, make_member):

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from mofan.core.access import SYSTEM
 from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
@@ -71,7 +72,7 @@ def payer(tree, make_member):
 
 def pay(member, day: date, paid=None, method=PaymentMethod.CASH):
     return dues_record_payment(
-        actor=None,
+        actor=SYSTEM,
         member=member,
         month=day,
         paid=Decimal(paid) if paid is not None else Decimal("81.00"),
@@ -317,7 +318,7 @@ def test_it_pays_all_at_standard_only_those_who_have_not_paid(users, tree, payer
     owing = payer(name="未缴", dues_base=Decimal("3000"))
     waived = payer(name="免交")
     dues_approve(
-        actor=None,
+        actor=SYSTEM,
         member=waived,
         amount=Decimal("0"),
         valid_from=month(-6),
@@ -398,7 +399,7 @@ def test_it_does_not_count_waived_months_as_arrears(users, tree, payer, login):
     pay_months(payer(name="按时"), -12, -1)
     waived = payer(name="免交者")
     dues_approve(
-        actor=None,
+        actor=SYSTEM,
         member=waived,
         amount=Decimal("0"),
         valid_from=month(-12),
@@ -439,7 +440,7 @@ def test_it_lists_only_members_who_had_joined_by_that_month(users, tree, payer, 
 def test_it_leaves_members_who_left_out_of_the_ledger(users, tree, payer, login):
     gone = payer(name="已转出")
     member_transfer_out_of_system(
-        actor=None, member=gone, destination="外省", letter_number="1", on=today()
+        actor=SYSTEM, member=gone, destination="外省", letter_number="1", on=today()
     )
     payer(name="在册")
     page = text(login(users.secretary).get(ledger_url(tree.branch, month(0))))
@@ -485,7 +486,7 @@ def test_it_costs_the_same_queries_for_3_and_30_members(
             member = payer()
             pay(member, month(-2))
             dues_approve(
-                actor=None,
+                actor=SYSTEM,
                 member=member,
                 amount=Decimal("1"),
                 valid_from=month(-1),
@@ -580,7 +581,7 @@ def test_it_sums_everything_in_reach_without_an_org(users, tree, last_year_dues,
 def test_it_keeps_dues_of_members_who_left_in_the_summary(users, tree, last_year_dues, login):
     gone = tree.branch.members.get(name="支部一甲")
     member_transfer_out_of_system(
-        actor=None, member=gone, destination="外省", letter_number="1", on=today()
+        actor=SYSTEM, member=gone, destination="外省", letter_number="1", on=today()
     )
     page = text(
         login(users.unit_admin).get(

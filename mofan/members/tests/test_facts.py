@@ -14,6 +14,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mofan.core.access import SYSTEM
 from mofan.core.facts import fact, facts
 from mofan.core.periods import Span
 from mofan.members.development import candidate_stop
@@ -42,7 +43,7 @@ def answer(code, tree, span=YEAR, **kwargs):
 
 def pay(member, month: date, paid_on: date, amount="81.00"):
     return dues_record_payment(
-        actor=None,
+        actor=SYSTEM,
         member=member,
         month=month,
         paid=Decimal(amount),
@@ -72,10 +73,10 @@ def roll(tree, make_member):
         ),
     }
     member_set_status(
-        actor=None, member=people["m2"], status="mobile", on=date(2025, 2, 1), reason=""
+        actor=SYSTEM, member=people["m2"], status="mobile", on=date(2025, 2, 1), reason=""
     )
     member_set_status(
-        actor=None, member=people["m4"], status="lost", on=date(2025, 2, 1), reason=""
+        actor=SYSTEM, member=people["m4"], status="lost", on=date(2025, 2, 1), reason=""
     )
     return people
 
@@ -83,7 +84,7 @@ def roll(tree, make_member):
 def test_it_counts_the_roll_by_category_and_status(tree, roll):
     died = roll["m5"]
     member_set_status(
-        actor=None, member=died, status="deceased", on=date(2025, 3, 1), reason="病故"
+        actor=SYSTEM, member=died, status="deceased", on=date(2025, 3, 1), reason="病故"
     )
     assert answer("members.total", tree) == {"branch": 4}
     assert answer("members.full", tree) == {"branch": 3}
@@ -114,7 +115,7 @@ def pipeline(apply, advance):  # noqa: F811
     c5 = advance(apply(date(2023, 6, 1), name="戊"), 13)
     c4 = advance(apply(date(2023, 6, 1), name="丁"), 20)
     c6 = apply(date(2025, 1, 5), name="己")
-    candidate_stop(actor=None, candidate=c6, on=date(2025, 5, 1), reason="本人申请撤回")
+    candidate_stop(actor=SYSTEM, candidate=c6, on=date(2025, 5, 1), reason="本人申请撤回")
     return c1, c2, c3, c4, c5, c6, c7
 
 
@@ -149,9 +150,11 @@ def dues(tree, roll):
     pay(m3, date(2025, 7, 1), date(2025, 7, 15), "40.00")
     pay(m3, date(2025, 8, 1), date(2025, 8, 15), "40.00")
     pay(m5, date(2025, 1, 1), date(2025, 1, 20))
-    member_set_status(actor=None, member=m5, status="deceased", on=date(2025, 3, 1), reason="病故")
+    member_set_status(
+        actor=SYSTEM, member=m5, status="deceased", on=date(2025, 3, 1), reason="病故"
+    )
     dues_approve(
-        actor=None,
+        actor=SYSTEM,
         member=m2,
         amount=Decimal("5.00"),
         valid_from=date(2025, 7, 1),

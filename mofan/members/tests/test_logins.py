@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from mofan.accounts.models import Grant, User
 from mofan.accounts.validators import LengthAndVarietyValidator, NotUsernameValidator
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.members import crypto
@@ -118,7 +118,7 @@ def test_it_names_accounts_by_phone_when_the_committee_admin_says_so(tree, users
 
 def test_it_skips_members_who_left_the_roll(tree, users, branch_members):
     member_set_status(
-        actor=None,
+        actor=SYSTEM,
         member=branch_members[1],
         status=Status.DECEASED,
         on=branch_members[1].joined_on,

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 from mofan.core.models import AuditLog
 from mofan.site.tests.factories import make_user
 
@@ -88,7 +88,7 @@ def test_a_secretary_who_is_also_a_member_elsewhere_reads_only_their_branch_rost
     person = make_user(Role.SECRETARY, tree.branch, "liangtou")
     from mofan.accounts.services import grant_create
 
-    grant_create(actor=None, user=person, role=Role.MEMBER, org=tree.other_branch)
+    grant_create(actor=SYSTEM, user=person, role=Role.MEMBER, org=tree.other_branch)
     make_member(tree.other_branch, name="第二支部党员")
     make_member(
         tree.branch,

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.members.lifecycle import (
@@ -94,7 +94,7 @@ def test_it_refuses_a_transfer_to_the_same_branch(users, tree, member):
 
 def test_it_refuses_a_transfer_to_a_dissolved_branch(users, tree, member):
     closed = make_org(tree.far_unit, OrgType.BRANCH, "已撤销支部")
-    org_dissolve(actor=None, org=closed, reason="机构改革")
+    org_dissolve(actor=SYSTEM, org=closed, reason="机构改革")
     closed.refresh_from_db()
     with pytest.raises(ApplicationError, match="未撤销"):
         transfer_send(
@@ -322,7 +322,7 @@ def test_it_reshows_a_refused_transfer_with_the_reason_once(users, tree, member,
 
 def test_it_does_not_offer_a_dissolved_branch(users, tree, member, login):
     closed = make_org(tree.far_unit, OrgType.BRANCH, "已撤销的第九支部")
-    org_dissolve(actor=None, org=closed, reason="机构改革")
+    org_dissolve(actor=SYSTEM, org=closed, reason="机构改革")
     client = login(users.secretary)
     assert "已撤销的第九支部" not in text(client.get(f"/members/{member.pk}/transfer/"))
     response = client.post(
@@ -354,7 +354,7 @@ def test_it_offers_accept_and_reject_only_to_the_receiving_side(
 def test_it_hides_transfers_of_other_units(users, tree, make_member, login):
     far = make_member(tree.far_branch, name="远方党员")
     other = make_org(tree.far_unit, OrgType.BRANCH, "民政局第二党支部")
-    transfer_send(actor=None, member=far, to_org=other, letter_number="民转1号", on=today())
+    transfer_send(actor=SYSTEM, member=far, to_org=other, letter_number="民转1号", on=today())
     page = text(login(users.secretary).get("/members/transfers/"))
     assert "远方党员" not in page
     assert "远方党员" in text(login(users.committee_admin).get("/members/transfers/"))

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from mofan.core.access import SYSTEM
 from mofan.members.tests.conftest import make_member  # noqa: F401 (seat holders by record)
 from mofan.orgs import counts
 from mofan.orgs.counts import MemberCount
@@ -50,7 +51,7 @@ def grow(tree, members):
                 term_end=today + timedelta(days=30),
             )
             group = make_org(branch, OrgType.PARTY_GROUP)
-            committee_seat_add(actor=None, org=branch, name="张三", post=CommitteePost.SECRETARY)
+            committee_seat_add(actor=SYSTEM, org=branch, name="张三", post=CommitteePost.SECRETARY)
             members(branch, 8, full=7)
             members(group, 2)
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from mofan.core.access import SYSTEM
 from mofan.core.api import MAX_PAGE_SIZE
 from mofan.core.dates import add_years
 from mofan.core.models import AuditLog
@@ -451,7 +452,7 @@ def test_it_lets_the_read_only_leader_list_children(api, users, tree):
 def test_it_reports_health_findings_of_the_sub_tree(api, users, tree):
     today = timezone.localdate()
     org_update(
-        actor=None,
+        actor=SYSTEM,
         org=tree.branch,
         term_start=add_years(today, -4),
         term_end=add_years(today, -1),
@@ -526,7 +527,7 @@ def test_it_accepts_a_session_write_with_the_csrf_token(users, tree):
 def test_it_needs_no_csrf_token_with_a_bearer_token(users, tree):
     from mofan.accounts.services import token_create
 
-    _, plain = token_create(actor=None, user=users.committee_admin, name="脚本")
+    _, plain = token_create(actor=SYSTEM, user=users.committee_admin, name="脚本")
     client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {plain}")
     assert post(client, new_branch(tree.unit)).status_code == 201
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
+from mofan.core.access import SYSTEM
 from mofan.core.excel import parse_date
 from mofan.core.models import AuditLog
 from mofan.orgs.excel import COLUMNS
@@ -66,8 +67,10 @@ def row(name, code, org_type, parent, **more):
 
 
 def test_it_exports_a_sub_tree_with_one_row_per_org_and_its_parent_code(tree, users, login):
-    org_update(actor=None, org=tree.branch, term_start=date(2024, 1, 1), term_end=date(2027, 1, 1))
-    org_dissolve(actor=None, org=tree.other_branch, reason="合并")
+    org_update(
+        actor=SYSTEM, org=tree.branch, term_start=date(2024, 1, 1), term_end=date(2027, 1, 1)
+    )
+    org_dissolve(actor=SYSTEM, org=tree.other_branch, reason="合并")
 
     response = login(users.unit_admin).get(f"/orgs/{tree.unit.id}/export.xlsx")
 
@@ -316,7 +319,7 @@ def test_it_reports_several_faults_of_one_row_in_column_order(tree, users, login
 
 
 def test_it_refuses_a_dissolved_parent(tree, users, login):
-    org_dissolve(actor=None, org=tree.other_branch, reason="合并")
+    org_dissolve(actor=SYSTEM, org=tree.other_branch, reason="合并")
     response = upload(login(users.unit_admin), xlsx([row("小组", "G9", "党小组", "U1-B2")]))
     assert error_rows(response) == [(3, "上级组织编码", "“U1-B2”不在您的管理范围内或已撤销")]
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mofan.core.access import SYSTEM
 from mofan.core.facts import fact
 from mofan.core.periods import Span
 from mofan.orgs.facts import rollup_under
@@ -22,7 +23,7 @@ YEAR = Span.year(2026)
 
 
 def give_term(org, end):
-    org_update(actor=None, org=org, term_start=end - timedelta(days=3 * 365), term_end=end)
+    org_update(actor=SYSTEM, org=org, term_start=end - timedelta(days=3 * 365), term_end=end)
 
 
 def ids(tree):
@@ -98,7 +99,7 @@ def test_it_counts_overdue_terms_on_the_reference_day(set_up):
 
 def test_a_dissolved_org_counts_only_before_its_dissolution(tree):
     give_term(tree.other_branch, date(2025, 12, 31))
-    org_dissolve(actor=None, org=tree.other_branch, reason="机构调整", on=date(2026, 2, 10))
+    org_dissolve(actor=SYSTEM, org=tree.other_branch, reason="机构调整", on=date(2026, 2, 10))
     overdue = fact("orgs.terms.overdue")
     org = [tree.other_branch.id]
     assert overdue(org_ids=org, span=YEAR, as_of=date(2026, 2, 1)) == {org[0]: 1}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mofan.core.access import SYSTEM
 from mofan.core.models import AuditLog
 from mofan.orgs.counts import MemberCount
 from mofan.orgs.health import METRICS, OPERATORS, org_facts, rule_fires, subtree_health
@@ -27,13 +28,15 @@ def codes_for(org, root=None, today=TODAY):
 
 
 def give_term(org, end, start=None):
-    org_update(actor=None, org=org, term_start=start or end - timedelta(days=3 * 365), term_end=end)
+    org_update(
+        actor=SYSTEM, org=org, term_start=start or end - timedelta(days=3 * 365), term_end=end
+    )
 
 
 def seat(org, n):
     posts = [CommitteePost.SECRETARY, CommitteePost.ORGANISATION, CommitteePost.PUBLICITY]
     for i in range(n):
-        committee_seat_add(actor=None, org=org, name=f"委员{i}", post=posts[i % len(posts)])
+        committee_seat_add(actor=SYSTEM, org=org, name=f"委员{i}", post=posts[i % len(posts)])
 
 
 def rule(code):
@@ -150,7 +153,7 @@ def test_it_checks_only_the_sub_tree_asked_for(tree):
 
 
 def test_it_skips_dissolved_orgs(tree):
-    org_dissolve(actor=None, org=tree.other_branch, reason="合并")
+    org_dissolve(actor=SYSTEM, org=tree.other_branch, reason="合并")
     assert not any("发改委第二党支部" in m for m in messages(tree.unit))
 
 
@@ -164,7 +167,7 @@ def test_it_lists_findings_in_tree_order(tree):
 
 def test_it_stops_reporting_a_disabled_rule(tree):
     assert "term-missing" in codes_for(tree.branch)
-    health_rule_update(actor=None, rule=rule("term-missing"), enabled=False)
+    health_rule_update(actor=SYSTEM, rule=rule("term-missing"), enabled=False)
     assert "term-missing" not in codes_for(tree.branch)
 
 
@@ -172,7 +175,7 @@ def test_it_uses_a_changed_threshold(tree, members):
     members(tree.branch, 45)
     assert "branch-too-large" not in codes_for(tree.branch)
     health_rule_update(
-        actor=None, rule=rule("branch-too-large"), conditions=[["members", "gt", 40]]
+        actor=SYSTEM, rule=rule("branch-too-large"), conditions=[["members", "gt", 40]]
     )
     assert "发改委第一党支部 有 45 名党员，超过一般上限 50 名，应考虑分设支部" in messages(
         tree.branch
@@ -181,7 +184,7 @@ def test_it_uses_a_changed_threshold(tree, members):
 
 def test_it_uses_a_changed_message_and_shows_unknown_placeholders_as_a_question_mark(tree):
     health_rule_update(
-        actor=None, rule=rule("term-missing"), message="请为{name}录入任期（{nonsense}）"
+        actor=SYSTEM, rule=rule("term-missing"), message="请为{name}录入任期（{nonsense}）"
     )
     assert "请为发改委第一党支部录入任期（？）" in messages(tree.branch)
 

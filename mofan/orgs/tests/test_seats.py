@@ -4,6 +4,7 @@ history; people outside the roll keep a typed name; a typed seat can be linked l
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from mofan.core.access import SYSTEM
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.members.lifecycle import member_set_status
@@ -28,7 +29,7 @@ def test_a_seat_takes_the_name_from_the_record_and_keeps_it(tree, users, zhao):
         actor=users.unit_admin, org=tree.branch, name="", post="secretary", member_id=zhao.id
     )
     assert (seat.name, seat.member) == ("赵强", zhao)
-    member_update(actor=None, member=zhao, name="赵刚")
+    member_update(actor=SYSTEM, member=zhao, name="赵刚")
     seat.refresh_from_db()
     assert seat.name == "赵强" and seat.member_id == zhao.id
     assert AuditLog.objects.get(action="org.committee.add").detail == "关联党员记录"
@@ -43,7 +44,7 @@ def test_it_refuses_a_member_outside_the_org_or_no_longer_on_the_roll(
             actor=users.unit_admin, org=tree.branch, name="", post="member", member_id=stranger.id
         )
     member_set_status(
-        actor=None, member=zhao, status=Status.DECEASED, on=zhao.joined_on, reason="病故"
+        actor=SYSTEM, member=zhao, status=Status.DECEASED, on=zhao.joined_on, reason="病故"
     )
     with pytest.raises(ApplicationError, match="在册党员"):
         committee_seat_add(
@@ -81,7 +82,7 @@ def test_a_seat_for_someone_outside_the_roll_keeps_a_typed_name(tree, users):
 
 
 def test_a_typed_seat_is_linked_later_to_the_same_persons_record(tree, users, zhao, make_member):
-    seat = committee_seat_add(actor=None, org=tree.branch, name="赵强", post="member")
+    seat = committee_seat_add(actor=SYSTEM, org=tree.branch, name="赵强", post="member")
     other = make_member(tree.branch, name="钱勇")
     with pytest.raises(ApplicationError, match="不一致"):
         committee_seat_link(actor=users.unit_admin, seat=seat, member_id=other.id)
@@ -121,7 +122,7 @@ def test_the_org_page_lists_no_records_to_read_only_users(tree, users, zhao, log
 def test_the_link_form_answers_404_to_outsiders_and_403_to_read_only_users(
     tree, users, zhao, login
 ):
-    seat = committee_seat_add(actor=None, org=tree.branch, name="赵强", post="member")
+    seat = committee_seat_add(actor=SYSTEM, org=tree.branch, name="赵强", post="member")
     assert (
         login(users.outsider)
         .post(f"/orgs/committee/{seat.id}/link/", {"member": zhao.id})

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from mofan.core.access import SYSTEM
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.orgs import services
@@ -78,7 +79,7 @@ def test_it_refuses_a_type_that_does_not_fit_under_the_parent(
 
 def test_it_refuses_a_second_top_level_org_that_is_not_a_working_committee(tree):
     with pytest.raises(ApplicationError, match="只有机关工委可以作为顶层组织"):
-        create_branch(None, None)
+        create_branch(SYSTEM, None)
 
 
 def test_it_refuses_a_code_already_in_use(tree, users):
@@ -374,7 +375,7 @@ def test_it_refuses_a_committee_member_without_a_name_or_with_a_bad_post(tree, u
 
 @pytest.mark.parametrize("who", ["leader", "secretary", "outsider"])
 def test_it_refuses_committee_changes_by_read_only_users(tree, users, who):
-    seat = committee_seat_add(actor=None, org=tree.branch, name="张三", post="secretary")
+    seat = committee_seat_add(actor=SYSTEM, org=tree.branch, name="张三", post="secretary")
     with pytest.raises(PermissionDenied):
         committee_seat_add(actor=getattr(users, who), org=tree.branch, name="李四", post="member")
     with pytest.raises(PermissionDenied):

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from mofan.core.access import SYSTEM
 from mofan.core.models import AuditLog
 from mofan.orgs.models import CommitteeSeat, Org, OrgType
 from mofan.orgs.services import committee_seat_add, org_dissolve
@@ -86,7 +87,7 @@ def test_it_answers_404_for_an_org_that_does_not_exist(tree, users, login, metho
 
 
 def test_it_answers_404_when_removing_a_committee_seat_of_another_branch(tree, users, login):
-    seat = committee_seat_add(actor=None, org=tree.branch, name="张三", post="secretary")
+    seat = committee_seat_add(actor=SYSTEM, org=tree.branch, name="张三", post="secretary")
     response = login(users.outsider).post(f"/orgs/committee/{seat.id}/remove/")
     assert response.status_code == 404
     assert CommitteeSeat.objects.filter(pk=seat.pk).exists()
@@ -149,7 +150,7 @@ def test_it_answers_403_to_read_only_users_on_writes(tree, users, login, who, me
 
 @pytest.mark.parametrize("who", ["leader", "secretary"])
 def test_it_answers_403_to_read_only_users_removing_a_committee_seat(tree, users, login, who):
-    seat = committee_seat_add(actor=None, org=tree.branch, name="张三", post="secretary")
+    seat = committee_seat_add(actor=SYSTEM, org=tree.branch, name="张三", post="secretary")
     response = login(getattr(users, who)).post(f"/orgs/committee/{seat.id}/remove/")
     assert response.status_code == 403
     assert CommitteeSeat.objects.filter(pk=seat.pk).exists()
@@ -218,8 +219,8 @@ def test_it_expands_a_node_on_demand(tree, users, login, members):
 
 
 def test_it_hides_dissolved_orgs_from_the_tree(tree, users, login):
-    org_dissolve(actor=None, org=tree.group, reason="合并")
-    org_dissolve(actor=None, org=tree.other_branch, reason="合并")
+    org_dissolve(actor=SYSTEM, org=tree.group, reason="合并")
+    org_dissolve(actor=SYSTEM, org=tree.other_branch, reason="合并")
     client = login(users.committee_admin)
     assert "发改委第二党支部" not in text(client.get("/orgs/"))
     assert "第一党小组" not in text(client.get(f"/orgs/{tree.branch.id}/children/"))
@@ -333,7 +334,7 @@ def test_it_filters_the_list_by_text_and_type(tree, users, login, sortable):
 
 
 def test_it_lists_dissolved_orgs_only_when_asked(tree, users, login):
-    org_dissolve(actor=None, org=tree.other_branch, reason="合并")
+    org_dissolve(actor=SYSTEM, org=tree.other_branch, reason="合并")
     client = login(users.unit_admin)
     default = text(client.get("/orgs/list/"))
     assert "含已撤销" in default
@@ -367,8 +368,8 @@ def test_it_paginates_the_list_and_keeps_the_filter(tree, users, login, grow):
 
 
 def test_it_shows_an_org_with_its_fields_committee_and_children(tree, users, login, members):
-    committee_seat_add(actor=None, org=tree.unit, name="赵书记", post="secretary")
-    org_dissolve(actor=None, org=tree.other_branch, reason="合并")
+    committee_seat_add(actor=SYSTEM, org=tree.unit, name="赵书记", post="secretary")
+    org_dissolve(actor=SYSTEM, org=tree.other_branch, reason="合并")
     members(tree.branch, 5, full=4)
     page = text(login(users.unit_admin).get(f"/orgs/{tree.unit.id}/"))
     assert "U1" in page and "机关党委" in page and "市发改委" in page
@@ -400,7 +401,7 @@ def test_it_lets_a_member_read_their_own_branch(tree, users, login):
 
 
 def test_it_shows_a_dissolved_org_with_its_reason_and_no_write_buttons(tree, users, login):
-    org_dissolve(actor=None, org=tree.other_branch, reason="机构改革", on=date(2025, 5, 1))
+    org_dissolve(actor=SYSTEM, org=tree.other_branch, reason="机构改革", on=date(2025, 5, 1))
     page = text(login(users.unit_admin).get(f"/orgs/{tree.other_branch.id}/"))
     assert "2025-05-01：机构改革" in page
     assert f"/orgs/{tree.other_branch.id}/edit/" not in page
@@ -487,7 +488,7 @@ def test_it_shows_the_current_values_on_the_edit_form(tree, users, login):
 
 
 def test_it_refuses_editing_a_dissolved_org_on_the_page(tree, users, login):
-    org_dissolve(actor=None, org=tree.other_branch, reason="合并")
+    org_dissolve(actor=SYSTEM, org=tree.other_branch, reason="合并")
     response = login(users.unit_admin).post(
         f"/orgs/{tree.other_branch.id}/edit/", org_form(tree.other_branch, name="复活")
     )

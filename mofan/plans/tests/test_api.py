@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mofan.core.access import SYSTEM
 from mofan.plans import services
 from mofan.plans.models import Plan, Task, TaskEvent, TaskStatus
 from mofan.plans.tests.conftest import audits, timeline
@@ -196,7 +197,7 @@ def listed(assign, split, tree, users, today):
     late = assign(tree.unit, "逾期的任务", start_on=today - 20 * day, deadline=today - day)
     soon = assign(tree.unit, "本周到期", deadline=today + 3 * day)
     done = assign(tree.far_unit, "已办完", deadline=today - 2 * day)
-    services.task_report(actor=None, task=done, text="完成", percent=100)
+    services.task_report(actor=SYSTEM, task=done, text="完成", percent=100)
     services.task_accept(actor=users.committee_admin, task=fresh(done))
     branch = split(soon, tree.branch, "支部学习", deadline=today + 2 * day)
     return {"late": late, "soon": soon, "done": done, "branch": branch}

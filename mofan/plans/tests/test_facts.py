@@ -13,6 +13,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mofan.core.access import SYSTEM
 from mofan.core.facts import fact, facts
 from mofan.core.periods import Span
 from mofan.orgs.facts import rollup_under
@@ -34,7 +35,7 @@ def pinned():
 @pytest.fixture
 def plan(tree):
     return services.plan_create(
-        actor=None, org=tree.committee, year=2025, kind=Plan.Kind.MASTER, title="2025年实施方案"
+        actor=SYSTEM, org=tree.committee, year=2025, kind=Plan.Kind.MASTER, title="2025年实施方案"
     )
 
 
@@ -42,7 +43,7 @@ def plan(tree):
 def task(plan):
     def _task(owner, deadline, *, submitted=None, accepted=None, returned=False, cancelled=False):
         made = services.task_create(
-            actor=None,
+            actor=SYSTEM,
             plan=plan,
             owner_org=owner,
             title=f"截至{deadline}的任务",
@@ -50,13 +51,13 @@ def task(plan):
             deadline=deadline,
         )
         if submitted:
-            services.task_report(actor=None, task=made, text="已完成", percent=100, on=submitted)
+            services.task_report(actor=SYSTEM, task=made, text="已完成", percent=100, on=submitted)
         if returned:
-            services.task_return(actor=None, task=made, reason="材料不全")
+            services.task_return(actor=SYSTEM, task=made, reason="材料不全")
         if accepted:
-            services.task_accept(actor=None, task=made, on=accepted)
+            services.task_accept(actor=SYSTEM, task=made, on=accepted)
         if cancelled:
-            services.task_cancel(actor=None, task=made, reason="不再需要")
+            services.task_cancel(actor=SYSTEM, task=made, reason="不再需要")
         return made
 
     return _task
@@ -127,7 +128,7 @@ def assignments(tree):
 
     def register(received, assigned):
         return supervision.instruction_register(
-            actor=None,
+            actor=SYSTEM,
             org=tree.committee,
             source=Instruction.Source.SUPERIOR,
             title="督办事项",
@@ -139,7 +140,7 @@ def assignments(tree):
 
     def answered(instruction, org, on):
         assignment = instruction.assignments.get(org=org)
-        supervision.assignment_answer(actor=None, assignment=assignment, text="已落实", on=on)
+        supervision.assignment_answer(actor=SYSTEM, assignment=assignment, text="已落实", on=on)
 
     first = register(
         date(2025, 1, 5),
@@ -215,7 +216,7 @@ def test_every_plans_fact_costs_the_same_queries_for_a_bigger_tree(
         task(branch, date(2025, 1 + n % 12, 28), submitted=date(2025, 1 + n % 12, 20))
         task(branch, date(2025, 4, 30))
     supervision.instruction_register(
-        actor=None,
+        actor=SYSTEM,
         org=tasks.committee,
         source=Instruction.Source.MEETING,
         title="会议决定事项",

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 from mofan.notifications.models import Notification
 from mofan.plans import services, supervision
 from mofan.plans.models import Plan
@@ -39,12 +39,12 @@ def written(user) -> set[str]:
 @pytest.fixture
 def make_task(tree):
     plan = services.plan_create(
-        actor=None, org=tree.committee, year=TODAY.year, kind=Plan.Kind.MASTER, title="创建方案"
+        actor=SYSTEM, org=tree.committee, year=TODAY.year, kind=Plan.Kind.MASTER, title="创建方案"
     )
 
     def _make_task(owner, title, deadline):
         return services.task_create(
-            actor=None,
+            actor=SYSTEM,
             plan=plan,
             owner_org=owner,
             title=title,
@@ -59,15 +59,15 @@ def make_task(tree):
 def tasks(tree, make_task):
     due_soon = make_task(tree.branch, "三天内到期", days(3))
     overdue = make_task(tree.branch, "已逾期", days(-2))
-    services.task_report(actor=None, task=overdue, text="推进中", percent=50)
+    services.task_report(actor=SYSTEM, task=overdue, text="推进中", percent=50)
     make_task(tree.branch, "四天后到期", days(4))
     done = make_task(tree.branch, "已完成", days(-1))
-    services.task_report(actor=None, task=done, text="完成", percent=100)
-    services.task_accept(actor=None, task=done)
+    services.task_report(actor=SYSTEM, task=done, text="完成", percent=100)
+    services.task_accept(actor=SYSTEM, task=done)
     submitted = make_task(tree.branch, "待验收", days(1))
-    services.task_report(actor=None, task=submitted, text="完成", percent=100)
+    services.task_report(actor=SYSTEM, task=submitted, text="完成", percent=100)
     cancelled = make_task(tree.branch, "已取消", days(1))
-    services.task_cancel(actor=None, task=cancelled, reason="不再需要")
+    services.task_cancel(actor=SYSTEM, task=cancelled, reason="不再需要")
     far = make_task(tree.far_branch, "民政局任务", days(2))
     return due_soon, overdue, far
 
@@ -120,7 +120,7 @@ def test_the_scan_costs_the_same_queries_for_few_and_many_items(
     for n in range(3):
         make_task(tree.branch, f"逾期{n}", days(-1 - n))
         supervision.instruction_register(
-            actor=None,
+            actor=SYSTEM,
             org=tree.committee,
             source="superior",
             level="normal",
@@ -157,7 +157,7 @@ def test_a_task_falling_overdue_is_reminded_once_more(tasks, users):
 def items(tree):
     def register(title, received, units):
         return supervision.instruction_register(
-            actor=None,
+            actor=SYSTEM,
             org=tree.committee,
             source="superior",
             level="normal",
@@ -171,11 +171,11 @@ def items(tree):
     late = register("逾期未反馈", days(-20), [(tree.branch, days(-1))])
     answered = register("已反馈", days(-20), [(tree.unit, days(-1)), (tree.branch, days(2))])
     for assignment in answered.assignments.all():
-        supervision.assignment_answer(actor=None, assignment=assignment, text="已办", on=TODAY)
+        supervision.assignment_answer(actor=SYSTEM, assignment=assignment, text="已办", on=TODAY)
     closed = register("已办结", days(-20), [(tree.unit, days(-3))])
     assignment = closed.assignments.get()
-    supervision.assignment_answer(actor=None, assignment=assignment, text="已办", on=days(-4))
-    supervision.assignment_close(actor=None, assignment=assignment, text="办结", on=days(-2))
+    supervision.assignment_answer(actor=SYSTEM, assignment=assignment, text="已办", on=days(-4))
+    supervision.assignment_close(actor=SYSTEM, assignment=assignment, text="办结", on=days(-2))
     return soon, late
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mofan.core.access import SYSTEM
 from mofan.plans import services
 from mofan.plans.models import Task, TaskStatus
 from mofan.plans.selectors import plan_progress, rolled_progress, weighted
@@ -103,7 +104,7 @@ def test_it_rolls_up_a_plan_its_items_and_its_split_tasks(
     report(group_task, 100, users.secretary)
     services.task_accept(actor=users.unit_admin, task=Task.objects.get(pk=group_task.pk))
     report(other_task, 0, users.outsider)  # other_branch's secretary
-    report(far_task, 50, None)  # far_unit has no admin account in the fixtures
+    report(far_task, 50, SYSTEM)  # far_unit has no admin account in the fixtures
     report(study_task, 20, users.unit_admin)
 
     total, per_item, per_task, tasks = plan_progress(master)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from mofan.core.access import SYSTEM
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.plans import scheduling, services
@@ -22,7 +23,7 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def plan(tree):
     return services.plan_create(
-        actor=None, org=tree.committee, year=2031, kind=Plan.Kind.MASTER, title="创建实施方案"
+        actor=SYSTEM, org=tree.committee, year=2031, kind=Plan.Kind.MASTER, title="创建实施方案"
     )
 
 
@@ -30,7 +31,7 @@ def plan(tree):
 def make_task(plan):
     def _make_task(owner, title, start, deadline, **fields):
         return services.task_create(
-            actor=None, plan=plan, owner_org=owner, title=title, start_on=start, deadline=deadline,
+            actor=SYSTEM, plan=plan, owner_org=owner, title=title, start_on=start, deadline=deadline,
             **fields,
         )  # fmt: skip
 
@@ -38,17 +39,17 @@ def make_task(plan):
 
 
 def report(task, percent, text="按计划推进"):
-    services.task_report(actor=None, task=task, text=text, percent=percent)
+    services.task_report(actor=SYSTEM, task=task, text=text, percent=percent)
     task.refresh_from_db()
     return task
 
 
 def finish(task):
     report(task, 100, "已完成")
-    return services.task_accept(actor=None, task=task)
+    return services.task_accept(actor=SYSTEM, task=task)
 
 
-def record(org, held_on, reviews, actor=None, attendees="张书记、李委员", decisions=""):
+def record(org, held_on, reviews, actor=SYSTEM, attendees="张书记、李委员", decisions=""):
     return scheduling.weekly_meeting_record(
         actor=actor,
         org=org,
@@ -79,7 +80,7 @@ def test_a_review_keeps_the_task_as_it_stood_that_day(tree, users, make_task, lo
 
     # Afterwards the tasks move on …
     report(late, 60)
-    services.task_update(actor=None, task=late, deadline=date(2031, 4, 30))
+    services.task_update(actor=SYSTEM, task=late, deadline=date(2031, 4, 30))
     report(fresh, 100)
 
     # … but the record of the meeting does not.
@@ -109,11 +110,11 @@ def test_a_review_keeps_the_task_as_it_stood_that_day(tree, users, make_task, lo
 def test_a_review_of_a_split_task_keeps_its_rolled_up_progress(tree, make_task):
     parent = make_task(tree.unit, "理论学习", date(2031, 1, 1), date(2031, 6, 30))
     first = services.task_split(
-        actor=None, parent=parent, owner_org=tree.branch, title="一支部学习",
+        actor=SYSTEM, parent=parent, owner_org=tree.branch, title="一支部学习",
         start_on=date(2031, 1, 1), deadline=date(2031, 6, 30), weight=3,
     )  # fmt: skip
     services.task_split(
-        actor=None, parent=parent, owner_org=tree.other_branch, title="二支部学习",
+        actor=SYSTEM, parent=parent, owner_org=tree.other_branch, title="二支部学习",
         start_on=date(2031, 1, 1), deadline=date(2031, 6, 30), weight=1,
     )  # fmt: skip
     report(first, 80)
@@ -275,7 +276,7 @@ def march(tree, make_task):
         "已取消": make_task(tree.branch, "已取消", d(2031, 3, 1), d(2031, 3, 15)),
         "民政局三月": make_task(tree.far_branch, "民政局三月", d(2031, 3, 1), d(2031, 3, 10)),
     }
-    services.task_cancel(actor=None, task=tasks["已取消"], reason="合并到其他任务")
+    services.task_cancel(actor=SYSTEM, task=tasks["已取消"], reason="合并到其他任务")
     return tasks
 
 
@@ -308,7 +309,7 @@ def test_the_monthly_plan_of_the_whole_tree(march, tree, users, login):
 
 def test_the_monthly_plan_is_generated_from_the_tasks(march, tree, users, login):
     services.task_update(
-        actor=None, task=march["四月开始"], start_on=date(2031, 3, 1), deadline=date(2031, 3, 31)
+        actor=SYSTEM, task=march["四月开始"], start_on=date(2031, 3, 1), deadline=date(2031, 3, 31)
     )
     response = login(users.unit_admin).get(f"/plans/monthly/?org={tree.unit.id}&year=2031&month=3")
     assert listed(response) == ["三月已完成", "二月未完成", "三月到期", "四月开始", "跨月推进"]
@@ -320,7 +321,7 @@ def test_the_monthly_plan_is_generated_from_the_tasks(march, tree, users, login)
 def test_a_split_task_shows_its_rolled_up_progress(tree, users, make_task, login):
     parent = make_task(tree.unit, "理论学习", date(2031, 3, 1), date(2031, 3, 31))
     sub = services.task_split(
-        actor=None, parent=parent, owner_org=tree.branch, title="一支部学习",
+        actor=SYSTEM, parent=parent, owner_org=tree.branch, title="一支部学习",
         start_on=date(2031, 3, 1), deadline=date(2031, 3, 31),
     )  # fmt: skip
     report(sub, 70)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from mofan.core.access import SYSTEM
 from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 from mofan.plans import supervision
@@ -23,7 +24,7 @@ def days(n: int):
     return TODAY + timedelta(days=n)
 
 
-def register(org, units, *, received=None, deadline=None, actor=None, **fields) -> Instruction:
+def register(org, units, *, received=None, deadline=None, actor=SYSTEM, **fields) -> Instruction:
     """An instruction received `received` (10 days ago unless told), due 7 days later."""
     received = received or days(-10)
     deadline = deadline or received + timedelta(days=7)
@@ -44,11 +45,11 @@ def assignment(instruction, org) -> Assignment:
     return instruction.assignments.get(org=org)
 
 
-def answer(a, on=None, text="已研究部署，正在落实", actor=None):
+def answer(a, on=None, text="已研究部署，正在落实", actor=SYSTEM):
     return supervision.assignment_answer(actor=actor, assignment=a, text=text, on=on or TODAY)
 
 
-def close(a, on=None, actor=None):
+def close(a, on=None, actor=SYSTEM):
     return supervision.assignment_close(actor=actor, assignment=a, text="办结", on=on or TODAY)
 
 
@@ -96,7 +97,7 @@ def test_it_refuses_an_incomplete_instruction(tree, changes, message):
 def test_it_refuses_an_instruction_without_units(tree):
     with pytest.raises(ApplicationError, match="请至少指定一个承办单位"):
         supervision.instruction_register(
-            actor=None,
+            actor=SYSTEM,
             org=tree.committee,
             source="superior",
             level="normal",
@@ -126,7 +127,7 @@ def test_it_accepts_a_deadline_on_the_date_received(tree):
 def test_it_refuses_the_same_unit_twice(tree):
     with pytest.raises(ApplicationError, match="“市发改委机关党委”重复指定"):
         supervision.instruction_register(
-            actor=None,
+            actor=SYSTEM,
             org=tree.committee,
             source="leader",
             level="urgent",
@@ -243,7 +244,7 @@ def test_the_supervisor_closes_an_answered_item(tree, users):
     # Closed is final: no more answers, reminders or closing.
     for act in (
         lambda: answer(a),
-        lambda: supervision.assignment_remind(actor=None, assignment=a, text="", on=TODAY),
+        lambda: supervision.assignment_remind(actor=SYSTEM, assignment=a, text="", on=TODAY),
         lambda: close(a),
     ):
         with pytest.raises(ApplicationError, match="该事项已办结"):
@@ -283,7 +284,7 @@ def known_set(tree):
     -10       unit            -5                           overdue, outside the period
     """
     first = supervision.instruction_register(
-        actor=None,
+        actor=SYSTEM,
         org=tree.committee,
         source="superior",
         level="important",
@@ -293,7 +294,7 @@ def known_set(tree):
         assignments=[(tree.unit, days(-40)), (tree.far_unit, days(-40))],
     )
     second = supervision.instruction_register(
-        actor=None,
+        actor=SYSTEM,
         org=tree.committee,
         source="meeting",
         level="normal",
@@ -316,7 +317,7 @@ def known_set(tree):
     answer(assignment(first, tree.far_unit), on=days(-35))
     for _ in range(2):
         supervision.assignment_remind(
-            actor=None, assignment=assignment(second, tree.other_branch), text="", on=days(-15)
+            actor=SYSTEM, assignment=assignment(second, tree.other_branch), text="", on=days(-15)
         )
     answer(assignment(second, tree.far_branch), on=days(-30))
     answer(assignment(third, tree.unit), on=days(-10))

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 from mofan.core.models import AuditLog
 from mofan.plans import supervision
 from mofan.plans.models import Assignment, Instruction
@@ -53,7 +53,7 @@ def new_instruction(tree, **changes) -> dict:
 @pytest.fixture
 def instruction(tree):
     return supervision.instruction_register(
-        actor=None,
+        actor=SYSTEM,
         org=tree.committee,
         source="meeting",
         level="normal",
@@ -226,7 +226,7 @@ def test_the_unit_answers_and_the_supervisor_closes(instruction, tree, users, ap
         .order_by("id")
         .values_list("action", "username")
     ) == [
-        ("supervision.register", "系统"),
+        ("supervision.register", "系统：平台"),
         ("supervision.answer", users.unit_admin.username),
         ("supervision.close", users.committee_admin.username),
     ]
@@ -245,7 +245,7 @@ def test_it_never_closes_an_unanswered_item(instruction, tree, users, api):
 
 def test_the_unit_cannot_close_its_own_item(instruction, tree, users, api):
     supervision.assignment_answer(
-        actor=None, assignment=instruction.assignments.get(org=tree.unit), text="已办", on=TODAY
+        actor=SYSTEM, assignment=instruction.assignments.get(org=tree.unit), text="已办", on=TODAY
     )
     response = post(
         api(users.unit_admin), f"/supervision/{instruction.id}/close", {"org_id": tree.unit.id}
@@ -307,8 +307,8 @@ def test_bad_feedback_is_400_in_chinese(instruction, tree, users, api, payload, 
 
 def test_no_feedback_after_closing(instruction, tree, users, api):
     a = instruction.assignments.get(org=tree.unit)
-    supervision.assignment_answer(actor=None, assignment=a, text="已办", on=TODAY)
-    supervision.assignment_close(actor=None, assignment=a, text="办结", on=TODAY)
+    supervision.assignment_answer(actor=SYSTEM, assignment=a, text="已办", on=TODAY)
+    supervision.assignment_close(actor=SYSTEM, assignment=a, text="办结", on=TODAY)
     response = post(
         api(users.unit_admin),
         f"/supervision/{instruction.id}/feedback",

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.apps import apps
 
+from mofan.core.access import SYSTEM
 from mofan.core.errors import ApplicationError
 from mofan.plans import services
 from mofan.plans.models import Task, TaskStatus
@@ -26,11 +27,11 @@ def refreshed(task) -> Task:
 
 
 def submit(task, **kwargs):
-    return services.task_report(actor=None, task=task, text="已完成", percent=100, **kwargs)
+    return services.task_report(actor=SYSTEM, task=task, text="已完成", percent=100, **kwargs)
 
 
 def test_submitting_records_the_day_and_progress_alone_does_not(task):
-    services.task_report(actor=None, task=task, text="推进中", percent=50)
+    services.task_report(actor=SYSTEM, task=task, text="推进中", percent=50)
     assert refreshed(task).submitted_on is None
     submit(task)
     assert refreshed(task).submitted_on == TODAY
@@ -49,10 +50,10 @@ def test_a_submission_cannot_be_dated_after_today(task):
 
 def test_returning_clears_the_submission_and_the_next_one_counts(task):
     submit(task, on=date(2026, 3, 1))
-    services.task_return(actor=None, task=refreshed(task), reason="材料不全")
+    services.task_return(actor=SYSTEM, task=refreshed(task), reason="材料不全")
     assert refreshed(task).submitted_on is None
     submit(refreshed(task), on=date(2026, 3, 10))
-    services.task_accept(actor=None, task=refreshed(task), on=date(2026, 3, 12))
+    services.task_accept(actor=SYSTEM, task=refreshed(task), on=date(2026, 3, 12))
     done = refreshed(task)
     assert (done.status, done.submitted_on, done.finished_on) == (
         TaskStatus.DONE,
@@ -84,7 +85,7 @@ def test_the_migration_takes_the_day_of_the_last_submission_or_of_acceptance(tas
     submit(task)
     accepted = assign(tree.other_branch, "已验收的任务")
     submit(accepted)
-    services.task_accept(actor=None, task=refreshed(accepted), on=date(2026, 3, 14))
+    services.task_accept(actor=SYSTEM, task=refreshed(accepted), on=date(2026, 3, 14))
     open_task = assign(tree.far_unit, "未报的任务")
     Task.objects.update(submitted_on=None)
     accepted.events.filter(kind="submitted").delete()  # an old task without the event

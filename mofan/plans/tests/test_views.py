@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mofan.core.access import SYSTEM
 from mofan.plans import services
 from mofan.plans.models import Evidence, Plan, Task, TaskEvent, TaskStatus
 from mofan.plans.tests.conftest import audits, pdf
@@ -464,7 +465,7 @@ def listed(assign, split, tree, users, today):
     )
     soon = assign(tree.unit, "本周到期", deadline=today + 3 * day, owner_people="乙")
     done = assign(tree.far_unit, "已办完", deadline=today - 2 * day, leader="丙")
-    services.task_report(actor=None, task=done, text="完成", percent=100)
+    services.task_report(actor=SYSTEM, task=done, text="完成", percent=100)
     services.task_accept(actor=users.committee_admin, task=fresh(done))
     dropped = assign(tree.far_unit, "取消的任务", deadline=today + 40 * day)
     services.task_cancel(actor=users.committee_admin, task=dropped, reason="调整")

@@ -13,6 +13,7 @@ from django.test.utils import instrumented_test_render
 
 from mofan.accounts.models import User
 from mofan.accounts.services import token_create
+from mofan.core.access import SYSTEM
 
 TARGET_MS = 100
 
@@ -79,7 +80,7 @@ class Result:
 
 def client_for(user: User, *, token: bool = False) -> Client:
     if token:
-        _, plain = token_create(actor=None, user=user, name="bench")
+        _, plain = token_create(actor=SYSTEM, user=user, name="bench")
         return Client(HTTP_AUTHORIZATION=f"Bearer {plain}")
     client = Client()
     client.force_login(user)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from mofan.accounts.models import User
 from mofan.accounts.services import grant_create
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 from mofan.orgs.models import CommitteePost, CommitteeSeat, Org, OrgType
 
 ORGS_PER_UNIT = 42  # 5,000 orgs → about 120 units (机关党委 / 党总支) under one 机关工委
@@ -179,7 +179,7 @@ def bench_user(username: str, role: str, org: Org) -> User:
     user = User(username=username, name=username)
     user.set_unusable_password()
     user.save()
-    grant_create(actor=None, user=user, role=role, org=org)
+    grant_create(actor=SYSTEM, user=user, role=role, org=org)
     return user
 
 

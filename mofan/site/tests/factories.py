@@ -9,7 +9,7 @@ from PIL import Image
 
 from mofan.accounts.models import User
 from mofan.accounts.services import grant_create
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 from mofan.orgs.models import OrgType
 from mofan.orgs.services import org_create
 
@@ -62,7 +62,7 @@ _codes = iter(range(1, 10**9))
 def make_org(parent, org_type, name=None, **fields):
     number = next(_codes)
     return org_create(
-        actor=None,
+        actor=SYSTEM,
         parent=parent,
         code=fields.pop("code", f"T{number:05d}"),
         name=name or f"{OrgType(org_type).label}{number}",
@@ -73,7 +73,7 @@ def make_org(parent, org_type, name=None, **fields):
 
 def make_user(role: Role, org, username=None, **fields):
     user = UserFactory(**({"username": username} if username else {}), **fields)
-    grant_create(actor=None, user=user, role=role, org=org)
+    grant_create(actor=SYSTEM, user=user, role=role, org=org)
     return user
 
 

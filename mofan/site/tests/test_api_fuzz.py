@@ -17,6 +17,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.config import SchemathesisConfig
 
 from mofan.accounts.services import token_create
+from mofan.core.access import SYSTEM
 from mofan.site.api import api
 
 EXAMPLES = int(os.environ.get("MOFAN_FUZZ_EXAMPLES", "2"))
@@ -46,7 +47,7 @@ def keep_the_test_connection():
 
 @pytest.fixture(params=["committee_admin", "secretary"])
 def bearer(request, tree, users):
-    _, plain = token_create(actor=None, user=getattr(users, request.param), name="fuzz")
+    _, plain = token_create(actor=SYSTEM, user=getattr(users, request.param), name="fuzz")
     return {"Authorization": f"Bearer {plain}"}
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from mofan.core.access import Role
+from mofan.core.access import SYSTEM, Role
 from mofan.meetings import services as meetings
 from mofan.meetings.models import Kind
 from mofan.meetings.services import AttendanceRow
@@ -49,7 +49,7 @@ def test_a_plain_member_lands_on_their_own_page(users, me, login):
 
 def test_it_shows_the_record_and_this_months_dues(users, me, login):
     dues_record_payment(
-        actor=None,
+        actor=SYSTEM,
         member=me,
         month=date(2027, 2, 1),
         paid=Decimal("81.00"),
@@ -67,7 +67,7 @@ def test_it_shows_attendance_and_coming_meetings_of_the_member_only(
     tree, users, me, neighbour, login
 ):
     held = meetings.meeting_create_held(
-        actor=None,
+        actor=SYSTEM,
         org=tree.branch,
         kind=Kind.THEME_DAY,
         topic="三月主题党日",
@@ -75,7 +75,7 @@ def test_it_shows_attendance_and_coming_meetings_of_the_member_only(
         attendance=[AttendanceRow(me.id, "leave", "出差"), AttendanceRow(neighbour.id, "present")],
     )
     meetings.meeting_plan(
-        actor=None,
+        actor=SYSTEM,
         org=tree.branch,
         kind=Kind.LECTURE,
         topic="四月党课",
@@ -88,9 +88,9 @@ def test_it_shows_attendance_and_coming_meetings_of_the_member_only(
 
 
 def test_it_shows_open_tasks_of_the_branch(tree, users, me, login):
-    plan = plan_create(actor=None, org=tree.unit, kind="master", title="创建方案", year=2027)
+    plan = plan_create(actor=SYSTEM, org=tree.unit, kind="master", title="创建方案", year=2027)
     task_create(
-        actor=None,
+        actor=SYSTEM,
         plan=plan,
         owner_org=tree.branch,
         title="本支部的任务",
@@ -98,7 +98,7 @@ def test_it_shows_open_tasks_of_the_branch(tree, users, me, login):
         deadline=date(2027, 6, 30),
     )
     task_create(
-        actor=None,
+        actor=SYSTEM,
         plan=plan,
         owner_org=tree.other_branch,
         title="别的支部的任务",

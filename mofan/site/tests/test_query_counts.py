@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from mofan.core.access import SYSTEM
 from mofan.meetings.compliance import DONE, NOT_DONE
 from mofan.members import crypto, idcard
 from mofan.members.models import Member
@@ -62,7 +63,7 @@ def test_it_keeps_treebeard_working_on_the_built_tree(trees):
     unit = trees.small.unit
     before = unit.numchild
     child = org_create(
-        actor=None, parent=unit, name="新支部", code="SMALL-NEW", org_type=OrgType.BRANCH
+        actor=SYSTEM, parent=unit, name="新支部", code="SMALL-NEW", org_type=OrgType.BRANCH
     )
     assert child.path[: -Org.steplen] == unit.path
     unit.refresh_from_db()

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mofan.accounts.models import ApiToken, User
 from mofan.accounts.services import token_create, token_revoke
+from mofan.core.access import COMMAND_LINE
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"用户“{username}”不存在或已停用")
-        token, plain = token_create(actor=None, user=user, name=name)
+        token, plain = token_create(actor=COMMAND_LINE, user=user, name=name)
         self.stdout.write(
             f"已为 {user.username} 创建令牌“{token.name}”，请妥善保存，它不会再次显示："
         )
@@ -35,5 +36,5 @@ class Command(BaseCommand):
         tokens = list(ApiToken.objects.filter(prefix__startswith=prefix, revoked_at__isnull=True))
         if len(tokens) != 1:
             raise CommandError(f"前缀“{prefix}”对应 {len(tokens)} 个有效令牌，需恰好 1 个")
-        token_revoke(actor=None, token=tokens[0])
+        token_revoke(actor=COMMAND_LINE, token=tokens[0])
         self.stdout.write(f"已吊销令牌 {tokens[0]}")

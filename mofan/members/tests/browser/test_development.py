@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from mofan.core.access import SYSTEM
 from mofan.core.dates import add_months
 from mofan.members import idcard
 from mofan.members.development import (
@@ -41,7 +42,7 @@ def activist(org, name, number, step3_days_ago):
     today = timezone.localdate()
     born = date(1995, 4, 8)
     candidate = candidate_apply(
-        actor=None,
+        actor=SYSTEM,
         org=org,
         name=name,
         id_number=idcard.make("110105", born, number, "male"),
@@ -55,7 +56,7 @@ def activist(org, name, number, step3_days_ago):
         (6, 30),
     ]:
         candidate_record_step(
-            actor=None, candidate=candidate, number=step, on=today - timedelta(days=days_ago)
+            actor=SYSTEM, candidate=candidate, number=step, on=today - timedelta(days=days_ago)
         )
     return candidate, today - timedelta(days=step3_days_ago)
 

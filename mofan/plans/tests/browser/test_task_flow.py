@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from mofan.core.access import SYSTEM
 from mofan.plans import services
 from mofan.plans.models import Plan, Task
 from mofan.site.tests.factories import PDF
@@ -36,13 +37,13 @@ def flash(page, kind="success"):
 def test_a_task_goes_down_the_tree_and_its_progress_comes_back_up(new_page, tree, users, log_in):
     today = timezone.localdate()
     plan = services.plan_create(
-        actor=None,
+        actor=SYSTEM,
         org=tree.committee,
         year=today.year,
         kind=Plan.Kind.MASTER,
         title=f"{today.year}年创建模范机关实施方案",
     )
-    item = services.plan_item_add(actor=None, plan=plan, number="一", title="强化理论武装")
+    item = services.plan_item_add(actor=SYSTEM, plan=plan, number="一", title="强化理论武装")
 
     # The committee assigns the task to the unit.
     committee = log_in(new_page(), users.committee_admin)
