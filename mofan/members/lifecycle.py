@@ -11,6 +11,7 @@ from django.utils import timezone
 from mofan.core.audit import audit
 from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
+from mofan.members import events
 from mofan.members.linked_accounts import disable_linked_account, move_linked_account
 from mofan.members.models import (
     CURRENT_STATUSES,
@@ -131,6 +132,7 @@ def transfer_send(*, actor, member: Member, to_org: Org, letter_number: str, on:
         changes={"org": [member.org.name, to_org.name]},
         detail=f"介绍信 {transfer.letter_number}",
     )
+    events.transfer_sent(actor=actor, transfer=transfer)
     return transfer
 
 
@@ -167,6 +169,7 @@ def transfer_accept(*, actor, transfer: Transfer, on: date) -> Member:
         changes={"org": [transfer.from_org.name, transfer.to_org.name]},
         detail=letter,
     )
+    events.transfer_answered(actor=actor, transfer=transfer)
     return member
 
 
@@ -184,6 +187,7 @@ def transfer_reject(*, actor, transfer: Transfer, on: date, reason: str) -> Tran
     audit(
         actor=actor, action="member.transfer_reject", target=transfer.member, detail=reason.strip()
     )
+    events.transfer_answered(actor=actor, transfer=transfer)
     return transfer
 
 
