@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from mofan.core.access import Role
 
@@ -66,6 +67,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最后使用", null=True, blank=True)
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    expires_at = models.DateTimeField("有效期至")
 
     class Meta:
         verbose_name = "API 令牌"
@@ -76,5 +78,10 @@ class ApiToken(models.Model):
         return f"{self.name}（{self.prefix}…）"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """Neither revoked nor past its expiry."""
+        return self.revoked_at is None and not self.is_expired

@@ -3,20 +3,46 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from mofan.accounts.models import ApiToken, Grant, User
+from mofan.accounts.selectors import locked_usernames
 from mofan.core.access import ROLE_RANK, Role, forget_scope, is_system, scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.orgs.models import Org
 
 TOKEN_PREFIX = "mf_"
+TOKEN_DEFAULT_DAYS = 180
+TOKEN_MAX_DAYS = 3650
+
+
+def token_days_default() -> int:
+    """How long a new token lasts unless told otherwise (setting MOFAN_TOKEN_DAYS)."""
+    return getattr(settings, "MOFAN_TOKEN_DAYS", TOKEN_DEFAULT_DAYS)
+
+
+def _revoke_live_tokens(user: User) -> list[str]:
+    """Revoke every token of the user that still works; the prefixes of those revoked."""
+    now = timezone.now()
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+    rows = list(live.order_by("pk").values_list("pk", "prefix"))
+    if rows:
+        ApiToken.objects.filter(pk__in=[pk for pk, _ in rows]).update(revoked_at=now)
+    return [prefix for _, prefix in rows]
+
+
+def _revoked_detail(prefixes: list[str]) -> str:
+    if not prefixes:
+        return ""
+    return f"吊销有效令牌 {len(prefixes)} 个：" + "、".join(f"{p}…" for p in prefixes)
 
 
 def _check_password(password: str, user: User) -> None:
@@ -80,11 +106,13 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
         return user
     user.is_active = active
     user.save(update_fields=["is_active"])
+    revoked = [] if active else _revoke_live_tokens(user)
     audit(
         actor=actor,
         action="user.enable" if active else "user.disable",
         target=user,
         changes={"is_active": [not active, active]},
+        detail=_revoked_detail(revoked),
     )
     return user
 
@@ -96,7 +124,13 @@ def user_reset_password(*, actor, user: User, password: str) -> User:
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
-    audit(actor=actor, action="user.password_reset", target=user)
+    revoked = _revoke_live_tokens(user)
+    audit(
+        actor=actor,
+        action="user.password_reset",
+        target=user,
+        detail=_revoked_detail(revoked),
+    )
     return user
 
 
@@ -218,12 +252,13 @@ def member_user_disable(*, actor, user: User, branch: Org, reason: str) -> User:
         return user
     user.is_active = False
     user.save(update_fields=["is_active"])
+    revoked = _revoke_live_tokens(user)
     audit(
         actor=actor,
         action="user.disable",
         target=user,
         changes={"is_active": [True, False]},
-        detail=reason,
+        detail="；".join(part for part in (reason, _revoked_detail(revoked)) if part),
     )
     return user
 
@@ -258,16 +293,31 @@ def hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new personal token; the plain token is returned once and never stored."""
+def token_create(*, actor, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """A new personal token valid for `days` days (1..3650, by default MOFAN_TOKEN_DAYS);
+    the plain token is returned once and never stored."""
     if not is_system(actor) and actor.pk != user.pk:
         raise PermissionDenied("只能为自己创建令牌")
+    if days is None:
+        days = token_days_default()
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ApplicationError(f"有效天数须为 1 至 {TOKEN_MAX_DAYS} 之间的整数", field="days")
     name = name.strip() or "API"
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = timezone.now() + timedelta(days=days)
     token = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=plain[:10], token_hash=hash_token(plain)
+        user=user,
+        name=name[:100],
+        prefix=plain[:10],
+        token_hash=hash_token(plain),
+        expires_at=expires_at,
     )
-    audit(actor=actor, action="token.create", target=token, detail=f"用户 {user.username}")
+    audit(
+        actor=actor,
+        action="token.create",
+        target=token,
+        detail=f"用户 {user.username}，有效期 {days} 天",
+    )
     return token, plain
 
 
@@ -283,14 +333,21 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
 
 
 def token_authenticate(plain: str) -> User | None:
+    """The user of a live token: not revoked, not expired, its user active and not locked out
+    by failed logins (django-axes); anything else is refused like an unknown token."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(plain), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            token_hash=hash_token(plain),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
         .first()
     )
-    if token is None:
+    if token is None or locked_usernames([token.user.username]):
         return None
-    now = timezone.now()
     # Record use at most once a minute so a busy client does not write on every call.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -22,6 +22,7 @@ from mofan.accounts.selectors import (
     grant_get,
     locked_usernames,
     token_get,
+    token_list,
     user_get,
     user_list,
 )
@@ -73,7 +74,7 @@ def password_change(request):
 
 @login_required
 def me(request):
-    tokens = request.user.api_tokens.all()
+    tokens = token_list(actor=request.user)
     return render(
         request,
         "accounts/me.html",
