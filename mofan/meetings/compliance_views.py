@@ -250,16 +250,23 @@ def appraisals(request):
 
 @login_required
 def appraisal_new(request):
-    form = AppraisalForm(request.POST or None, branches=_writable_branches(request.user))
+    """The form to open a round (GET), and opening it (POST); the form re-shows any refusal."""
+    branches = _writable_branches(request.user)
+    if not branches.exists():
+        raise PermissionDenied("您没有开展民主评议的权限")
+    today = timezone.localdate()
+    form = AppraisalForm(
+        request.POST or None,
+        initial={"year": today.year, "held_on": today},
+        branches=branches,
+    )
     if request.method == "POST" and form.is_valid():
         round_ = run_service(
             form, lambda: appraisal.appraisal_open(actor=request.user, **form.cleaned_data)
         )
         if round_ is not None:
             return redirect("meetings:appraisal", round_.id)
-    for errors in form.errors.values():
-        messages.error(request, "；".join(errors))
-    return redirect("meetings:appraisals")
+    return render(request, "meetings/appraisal_form.html", {"form": form})
 
 
 @login_required

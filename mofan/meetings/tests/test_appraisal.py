@@ -246,6 +246,29 @@ def test_it_offers_and_opens_rounds_only_for_the_users_own_branches(users, tree,
     assert "开展民主评议" not in text(login(users.leader).get("/meetings/appraisals/"))
 
 
+def test_it_shows_the_form_to_open_a_round_on_its_own_page(users, tree, login):
+    response = login(users.secretary).get("/meetings/appraisals/new/")
+    assert response.status_code == 200
+    page = text(response)
+    assert "开展民主评议党员" in page and 'name="held_on"' in page
+    assert f'<option value="{tree.branch.id}">' in page
+    assert "没有评议记录" not in page  # not the list
+
+
+def test_it_re_shows_the_form_with_the_error_when_opening_is_refused(users, tree, login):
+    client = login(users.secretary)
+    data = {"org": tree.branch.id, "year": YEAR, "held_on": "2025-12-10"}
+    client.post("/meetings/appraisals/new/", data)
+    again = client.post("/meetings/appraisals/new/", data)
+    assert again.status_code == 200
+    assert f"发改委第一党支部 {YEAR} 年的民主评议已经建立" in text(again)
+    assert 'name="held_on"' in text(again)
+
+
+def test_it_refuses_the_form_to_a_user_who_may_not_record(users, login):
+    assert login(users.leader).get("/meetings/appraisals/new/").status_code == 403
+
+
 def test_it_grades_on_the_round_page_and_keeps_a_refused_choice(users, login, opened):
     round_, fulls, probs = opened
     client = login(users.secretary)
