@@ -110,7 +110,7 @@ def _matrix_row(org: Org, lines, columns, kind: str) -> dict:
     """For each column: required and held summed over the kinds' periods that fall in it."""
     cells = []
     for column in columns:
-        required = held = 0
+        required = held = actual = 0
         statuses = []
         since = column.start  # the drill-down covers the longest period counted in the cell
         for line in lines:
@@ -122,6 +122,7 @@ def _matrix_row(org: Org, lines, columns, kind: str) -> dict:
                 if column.start <= last_day < column.end:
                     required += req
                     held += min(got, req)
+                    actual += got
                     statuses.append(status)
                     since = min(since, period.start)
         worst = (
@@ -130,7 +131,14 @@ def _matrix_row(org: Org, lines, columns, kind: str) -> dict:
             else None
         )
         cells.append(
-            {"required": required, "held": held, "status": worst, "span": column, "since": since}
+            {
+                "required": required,
+                "held": held,
+                "actual": actual,
+                "status": worst,
+                "span": column,
+                "since": since,
+            }
         )
     return {
         "org": org,
@@ -144,7 +152,8 @@ def _link_cells(rows, list_url: str) -> None:
     `{% url %}` and two date filters per cell in the template (600 cells on a page)."""
     for row in rows:
         for cell in row["cells"]:
-            cell["label"] = STATUS_LABELS.get(cell["status"])
+            cell["label"] = STATUS_LABELS.get(cell["status"], "")
+            cell["title"] = _cell_title(cell)
             cell["href"] = format_html(
                 "{}?org={}&status=held&since={}&until={}",
                 list_url,
@@ -152,6 +161,17 @@ def _link_cells(rows, list_url: str) -> None:
                 cell["since"].isoformat(),
                 cell["span"].last.isoformat(),
             )
+
+
+def _cell_title(cell) -> str:
+    """The cell's tooltip: what the counts mean, with the real number held when a period had
+    more meetings than required (the cell itself shows them capped at the requirement)."""
+    if not cell["required"]:
+        return "本期没有应开的会议"
+    title = f"{cell['label']}：应开 {cell['required']} 次，计入 {cell['held']} 次"
+    if cell["actual"] > cell["held"]:
+        title += f"（实开 {cell['actual']} 次）"
+    return title
 
 
 @login_required

@@ -674,8 +674,47 @@ def test_it_shows_a_quarters_meeting_in_the_quarters_last_month(tree, users, log
     assert len(cells) == 12
     assert cells[2] == ("done", "1/1")  # March holds Q1
     assert cells[5] == ("not_done", "0/1")  # June holds Q2
-    assert cells[0] == ("None", "")
+    assert cells[0] == ("empty", "")
     assert f"since={YEAR}-01-01&until={YEAR}-03-31" in page
+
+
+def test_it_gives_empty_cells_a_chinese_title_not_none(tree, users, login):
+    page = text(
+        login(users.secretary).get(
+            f"/meetings/compliance/?org={tree.branch.id}&year={YEAR}&kind=branch_general"
+        )
+    )
+    assert 'title="None"' not in page and "status-None" not in page
+    assert 'title="本期没有应开的会议"' in page
+
+
+def test_it_shows_more_meetings_than_required_as_done_with_the_real_count(tree, users, login):
+    held(tree.branch, date(YEAR, 4, 9), kind=Kind.BRANCH_GENERAL, topic="四月党员大会")
+    held(tree.branch, date(YEAR, 5, 9), kind=Kind.BRANCH_GENERAL, topic="五月党员大会")
+    page = text(
+        login(users.secretary).get(
+            f"/meetings/compliance/?org={tree.branch.id}&year={YEAR}&kind=branch_general&by=quarter"
+        )
+    )
+    assert matrix_cells(page, tree.branch)[1] == ("done", "1/1")
+    assert "2/1" not in page
+    assert 'title="已完成：应开 1 次，计入 1 次（实开 2 次）"' in page
+
+
+def test_it_colours_the_legend_with_the_cells_classes(tree, users, login):
+    page = text(
+        login(users.secretary).get(
+            f"/meetings/compliance/?org={tree.branch.id}&year={YEAR}&kind=branch_general"
+        )
+    )
+    legend = re.search(r'<p class="muted">每格为.*?</p>', page, re.S).group(0)
+    tags = dict(
+        (label, classes.split())
+        for classes, label in re.findall(r'<span class="([^"]+)">(.*?)</span>', legend)
+    )
+    assert "status-done" in tags["已完成"] and "status-not_done" in tags["未完成"]
+    assert "status-due_soon" in tags["临期"] and "status-not_yet" in tags["未到期"]
+    assert not set(tags["已完成"]) & set(tags["未完成"]) - {"tag"}
 
 
 def test_it_lists_every_org_of_the_sub_tree_in_the_matrix(tree, users, login):
