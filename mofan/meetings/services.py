@@ -141,6 +141,18 @@ def _check_kind(org, kind: str) -> None:
         raise ApplicationError(f"“{org.name}”已撤销", field="org")
 
 
+def _check_held_on(org, held_on: date, today: date, prefix: str = "") -> None:
+    """A meeting is held on a day that has come, and not before its org was established."""
+    if held_on > today:
+        raise ApplicationError("召开日期不能晚于今天；尚未召开的会议请保存为计划", field="held_on")
+    if org.established_on and held_on < org.established_on:
+        raise ApplicationError(
+            f"{prefix}召开日期 {held_on:%Y-%m-%d} 早于“{org.name}”的成立日期"
+            f" {org.established_on:%Y-%m-%d}",
+            field="held_on",
+        )
+
+
 def _check_fields(meeting: Meeting) -> None:
     if not meeting.topic.strip():
         raise ApplicationError("请填写会议主题", field="topic")
@@ -217,8 +229,7 @@ def meeting_record(
     _check_kind(meeting.org, meeting.kind)  # a correction may fix the kind
     meeting.held_on = held_on
     meeting.status = MeetingStatus.HELD
-    if held_on > timezone.localdate():
-        raise ApplicationError("召开日期不能晚于今天；尚未召开的会议请保存为计划", field="held_on")
+    _check_held_on(meeting.org, held_on, timezone.localdate())
     _check_fields(meeting)
     full_clean_or_refuse(meeting, MEETING_CLEAN_EXCLUDE)
     meeting.save()
@@ -367,8 +378,7 @@ def meeting_create_held(
     """Record a meeting that was not planned in the system beforehand."""
     require_meeting_writer(actor, org)
     _check_kind(org, kind)
-    if held_on > timezone.localdate():
-        raise ApplicationError("召开日期不能晚于今天；尚未召开的会议请保存为计划", field="held_on")
+    _check_held_on(org, held_on, timezone.localdate())
     planned_on = fields.pop("planned_on", None) or held_on
     meeting = Meeting(
         org=org,
@@ -560,6 +570,7 @@ def _held_meeting(
         raise ApplicationError(
             f"{record.org.name} {record.held_on:%Y-%m-%d} 的会议召开日期晚于今天", field="held_on"
         )
+    _check_held_on(record.org, record.held_on, today, prefix=f"{record.org.name} ")
     meeting = Meeting(
         org=record.org,
         kind=record.kind,

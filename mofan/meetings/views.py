@@ -103,6 +103,13 @@ def _attendance_table(meeting_members, existing: dict[int, Attendance], data=Non
     return table
 
 
+def _default_kind(kinds) -> str:
+    """支部党员大会 where the org holds one, else its first kind in the order of Kind."""
+    if Kind.BRANCH_GENERAL in kinds:
+        return Kind.BRANCH_GENERAL
+    return next((k.value for k in Kind if k in kinds), "")
+
+
 @login_required
 def create(request):
     org = _org_param(request)
@@ -112,7 +119,7 @@ def create(request):
         raise PermissionDenied("您没有记录该组织组织生活的权限")
     kinds = services.KINDS_FOR.get(OrgType(org.org_type), set())
     initial = {
-        "kind": request.GET.get("kind") or next(iter(sorted(kinds)), ""),
+        "kind": request.GET.get("kind") or _default_kind(kinds),
         "planned_on": timezone.localdate(),
     }
     form = MeetingForm(request.POST or None, initial=initial, kinds=kinds)

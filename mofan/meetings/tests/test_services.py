@@ -558,3 +558,35 @@ def test_it_marks_probationary_members_as_not_voting(tree, users, roll, yesterda
     )
     votes = dict(meeting.attendance.values_list("member__category", "can_vote"))
     assert votes == {Category.FULL: True, Category.PROBATIONARY: False}
+
+
+def test_it_refuses_a_held_date_before_the_org_was_established(tree, users, today):
+    from mofan.orgs.models import Org
+
+    Org.objects.filter(pk=tree.branch.pk).update(established_on=today - timedelta(days=30))
+    tree.branch.refresh_from_db()
+    early = today - timedelta(days=31)
+    meeting = plan(users.secretary, tree.branch, kind=Kind.THEME_DAY)
+    with pytest.raises(ApplicationError, match="早于“发改委第一党支部”的成立日期") as refused:
+        services.meeting_record(actor=users.secretary, meeting=meeting, held_on=early)
+    assert refused.value.field == "held_on"
+    with pytest.raises(ApplicationError, match="成立日期") as refused:
+        services.meeting_create_held(
+            actor=users.secretary,
+            org=tree.branch,
+            kind=Kind.THEME_DAY,
+            topic="主题党日",
+            held_on=early,
+        )
+    assert refused.value.field == "held_on"
+    with pytest.raises(ApplicationError, match="成立日期"):
+        services.meetings_record_bulk(
+            actor=SYSTEM,
+            records=[services.HeldRecord(tree.branch, Kind.THEME_DAY, "主题党日", early, {})],
+        )
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+    assert Meeting.objects.count() == 1
+    services.meeting_record(
+        actor=users.secretary, meeting=meeting, held_on=today - timedelta(days=30)
+    )  # the day it was established is fine

@@ -228,6 +228,28 @@ def test_it_offers_the_branch_roll_and_only_the_kinds_a_branch_holds(
     assert 'value="center_group"' not in page
 
 
+def test_it_defaults_the_kind_to_the_branch_general_meeting(tree, users, login):
+    page = text(login(users.secretary).get(f"/meetings/new/?org={tree.branch.id}"))
+    assert re.search(r'<option value="branch_general"[^>]*selected', page)
+    assert not re.search(r'<option value="appraisal"[^>]*selected', page)
+
+
+def test_it_re_shows_the_form_for_a_held_date_before_the_org_was_established(
+    tree, users, login, today
+):
+    from mofan.orgs.models import Org
+
+    Org.objects.filter(pk=tree.branch.pk).update(established_on=today - timedelta(days=10))
+    early = (today - timedelta(days=11)).isoformat()
+    response = login(users.secretary).post(
+        f"/meetings/new/?org={tree.branch.id}", meeting_form(held="on", held_on=early)
+    )
+    assert response.status_code == 200
+    assert "早于“发改委第一党支部”的成立日期" in text(response)
+    assert f'value="{early}"' in text(response)
+    assert not Meeting.objects.exists()
+
+
 def test_it_plans_a_meeting_from_the_form(tree, users, login, today):
     client = login(users.secretary)
     response = client.post(
