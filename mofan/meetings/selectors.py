@@ -1,6 +1,6 @@
 """Reads of organisational life, limited to the acting user's sub-tree."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
@@ -119,10 +119,14 @@ def attendance_rates(
 
 def inactive_members(members: QuerySet[Member], today: date) -> QuerySet[Member]:
     """Current members with no organisational life attended for six months in a row (the
-    Constitution's 自行脱党 case), leaving out those who joined or transferred in recently."""
+    Constitution's 自行脱党 case), leaving out those who joined, transferred in or were entered
+    in the records recently."""
     since = add_months(today, -INACTIVE_MONTHS)
+    entered_before = timezone.make_aware(datetime.combine(since, time.min))
     return (
-        members.filter(status__in=CURRENT_STATUSES, joined_on__lt=since)
+        members.filter(
+            status__in=CURRENT_STATUSES, joined_on__lt=since, created_at__lt=entered_before
+        )
         .annotate(
             last_present=Max(
                 "attendance__meeting__held_on",

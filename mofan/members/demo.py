@@ -1,8 +1,10 @@
 """Demo members: plausible Chinese names, valid (fictional) ID numbers, consistent dates."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from mofan.accounts.services import NewMemberLogin, member_users_create
 from mofan.core.access import DEMO
@@ -90,7 +92,20 @@ def build_demo_members(today: date) -> int:
         ]
         _elect_committee(branch, [p for p in people if p.category == Category.FULL])
         created += len(people)
+    _as_if_entered_years_ago(today)
     return created
+
+
+DEMO_RECORDS_KEPT_YEARS = 3
+
+
+def _as_if_entered_years_ago(today: date) -> None:
+    """The demo roster stands for records kept for years (arrears and inactivity count only
+    from a record's entry); members who joined since then were entered when they joined."""
+    since = add_years(today, -DEMO_RECORDS_KEPT_YEARS)
+    Member.objects.filter(joined_on__lt=since).update(
+        created_at=timezone.make_aware(datetime.combine(since, time(9)))
+    )
 
 
 COMMITTEE_POSTS = [

@@ -292,7 +292,12 @@ def _arrears(
     """Consecutive unpaid months up to `month`; a month with nothing due (waived) is settled."""
     if started is None:
         return 0
-    earliest = max(started, month_start(member.joined_on), add_months(month, -11))
+    earliest = max(
+        started,
+        month_start(member.joined_on),
+        month_start(member.entered_on),
+        add_months(month, -11),
+    )
     count = 0
     current = month
     while (

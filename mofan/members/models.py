@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -125,6 +126,12 @@ class Member(models.Model):
     def party_age(self) -> int:
         """Years in the Party as of this year's anniversary of joining."""
         return timezone.localdate().year - self.joined_on.year
+
+    @property
+    def entered_on(self) -> date:
+        """The day the record was entered: months before it are not held against the member
+        (a member entered today has no arrears and is not yet inactive)."""
+        return timezone.localtime(self.created_at).date()
 
 
 class MemberEvent(models.Model):

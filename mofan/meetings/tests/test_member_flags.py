@@ -6,6 +6,7 @@ from datetime import timedelta
 from mofan.meetings.models import Kind
 from mofan.meetings.services import meeting_create_held
 from mofan.meetings.tests.conftest import present
+from mofan.members.tests.conftest import entered
 
 FLAG = "连续六个月未参加组织生活"
 
@@ -25,6 +26,19 @@ def test_it_flags_a_member_without_organisational_life_for_six_months(
     client = login(users.secretary)
     assert FLAG in text(client.get(f"/members/{absent.pk}/"))
     assert FLAG not in text(client.get(f"/members/{attending.pk}/"))
+
+
+def test_it_does_not_flag_a_member_entered_in_the_records_less_than_six_months_ago(
+    tree, users, roll, login, today
+):
+    """A long-standing member whose record was entered today has missed nothing in Mofan yet;
+    one entered seven months ago without attending since is flagged."""
+    new_record, old_record = roll(tree.branch, 2)
+    entered(new_record, today)
+    entered(old_record, today - timedelta(days=215))
+    client = login(users.secretary)
+    assert FLAG not in text(client.get(f"/members/{new_record.pk}/"))
+    assert FLAG in text(client.get(f"/members/{old_record.pk}/"))
 
 
 def test_it_gives_the_attendance_rate_of_each_branch(tree, users, roll, login, today):

@@ -395,6 +395,17 @@ def test_it_highlights_3_months_of_arrears_and_flags_6(users, tree, payer, login
     assert "row-warn" in row_of(earlier, "欠六")
 
 
+def test_it_counts_arrears_only_from_the_month_the_record_was_entered(users, tree, payer, login):
+    """Collection started a year ago; a member whose record was entered this month owes nothing
+    yet, one entered two months ago owes those two months, not twelve."""
+    pay_months(payer(name="按时"), -12, -1)
+    payer(name="新录入", entered_on=today())
+    payer(name="两月前录入", entered_on=month(-2))
+    page = text(login(users.secretary).get(ledger_url(tree.branch, month(0))))
+    assert "个月" not in row_of(page, "新录入")
+    assert "2 个月" in row_of(page, "两月前录入")
+
+
 def test_it_does_not_count_waived_months_as_arrears(users, tree, payer, login):
     pay_months(payer(name="按时"), -12, -1)
     waived = payer(name="免交者")
