@@ -185,6 +185,9 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from finders in the demo
 MEDIA_ROOT = Path(os.environ.get("MOFAN_MEDIA_ROOT", DATA_DIR / "media"))
 
+# Personal API tokens expire after this many days (a token for a script is made again).
+MOFAN_TOKEN_DAYS = int(os.environ.get("MOFAN_TOKEN_DAYS", "180"))
+
 HUEY_REDIS_URL = os.environ.get("MOFAN_HUEY_REDIS_URL")
 if HUEY_REDIS_URL:
     HUEY = {"huey_class": "huey.RedisHuey", "name": "mofan", "url": HUEY_REDIS_URL}

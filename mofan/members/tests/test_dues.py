@@ -389,6 +389,7 @@ def test_it_highlights_3_months_of_arrears_and_flags_6(users, tree, payer, login
     assert "3 个月" in row_of(page, "欠三")
     assert "row-bad" in row_of(page, "欠六")
     assert "6 个月（已达 6 个月）" in row_of(page, "欠六")
+    assert '<span class="tag tag-due">黄色</span>' in page  # the legend has the rows' amber
     earlier = text(login(users.secretary).get(ledger_url(tree.branch, month(-3))))
     assert "1 个月" in row_of(earlier, "欠三")
     assert "4 个月" in row_of(earlier, "欠六")
