@@ -64,6 +64,7 @@ def ledger(request):
             "stage": stage,
             "overdue_only": overdue_only,
             "query": query.urlencode(),
+            "can_register": scope_of(request.user).records_anywhere,
         },
     )
 

@@ -543,6 +543,14 @@ def test_it_answers_404_on_a_candidate_page_to_a_secretary_of_another_branch(use
     assert "赵申请" not in text(client.get("/members/development/"))
 
 
+def test_it_offers_registering_an_applicant_only_to_who_may_record(users, login):
+    """The read-only leader sees the ledger but not a button that would answer 403."""
+    button = "登记入党申请人</a>"
+    assert button in text(login(users.secretary).get("/members/development/"))
+    assert button not in text(login(users.leader).get("/members/development/"))
+    assert login(users.leader).get("/members/development/new/").status_code == 403
+
+
 def test_it_answers_403_to_the_leader_recording_a_step(users, apply, login):
     candidate = apply(today() - timedelta(days=3))
     client = login(users.leader)
