@@ -1,4 +1,5 @@
-"""The monthly dues ledger of a branch, recording payments, approvals, the yearly summary."""
+"""The monthly dues ledger of a branch, recording payments, approvals, the yearly summary;
+the two Excel exports are services in `exports.py`, shared with the API."""
 
 from decimal import Decimal
 
@@ -11,10 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mofan.core.access import scope_of
-from mofan.core.audit import audit
-from mofan.core.excel import new_sheet, xlsx_response
+from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import run_service
-from mofan.members import dues
+from mofan.members import dues, exports
 from mofan.members.forms import ApprovalForm, LedgerForm, PayAllForm, PaymentForm
 from mofan.members.selectors import member_get, member_list
 from mofan.orgs.models import BRANCH_TYPES
@@ -54,9 +54,12 @@ def ledger(request):
     if not is_branch:
         return redirect(f"{reverse('members:dues_summary')}?org={org.id}")
     month = _month(request)
-    rows = dues.dues_ledger(dues.current_members_of(org), month, timezone.localdate())
+    today = timezone.localdate()
     if request.GET.get("export"):
-        return _export(request, org, month, rows)
+        export = exports.dues_ledger_export(actor=request.user, org=org, month=month, today=today)
+        return xlsx_response(*export)
+    rows = dues.dues_ledger(exports.dues_ledger_members(actor=request.user, org=org), month, today)
+    scope = scope_of(request.user)
     return render(
         request,
         "members/dues_ledger.html",
@@ -64,7 +67,8 @@ def ledger(request):
             "org": org,
             "month": month,
             "rows": rows,
-            "can_write": scope_of(request.user).can_record(org.path),
+            "can_write": scope.can_record(org.path),
+            "can_export": scope.reads_roster(org.path),
             "pay_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
             "all_form": PayAllForm(initial={"paid_on": timezone.localdate()}),
             "breadcrumb": org_breadcrumb(actor=request.user, org=org),
@@ -74,30 +78,6 @@ def ledger(request):
             },
         },
     )
-
-
-def _export(request, org, month, rows):
-    title = f"{org.name}{month:%Y年%m月}党费收缴台账"
-    workbook, sheet = new_sheet(
-        title,
-        ["姓名", "类别", "应缴（元）", "实缴（元）", "缴纳日期", "方式", "连续欠缴（月）"],
-        "党费",
-    )
-    for row in rows:
-        p = row.payment
-        sheet.append(
-            [
-                row.member.name,
-                row.member.get_category_display(),
-                row.due,
-                p.paid if p else None,
-                p.paid_on if p else None,
-                p.get_method_display() if p else "",
-                row.arrears_months or None,
-            ]
-        )
-    audit(actor=request.user, action="dues.export", target=org, detail=title)
-    return xlsx_response(workbook, f"{title}.xlsx")
 
 
 @login_required
@@ -169,10 +149,11 @@ def summary(request):
     year = int(year_text) if year_text.isdigit() else 0
     if not MIN_YEAR <= year <= MAX_YEAR:
         year = timezone.localdate().year
-    members = member_list(actor=request.user, include_history=True)
-    if org is not None:
-        members = members.filter(org__path__startswith=org.path)
-    rows = dues.dues_year_summary(members, year)
+    if request.GET.get("export"):
+        export = exports.dues_summary_export(actor=request.user, org=org, year=year)
+        return xlsx_response(*export)
+    rows = exports.dues_summary_rows(actor=request.user, org=org, year=year)
+    scope = scope_of(request.user)
     return render(
         request,
         "members/dues_summary.html",
@@ -180,6 +161,7 @@ def summary(request):
             "org": org,
             "year": year,
             "rows": rows,
+            "can_export": scope.reads_roster(org.path) if org else scope.reads_roster_anywhere,
             "total_due": sum((r.due for r in rows), ZERO),
             "total_paid": sum((r.paid for r in rows), ZERO),
         },

@@ -2,16 +2,20 @@
 
 from mofan.accounts.api import router as accounts_router
 from mofan.core.api import api
+from mofan.core.jobs_api import router as jobs_router
 from mofan.meetings.api import router as meetings_router
 from mofan.members.api import router as members_router
+from mofan.members.dues_api import router as dues_router
 from mofan.members.lifecycle_api import router as lifecycle_router
 from mofan.orgs.api import router as orgs_router
 from mofan.plans.api import router as plans_router
 
 for router in (
+    jobs_router,
     accounts_router,
     orgs_router,
     members_router,
+    dues_router,
     lifecycle_router,
     meetings_router,
     plans_router,
