@@ -6,6 +6,7 @@ from mofan.core.access import scope_of
 from mofan.core.excel import xlsx_response
 from mofan.core.exports import audit_export
 from mofan.core.forms import AuditSearchForm
+from mofan.core.jobs import job_get, kind_label
 from mofan.core.registry import audit_labels
 from mofan.core.selectors import audit_list
 from mofan.core.views_helpers import paginate_page
@@ -38,3 +39,10 @@ def _query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+@login_required
+def job_detail(request, job_id: int):
+    job = job_get(actor=request.user, job_id=job_id)
+    template = "core/_job_status.html" if request.htmx else "core/job.html"
+    return render(request, template, {"job": job, "label": kind_label(job.kind)})

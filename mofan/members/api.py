@@ -12,7 +12,7 @@ from mofan.core.access import RECORDER_ROLES, scope_of
 from mofan.core.api import ERRORS, ErrorOut, Page, named_enum, paginate
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet, xlsx_response
-from mofan.members import dues, excel, exports, services
+from mofan.members import dues, excel, exports, services, tasks
 from mofan.members.corrections import correction_accept, correction_propose, correction_reject
 from mofan.members.logins import login_sheet_download, member_logins_create
 from mofan.members.models import Category, Correction, DuesCategory, Education, Sex, Status
@@ -133,6 +133,11 @@ class ImportRowError(Schema):
     row: int
     column: str
     reason: str
+
+
+class JobAcceptedOut(Schema):
+    job_id: int
+    status_url: str
 
 
 class ImportOut(Schema):
@@ -256,9 +261,16 @@ def _default_branch(request, org_id: int):
     return branch
 
 
+def _is_large(file) -> bool:
+    try:
+        return tasks.roster_is_large(file)
+    except ApplicationError:
+        return False  # the usual path explains what is wrong with the file
+
+
 @router.post(
     "/members/import",
-    response={200: ImportOut, 400: ImportErrorsOut, 403: ErrorOut},
+    response={200: ImportOut, 400: ImportErrorsOut, 202: JobAcceptedOut, 403: ErrorOut},
     summary="导入花名册（dry_run=true 只预览；有错误时 400 并列出每一处）",
 )
 def import_members(
@@ -267,12 +279,19 @@ def import_members(
     dry_run: Form[bool] = False,
     org_id: Form[int | None] = None,
 ):
-    """`org_id`: the branch that rows without a 所在支部 go to (a branch's own roster)."""
+    """`org_id`: the branch that rows without a 所在支部 go to (a branch's own roster). A file
+    with more rows than MOFAN_IMPORT_BACKGROUND_ROWS is imported by a background job: 202 with
+    `job_id` and `status_url` (GET it for status, progress and the result)."""
     if not scope_of(request.user).records_anywhere:
         raise PermissionDenied("您没有维护党员信息的权限")
     if not is_spreadsheet(file.name):
         raise ApplicationError(SPREADSHEET_HINT, field="file")
     default_org = _default_branch(request, org_id) if org_id is not None else None
+    if _is_large(file):
+        job = tasks.roster_import_enqueue(
+            actor=request.user, upload=file, default_org=default_org, dry_run=dry_run
+        )
+        return HttpStatus(202, {"job_id": job.pk, "status_url": f"/api/v1/jobs/{job.pk}"})
     checked = excel.check_roster(actor=request.user, upload=file, default_org=default_org)
     if not checked.ok:
         detail = checked.errors.summary()

@@ -282,9 +282,9 @@ def _read_roster(upload, required: list[str]) -> tuple[list[tuple[int, dict]], d
     return table, headers
 
 
-def check_roster(*, actor, upload, default_org: Org | None = None) -> RosterImport:
+def check_roster(*, actor, upload, default_org: Org | None = None, progress=None) -> RosterImport:
     """Check every row; rows without a branch go to `default_org` (a branch's own roster
-    has no 所在支部 column)."""
+    has no 所在支部 column). `progress(done, total)` is told as rows are checked (a job)."""
     result = RosterImport()
     required = [k for k in REQUIRED if k != "org"] if default_org else REQUIRED
     table, headers = _read_roster(upload, required)
@@ -302,7 +302,7 @@ def check_roster(*, actor, upload, default_org: Org | None = None) -> RosterImpo
             )
         seen.setdefault(number, row_number)
         result.rows.append(RosterRow(row_number, data, columns=frozenset(raw)))
-    _resolve(actor, result)
+    _resolve(actor, result, progress)
     result.errors.sort(
         key=lambda e: (
             e.row,
@@ -317,7 +317,7 @@ def check_roster(*, actor, upload, default_org: Org | None = None) -> RosterImpo
     return result
 
 
-def _resolve(actor, result: RosterImport) -> None:
+def _resolve(actor, result: RosterImport, progress=None) -> None:
     """Orgs by name or code within the actor's scope; existing members by keyed hash."""
     scope = scope_of(actor)
     orgs = list(
@@ -343,7 +343,9 @@ def _resolve(actor, result: RosterImport) -> None:
             result.errors.append(
                 RowError(row.row, "公民身份号码", "该号码已登记在系统中（不在您的管理范围内）")
             )
-    for row in result.rows:
+    for done, row in enumerate(result.rows, start=1):
+        if progress is not None:
+            progress(done, len(result.rows))
         data = row.data
         org = by_key.get(data["org"]) if data["org"] else None
         if data["org"] and (org is None or org.org_type not in BRANCH_TYPES):

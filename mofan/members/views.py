@@ -17,7 +17,7 @@ from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
 from mofan.core.lookup import get_or_404
 from mofan.core.views_helpers import paginate_page, run_service, sort_param
-from mofan.members import excel, exports, services
+from mofan.members import excel, exports, services, tasks
 from mofan.members.dues import month_start, standards_for
 from mofan.members.flags import member_flags
 from mofan.members.forms import ImportForm, MemberFilterForm, MemberForm
@@ -266,6 +266,13 @@ def import_roster(request):
     if request.method == "POST" and request.POST.get("token"):
         return _commit_import(request, request.POST["token"], branches)
     checked = token = None
+    if request.method == "POST" and form.is_valid() and _is_large(form.cleaned_data["file"]):
+        job = tasks.roster_import_enqueue(
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            default_org=form.cleaned_data["org"],
+        )
+        return redirect("job", job.pk)
     if request.method == "POST" and form.is_valid():
         token = uuid.uuid4().hex
         stored = _stored_upload(request, token)
@@ -287,6 +294,16 @@ def import_roster(request):
         "members/import.html",
         {"form": form, "checked": checked, "token": token, "default_org": default_org},
     )
+
+
+def _is_large(upload) -> bool:
+    """A file with more rows than MOFAN_IMPORT_BACKGROUND_ROWS is imported by a background job
+    (no preview: the job page shows the result); a file that cannot be read goes the usual way,
+    which explains what is wrong with it."""
+    try:
+        return tasks.roster_is_large(upload)
+    except ApplicationError:
+        return False
 
 
 def _stored_upload(request, token: str) -> Path:

@@ -1,0 +1,96 @@
+"""Background jobs: the record a long piece of work (a large roster import) leaves for the
+page and the API to follow while the huey worker runs it.
+
+The web request creates the job (`job_create`) and enqueues the task; the task marks it
+started, reports progress every `PROGRESS_EVERY` items, and finishes it with a result dict
+(counts, or the first errors with row/column/reason and how many more)."""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from mofan.core.access import prefix_q, scope_of
+from mofan.core.lookup import get_or_404
+from mofan.core.models import Job, JobStatus
+
+# Progress is written every this many items (one small UPDATE each time).
+PROGRESS_EVERY = 200
+
+KIND_LABELS = {"member.import": "导入党员花名册"}
+
+
+def job_create(*, actor, kind: str, scope_path: str = "") -> Job:
+    """A queued job. It writes no audit row of its own: the work it runs audits its writes
+    (a roster import writes `member.import` with the importing user) and the job record keeps
+    who started it and when."""
+    job = Job(kind=kind, created_by=actor, scope_path=scope_path, stage="排队等待处理")
+    job.full_clean()
+    job.save()
+    return job
+
+
+def job_start(*, job: Job, stage: str, total: int = 0) -> None:
+    job.status, job.stage, job.total = JobStatus.RUNNING, stage, total
+    job.started_at = job.started_at or timezone.now()
+    job.save(update_fields=["status", "stage", "total", "started_at"])
+
+
+def job_stage(*, job: Job, stage: str) -> None:
+    job.stage = stage
+    job.save(update_fields=["stage"])
+
+
+class Progress:
+    """A callable `(done, total)` that writes the job's progress every `every` items."""
+
+    def __init__(self, job: Job, every: int = PROGRESS_EVERY):
+        self.job, self.every, self._written = job, every, -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if done == total or done - self._written >= self.every:
+            self._written = done
+            self.job.done, self.job.total = done, total
+            self.job.save(update_fields=["done", "total"])
+
+
+def job_finish(*, job: Job, result: dict, failed: bool = False, stage: str = "") -> None:
+    job.status = JobStatus.FAILED if failed else JobStatus.DONE
+    job.stage = stage or ("失败" if failed else "已完成")
+    job.result = result
+    job.finished_at = timezone.now()
+    if not failed:
+        job.done = job.total
+    job.save(update_fields=["status", "stage", "result", "finished_at", "done"])
+
+
+def job_list(*, actor):
+    """The actor's own jobs and those in sub-trees the actor administers."""
+    scope = scope_of(actor)
+    visible = Q(created_by=actor) | prefix_q(scope.admin_paths, "scope_path")
+    return Job.objects.filter(visible).select_related("created_by")
+
+
+def job_get(*, actor, job_id) -> Job:
+    return get_or_404(job_list(actor=actor), job_id, "未找到该任务")
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+def job_payload(job: Job, status_url: str) -> dict:
+    """What the API and the polling fragment tell about a job."""
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "stage": job.stage,
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "finished": job.finished,
+        "result": job.result,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "status_url": status_url,
+    }
