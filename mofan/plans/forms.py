@@ -96,6 +96,17 @@ class ReasonForm(Form):
     reason = forms.CharField(label="原因", max_length=300)
 
 
+class AcceptForm(Form):
+    """The assigner's 验收意见, kept in the task's timeline and sent to its owner."""
+
+    reason = forms.CharField(
+        label="验收意见",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "不填即为“验收通过”"}),
+    )
+
+
 class TaskFilterForm(Form):
     q = forms.CharField(label="任务/责任人", required=False)
     owner = forms.IntegerField(required=False, widget=forms.HiddenInput)

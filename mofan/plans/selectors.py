@@ -25,10 +25,11 @@ ONE_DECIMAL = Decimal("0.1")
 
 def plan_list(*, actor) -> QuerySet[Plan]:
     scope = scope_of(actor)
-    # A plan is visible to its org's sub-tree and to every unit that holds a task of it.
+    # A plan is visible to its org's sub-tree and to every unit that holds a task of it; the
+    # sub-plans of a master plan (the "N" of its 1+N set) to every unit that sees the master.
+    tasked = Task.objects.filter(scope.visible_q("owner_org__path")).values("plan_id")
     return Plan.objects.filter(
-        scope.visible_q("org__path")
-        | Q(pk__in=Task.objects.filter(scope.visible_q("owner_org__path")).values("plan_id"))
+        scope.visible_q("org__path") | Q(pk__in=tasked) | Q(master_id__in=tasked)
     ).select_related("org")
 
 
@@ -107,7 +108,16 @@ def weighted(pairs: list[tuple[Decimal, Decimal]]) -> Decimal:
     total = sum((w for _, w in pairs), Decimal(0))
     if not total:
         return Decimal(0)
-    return (sum((v * w for v, w in pairs), Decimal(0)) / total).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+    value = (sum((v * w for v, w in pairs), Decimal(0)) / total).quantize(
+        ONE_DECIMAL, ROUND_HALF_UP
+    )
+    return percent_value(value)
+
+
+def percent_value(value: Decimal) -> Decimal:
+    """A progress in the one format every page shows: a whole number as such ("60%", like a
+    reported progress), else one decimal place ("62.5%"), never "60.0%"."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
 def rolled_progress(tasks: list[Task]) -> dict[int, Decimal]:
@@ -129,7 +139,7 @@ def rolled_progress(tasks: list[Task]) -> dict[int, Decimal]:
             value = weighted([(progress(c), c.weight) for c in subs])
         else:
             value = Decimal(task.progress)
-        result[task.id] = value
+        result[task.id] = percent_value(value)
         return value
 
     for task in tasks:

@@ -352,8 +352,9 @@ def task_accept(*, actor, task: Task, on: date | None = None, text: str = "") ->
     task.status = TaskStatus.DONE
     task.finished_on = on or timezone.localdate()
     task.save(update_fields=["status", "finished_on"])
-    accepted = _event(task, TaskEvent.Kind.ACCEPTED, actor, text.strip() or "验收通过")
-    audit(actor=actor, action="task.accept", target=task)
+    comment = text.strip() or "验收通过"
+    accepted = _event(task, TaskEvent.Kind.ACCEPTED, actor, comment)
+    audit(actor=actor, action="task.accept", target=task, detail=comment)
     events.task_decided(actor=actor, task=task, event=accepted)
     _roll_up(task, actor)
     return task

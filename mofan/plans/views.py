@@ -14,7 +14,15 @@ from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet, xlsx_response
 from mofan.core.views_helpers import form_errors, paginate_page, run_service, sort_param
 from mofan.orgs.selectors import org_get, org_list, org_subtree, orgs_under_roles
 from mofan.plans import excel, exports, services
-from mofan.plans.forms import ItemForm, PlanForm, ReasonForm, ReportForm, TaskFilterForm, TaskForm
+from mofan.plans.forms import (
+    AcceptForm,
+    ItemForm,
+    PlanForm,
+    ReasonForm,
+    ReportForm,
+    TaskFilterForm,
+    TaskForm,
+)
 from mofan.plans.selectors import (
     evidence_get,
     master_plans,
@@ -257,7 +265,11 @@ def task_index(request):
 
 @login_required
 def task_detail(request, task_id):
-    task = task_get(actor=request.user, task_id=task_id)
+    return _task_page(request, task_get(actor=request.user, task_id=task_id))
+
+
+def _task_page(request, task, report_form=None):
+    """The task page; `report_form` is a refused report, shown again with what was typed."""
     scope = scope_of(request.user)
     subtasks = list(task.subtasks.select_related("owner_org").order_by("deadline", "id"))
     progress = rolled_progress([task, *task_descendants(task)])
@@ -279,8 +291,9 @@ def task_detail(request, task_id):
             "can_assign": scope.can_admin(task.assigner.path),
             "can_split": scope.can_admin(task.owner_org.path)
             and task.status in ("not_started", "in_progress"),
-            "report_form": ReportForm(initial={"percent": task.progress}),
+            "report_form": report_form or ReportForm(initial={"percent": task.progress}),
             "reason_form": ReasonForm(),
+            "accept_form": AcceptForm(),
             "split_form": TaskForm(
                 orgs=org_subtree(task.owner_org).exclude(pk=task.owner_org_id).order_by("path"),
                 initial={"start_on": task.start_on, "deadline": task.deadline},
@@ -300,9 +313,9 @@ def task_report(request, task_id):
         messages.success(
             request, "已报告进展" if form.cleaned_data["percent"] < 100 else "已报请验收"
         )
-    else:
-        messages.error(request, form_errors(form))
-    return redirect("plans:task", task.id)
+        return redirect("plans:task", task.id)
+    messages.error(request, form_errors(form))
+    return _task_page(request, task_get(actor=request.user, task_id=task.id), report_form=form)
 
 
 @login_required
@@ -311,7 +324,7 @@ def task_decide(request, task_id, decision):
     task = task_get(actor=request.user, task_id=task_id)
     form = ReasonForm(request.POST)
     if decision == "accept":
-        form = ReasonForm({"reason": request.POST.get("reason") or "验收通过"})
+        form = AcceptForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return redirect("plans:task", task.id)

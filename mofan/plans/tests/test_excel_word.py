@@ -180,7 +180,7 @@ def test_it_exports_a_plan_as_a_word_document_with_its_task_table(
     by_title = {row[1]: row for row in cells}
     assert by_title["讲好专题党课"][3] == tree.far_unit.name
     assert by_title["讲好专题党课"][7] == "逾期"
-    assert by_title["开展主题党日"][6] == "25.0%"
+    assert by_title["开展主题党日"][6] == "25%"
     assert "第一支部主题党日" not in by_title  # sub-tasks roll up into their parent's row
     assert audits("plan.export", master)[0].detail == "docx"
 

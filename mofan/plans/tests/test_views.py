@@ -161,8 +161,8 @@ def test_it_shows_a_plan_with_its_progress_items_and_tasks(master, users, tree, 
     services.task_report(actor=users.unit_admin, task=first, text="已完成", percent=100)
 
     page = text(login(users.leader).get(f"/plans/{master.id}/"))
-    assert '<b id="plan-progress">25.0%</b>' in page
-    assert "<td>政治建设</td><td>25.0%</td>" in page
+    assert '<b id="plan-progress">25%</b>' in page
+    assert "<td>政治建设</td><td>25%</td>" in page
     assert "落实第一议题制度" in page and "开展主题教育" in page
     assert "下达任务" not in page  # read-only
 
@@ -442,7 +442,7 @@ def test_it_shows_the_roll_up_of_a_split_task(task, split, tree, users, login):
     split(task, tree.other_branch, weight=Decimal(3))
     services.task_report(actor=users.secretary, task=first, text="完成", percent=100)
     page = text(login(users.committee_admin).get(f"/plans/tasks/{task.id}/"))
-    assert '<dd id="task-progress">25.0%（由分解任务加权汇总）</dd>' in page
+    assert '<dd id="task-progress">25%（由分解任务加权汇总）</dd>' in page
 
 
 def test_it_offers_the_report_form_again_once_every_sub_task_is_cancelled(

@@ -1,0 +1,98 @@
+"""Issue 10 §4 in plans: a unit reads the sub-plans of the master plan it holds tasks of; task
+acceptance asks for confirmation and keeps its 验收意见; one progress format; a refused report
+keeps the typed text; the timeline's files carry a text label, not an emoji."""
+
+import re
+
+from mofan.core.models import AuditLog
+from mofan.notifications.models import Notification
+from mofan.plans import services
+from mofan.plans.models import Plan, TaskEvent, TaskStatus
+from mofan.plans.tests.conftest import pdf
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def sub_plan(master, users, title="2026年理论学习计划"):
+    return services.plan_create(
+        actor=users.committee_admin,
+        org=master.org,
+        year=master.year,
+        kind=Plan.Kind.SUB,
+        master=master,
+        title=title,
+    )
+
+
+def test_a_unit_holding_a_task_of_the_master_plan_opens_its_sub_plans(master, users, login, task):
+    study = sub_plan(master, users)
+    client = login(users.unit_admin)
+    assert client.get(f"/plans/{study.id}/").status_code == 200
+    assert study.title in text(client.get("/plans/"))
+    assert study.title in text(client.get(f"/plans/{master.id}/"))
+
+
+def test_a_unit_without_a_task_of_the_master_plan_does_not_see_its_sub_plans(
+    master, users, tree, login, assign
+):
+    assign(tree.unit)
+    study = sub_plan(master, users)
+    # The other branch's secretary holds no task of the master plan (the unit's task is above it).
+    assert login(users.outsider).get(f"/plans/{study.id}/").status_code == 404
+
+
+def test_acceptance_asks_for_confirmation_and_keeps_the_comment(task, users, login):
+    services.task_report(actor=users.unit_admin, task=task, text="已完成", percent=100)
+    client = login(users.committee_admin)
+    page = text(client.get(f"/plans/tasks/{task.id}/"))
+    assert 'data-confirm="确定验收通过该任务？"' in page
+    assert "验收意见" in page
+    response = client.post(
+        f"/plans/tasks/{task.id}/accept/", {"reason": "台账齐全，予以通过"}, follow=True
+    )
+    assert task.__class__.objects.get(pk=task.pk).status == TaskStatus.DONE
+    assert re.search(r"<li>[^<]*验收通过 · [^<]*：台账齐全，予以通过", text(response))
+    event = task.events.get(kind=TaskEvent.Kind.ACCEPTED)
+    assert event.text == "台账齐全，予以通过"
+    assert AuditLog.objects.get(action="task.accept").detail == "台账齐全，予以通过"
+    note = Notification.objects.get(user=users.unit_admin, title__startswith="任务已通过验收")
+    assert "台账齐全，予以通过" in note.body
+
+
+def test_acceptance_without_a_comment_reads_as_accepted(task, users, login):
+    services.task_report(actor=users.unit_admin, task=task, text="已完成", percent=100)
+    login(users.committee_admin).post(f"/plans/tasks/{task.id}/accept/", {"reason": ""})
+    assert task.events.get(kind=TaskEvent.Kind.ACCEPTED).text == "验收通过"
+
+
+def test_a_rolled_up_progress_shows_like_a_reported_one(task, split, tree, users, login):
+    first = split(task, tree.branch)
+    split(task, tree.other_branch)
+    services.task_report(actor=users.secretary, task=first, text="推进", percent=100)
+    services.task_accept(actor=users.unit_admin, task=first)
+    page = text(login(users.committee_admin).get(f"/plans/tasks/{task.id}/"))
+    assert '<dd id="task-progress">50%（由分解任务加权汇总）</dd>' in page
+    assert ".0%" not in page
+
+
+def test_a_refused_report_keeps_the_typed_text(assign, tree, users, login):
+    task = assign(tree.unit, needs_evidence=True)
+    response = login(users.unit_admin).post(
+        f"/plans/tasks/{task.id}/report/", {"text": "召开专题会议三次，形成台账", "percent": 100}
+    )
+    page = text(response)
+    assert response.status_code == 200
+    assert "该任务完成时须上传佐证材料" in page
+    assert "召开专题会议三次，形成台账</textarea>" in page
+    assert task.__class__.objects.get(pk=task.pk).status == TaskStatus.NOT_STARTED
+
+
+def test_the_timeline_labels_a_file_in_text(task, users, login):
+    services.task_report(
+        actor=users.unit_admin, task=task, text="推进", percent=50, files=[pdf("学习记录.pdf")]
+    )
+    page = text(login(users.unit_admin).get(f"/plans/tasks/{task.id}/"))
+    assert '<span class="tag">附件</span> 学习记录.pdf' in page
+    assert "\U0001f4ce" not in page
