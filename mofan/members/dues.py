@@ -14,6 +14,7 @@ from django.db.models import Count, Sum
 from mofan.core.audit import audit
 from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
+from mofan.core.locking import locked
 from mofan.core.periods import Span
 from mofan.members.models import (
     CURRENT_STATUSES,
@@ -160,6 +161,7 @@ def dues_record_payment(
             f"{member.name} 于 {member.joined_on:%Y-%m-%d} 入党，不需缴纳此前月份的党费",
             field="month",
         )
+    locked(member)  # two clerks paying the same month at once: the second sees the first
     if DuesPayment.objects.filter(member=member, month=month).exists():
         raise ApplicationError(f"{member.name} {month:%Y年%m月}的党费已登记", field="month")
     due = standards_for([member], month)[member.id]
@@ -193,6 +195,13 @@ def dues_record_all_at_standard(
         pk__in={m.org_id for m in members}
     ):  # one query, not one per member
         require_member_writer(actor, org)
+    # Lock the members (in id order, so two batches cannot deadlock) before reading who paid.
+    list(
+        Member.objects.select_for_update()
+        .filter(pk__in=[m.pk for m in members])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     already = set(
         DuesPayment.objects.filter(member__in=members, month=month).values_list(
             "member_id", flat=True

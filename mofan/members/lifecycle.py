@@ -11,6 +11,7 @@ from django.utils import timezone
 from mofan.core.audit import audit
 from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
+from mofan.core.locking import locked
 from mofan.members import events
 from mofan.members.linked_accounts import disable_linked_account, move_linked_account
 from mofan.members.models import (
@@ -116,6 +117,7 @@ def transfer_send(*, actor, member: Member, to_org: Org, letter_number: str, on:
         raise ApplicationError("转入组织与现所在支部相同", field="to_org")
     if not letter_number.strip():
         raise ApplicationError("请填写介绍信编号", field="letter_number")
+    locked(member)  # two sends at once: the second sees the first pending transfer
     if member.transfers.filter(status=Transfer.Status.PENDING).exists():
         raise ApplicationError(f"{member.name} 已有一笔待接收的转接")
     transfer = Transfer.objects.create(
@@ -138,6 +140,7 @@ def transfer_send(*, actor, member: Member, to_org: Org, letter_number: str, on:
 
 @transaction.atomic
 def transfer_accept(*, actor, transfer: Transfer, on: date) -> Member:
+    locked(transfer)  # accepted or returned once, whichever answer commits first
     require_member_writer(actor, transfer.to_org)
     if transfer.status != Transfer.Status.PENDING:
         raise ApplicationError("该转接已办理")
@@ -175,6 +178,7 @@ def transfer_accept(*, actor, transfer: Transfer, on: date) -> Member:
 
 @transaction.atomic
 def transfer_reject(*, actor, transfer: Transfer, on: date, reason: str) -> Transfer:
+    locked(transfer)  # accepted or returned once, whichever answer commits first
     require_member_writer(actor, transfer.to_org)
     if transfer.status != Transfer.Status.PENDING:
         raise ApplicationError("该转接已办理")
