@@ -3,9 +3,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from mofan.core.access import scope_of
-from mofan.meetings.selectors import owed_this_period
 from mofan.orgs.selectors import org_roots
 from mofan.site.mine import mine as my_overview
+from mofan.site.workbench import workbench_for
 
 
 @login_required
@@ -19,7 +19,7 @@ def home(request):
         "site/home.html",
         {
             "roots": org_roots(actor=request.user),
-            "owed": owed_this_period(actor=request.user, today=today),
+            "bench": workbench_for(actor=request.user, today=today),
             "today": today,
         },
     )
