@@ -224,3 +224,37 @@ def test_the_workbench_runs_a_fixed_number_of_queries(
     grow(tree, 6)
     with django_assert_max_num_queries(len(small)):
         workbench_for(actor=actor, today=TODAY)
+
+
+def test_transfers_waiting_and_terms_expiring_count_and_link_to_their_lists(
+    tree, users, make_member, login
+):
+    from mofan.members.lifecycle import transfer_send
+    from mofan.orgs.models import Org
+
+    moving = make_member(tree.far_branch, name="转入者")
+    transfer_send(actor=SYSTEM, member=moving, to_org=tree.branch, letter_number="转001", on=TODAY)
+    Org.objects.filter(pk=tree.branch.pk).update(
+        term_start=date(2023, 6, 1), term_end=date(2026, 6, 30)
+    )
+    Org.objects.filter(pk=tree.other_branch.pk).update(
+        term_start=date(2023, 6, 1), term_end=date(2026, 6, 30)
+    )
+    bench = workbench_for(actor=users.secretary, today=TODAY)
+    counts = todo_counts(bench)
+    assert counts["待处理的组织关系转接"] == 1
+    assert counts["任期将满或已满的组织"] == 1  # its own branch, not other_branch
+    client = login(users.secretary)
+    assert "转入者" in client.get(todo(bench, "待处理的组织关系转接").url).content.decode()
+    terms = client.get(todo(bench, "任期将满或已满的组织").url).content.decode()
+    assert tree.branch.name in terms and tree.other_branch.name not in terms
+    outsider = todo_counts(workbench_for(actor=users.outsider, today=TODAY))
+    assert outsider["待处理的组织关系转接"] == 0
+    assert outsider["任期将满或已满的组织"] == 1
+
+
+def test_the_dues_chart_has_one_point_per_month_so_far(users):
+    data = workbench_for(actor=users.committee_admin, today=TODAY).charts["chart-dues"]
+    points = data["series"][0]["data"]
+    assert [p["name"] for p in points] == ["1月", "2月", "3月", "4月", "5月"]
+    assert all(p["value"] == 0 and p["url"] == "/members/dues/summary/" for p in points)
