@@ -16,6 +16,7 @@ from mofan.orgs.models import BRANCH_TYPES
 @transaction.atomic
 def appraisal_open(*, actor, org, year: int, held_on) -> AppraisalRound:
     require_meeting_writer(actor, org)
+    locked(org)  # two opens of the same year at once: the second sees the first round
     if org.org_type not in BRANCH_TYPES:
         raise ApplicationError("民主评议党员以党支部为单位进行", field="org")
     if AppraisalRound.objects.filter(org=org, year=year).exists():
@@ -67,6 +68,7 @@ def appraisal_grade(*, actor, round_: AppraisalRound, grades: dict[int, str]) ->
 
 @transaction.atomic
 def appraisal_close(*, actor, round_: AppraisalRound) -> AppraisalRound:
+    locked(round_)  # a grade being cleared at the same time is seen before closing
     require_meeting_writer(actor, round_.org)
     missing = round_.results.filter(member__category=Category.FULL, grade="").count()
     if missing:

@@ -10,6 +10,7 @@ from mofan.core.access import scope_of
 from mofan.core.audit import audit
 from mofan.core.dates import add_years
 from mofan.core.errors import ApplicationError
+from mofan.core.locking import locked
 from mofan.meetings.models import ElectedMember, Election
 from mofan.meetings.services import require_meeting_writer
 from mofan.members.models import CURRENT_STATUSES, Member
@@ -93,12 +94,13 @@ def _records_by_unique_name(org: Org) -> dict[str, int]:
 @transaction.atomic
 def election_approve(*, actor, election: Election, on: date) -> Org:
     """The upper org approves: the elected become the committee and the new term starts."""
+    locked(election)  # approved or rejected once, whichever answer commits first
     _require_upper(actor, election.org)
     if election.status != Election.Status.SUBMITTED:
         raise ApplicationError("该选举结果已批复")
     if election.org.is_dissolved:
         raise ApplicationError(f"“{election.org.name}”已撤销，不能批复其换届选举")
-    org = election.org
+    org = locked(election.org)  # two elections of one org approved at once: one committee
     before = [str(seat) for seat in org.committee.all()]
     org.committee.all().delete()
     records = _records_by_unique_name(org)
@@ -126,6 +128,7 @@ def election_approve(*, actor, election: Election, on: date) -> Org:
 
 @transaction.atomic
 def election_reject(*, actor, election: Election, on: date, note: str) -> Election:
+    locked(election)  # approved or rejected once, whichever answer commits first
     _require_upper(actor, election.org)
     if election.status != Election.Status.SUBMITTED:
         raise ApplicationError("该选举结果已批复")
