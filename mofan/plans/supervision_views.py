@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,6 +39,43 @@ def _period(request) -> tuple[date | None, date | None]:
     return since, until
 
 
+DUE_SOON_DAYS = 3
+ASSIGNMENT_FILTERS = {
+    "pending": "待反馈",
+    "overdue": "逾期未反馈",
+    "answered": "已反馈",
+    "closed": "已办结",
+}
+
+
+def _with_status(assignments, status: str, today: date):
+    if status == "overdue":
+        return assignments.filter(status=Assignment.Status.PENDING, deadline__lt=today)
+    return assignments.filter(status=status)
+
+
+def _assignment_state(assignment: Assignment, today: date) -> tuple[str, str]:
+    """(tag class, label) of an assignment in the register."""
+    if assignment.status == Assignment.Status.CLOSED:
+        return "tag-done", "已办结"
+    if assignment.status == Assignment.Status.ANSWERED:
+        return "tag-done", "已反馈"
+    if assignment.deadline < today:
+        return "tag-bad", "逾期未反馈"
+    if (assignment.deadline - today).days <= DUE_SOON_DAYS:
+        return "tag-due", "待反馈（临期）"
+    return "", "待反馈"
+
+
+def _row(instruction, today: date) -> dict:
+    states = [(a, *_assignment_state(a, today)) for a in instruction.shown]
+    return {
+        "instruction": instruction,
+        "assignments": states,
+        "overdue": any(css == "tag-bad" for _, css, _ in states),
+    }
+
+
 @login_required
 def supervision_index(request):
     """The register, and its statistics for a period (by date received) and, with ?org=,
@@ -60,7 +98,21 @@ def supervision_index(request):
             actor=request.user, assignments=assignments, today=today
         )
         return xlsx_response(workbook, "督查督办工作台账.xlsx")
-    page = paginate_page(request, instructions.order_by("-received_on", "-id"))
+    status = request.GET.get("status", "")
+    listed = _with_status(assignments, status, today) if status in ASSIGNMENT_FILTERS else None
+    shown = instructions.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=(listed if listed is not None else assignments)
+            .select_related("org")
+            .order_by("deadline", "org__path"),
+            to_attr="shown",
+        )
+    )
+    if listed is not None:
+        shown = shown.filter(pk__in=listed.values("instruction_id"))
+    page = paginate_page(request, shown.order_by("-received_on", "-id"))
+    rows = [_row(i, today) for i in page]
     orgs = administered(request.user)
     form = InstructionForm(orgs=orgs, units=orgs, initial={"received_on": today})
     query = request.GET.copy()
@@ -70,6 +122,9 @@ def supervision_index(request):
         "plans/supervision.html",
         {
             "page": page,
+            "rows": rows,
+            "status": status,
+            "status_choices": ASSIGNMENT_FILTERS.items(),
             "stats": stats,
             "form": form,
             "can_register": orgs.exists(),

@@ -3,6 +3,7 @@ acceptance asks for confirmation and keeps its 验收意见; one progress format
 keeps the typed text; the timeline's files carry a text label, not an emoji."""
 
 import re
+from datetime import timedelta
 
 from mofan.core.models import AuditLog
 from mofan.notifications.models import Notification
@@ -96,3 +97,55 @@ def test_the_timeline_labels_a_file_in_text(task, users, login):
     page = text(login(users.unit_admin).get(f"/plans/tasks/{task.id}/"))
     assert '<span class="tag">附件</span> 学习记录.pdf' in page
     assert "\U0001f4ce" not in page
+
+
+# --- the 督办 register --------------------------------------------------------------------------
+
+
+def registered(tree, users, today, title, assignments):
+    from mofan.plans import supervision
+
+    return supervision.instruction_register(
+        actor=users.committee_admin,
+        org=tree.committee,
+        source="leader",
+        title=title,
+        content="抓好落实",
+        received_on=today - timedelta(days=30),
+        level="normal",
+        assignments=assignments,
+    )
+
+
+def register_rows(response) -> list[str]:
+    body = text(response).split("<tbody>")[1].split("</tbody>")[0]
+    return re.findall(r"<tr[^>]*>.*?</tr>", body, flags=re.S)
+
+
+def test_the_register_shows_units_deadlines_and_status_with_overdue_rows_marked(
+    tree, users, login, today
+):
+    late = registered(tree, users, today, "逾期事项", [(tree.unit, today - timedelta(days=2))])
+    registered(tree, users, today, "临期事项", [(tree.far_unit, today + timedelta(days=1))])
+    page = text(login(users.committee_admin).get("/plans/supervision/"))
+    assert "<th>承办单位</th><th>时限</th><th>状态</th>" in page
+    rows = register_rows(login(users.committee_admin).get("/plans/supervision/"))
+    [bad] = [r for r in rows if "逾期事项" in r]
+    assert bad.startswith('<tr class="row-bad">')
+    assert tree.unit.name in bad and f"{late.assignments.get().deadline:%Y-%m-%d}" in bad
+    assert '<span class="tag tag-bad">逾期未反馈</span>' in bad
+    [due] = [r for r in rows if "临期事项" in r]
+    assert "row-bad" not in due and '<span class="tag tag-due">待反馈（临期）</span>' in due
+
+
+def test_the_register_filters_by_status(tree, users, login, today):
+    registered(tree, users, today, "逾期事项", [(tree.unit, today - timedelta(days=2))])
+    registered(tree, users, today, "未到期事项", [(tree.unit, today + timedelta(days=20))])
+    client = login(users.committee_admin)
+    overdue = text(client.get("/plans/supervision/?status=overdue"))
+    assert "逾期事项" in overdue and "未到期事项" not in overdue
+    assert '<option value="overdue" selected>逾期未反馈</option>' in overdue
+    assert "未到期事项" in text(client.get("/plans/supervision/?status=pending"))
+    assert "未到期事项" not in text(client.get("/plans/supervision/?status=closed"))
+    assert login(users.outsider).get("/plans/supervision/?status=overdue").status_code == 200
+    assert "逾期事项" not in text(login(users.outsider).get("/plans/supervision/?status=overdue"))
