@@ -43,7 +43,7 @@ class Progress:
     """A callable `(done, total)` that writes the job's progress every `every` items."""
 
     def __init__(self, job: Job, every: int = PROGRESS_EVERY):
-        self.job, self.every, self._written = job, every, -1
+        self.job, self.every, self._written = job, every, 0
 
     def __call__(self, done: int, total: int) -> None:
         if done == total or done - self._written >= self.every:

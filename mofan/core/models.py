@@ -97,4 +97,5 @@ class Job(models.Model):
     def percent(self) -> int:
         if self.status == JobStatus.DONE:
             return 100
-        return min(100, self.done * 100 // self.total) if self.total else 0
+        # Until it is done a job shows at most 99 (the last step, a commit, tells no progress).
+        return min(99, self.done * 100 // self.total) if self.total else 0
