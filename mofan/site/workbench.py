@@ -20,7 +20,7 @@ from mofan.meetings.elections import terms_expiring
 from mofan.meetings.selectors import owed_this_period
 from mofan.members.models import Category, Education, Transfer
 from mofan.members.selectors import member_list, transfer_list
-from mofan.orgs.models import OrgType
+from mofan.orgs.models import BRANCH_TYPES, OrgType
 from mofan.orgs.selectors import org_list
 from mofan.plans.models import Assignment, TaskStatus
 from mofan.plans.selectors import assignment_list, task_list
@@ -145,7 +145,16 @@ def _bar(label, value, url) -> dict:
 
 
 def _charts(actor, today: date, roots: list, units: list) -> dict:
-    rows = list(org_list(actor=actor, include_dissolved=True).values_list("id", "path"))
+    typed = org_list(actor=actor, include_dissolved=True).values_list("id", "path", "org_type")
+    typed = list(typed)
+    rows = [(org_id, path) for org_id, path, _ in typed]
+    # Members and dues are kept by branches only: their facts need the branches and the roots.
+    root_ids = {r.id for r in roots}
+    branch_rows = [
+        (org_id, path)
+        for org_id, path, org_type in typed
+        if org_type in BRANCH_TYPES or org_id in root_ids
+    ]
     year = Span.year(today.year)
     unit_ids = [u.id for u in units]
     first, last = year.start.isoformat(), date(today.year, 12, 31).isoformat()
@@ -204,8 +213,8 @@ def _charts(actor, today: date, roots: list, units: list) -> dict:
             ],
         },
     }
-    charts["chart-members"] = _member_structure(actor, today, rows, roots)
-    charts["chart-dues"] = _dues_by_month(today, rows, roots)
+    charts["chart-members"] = _member_structure(actor, today, branch_rows, roots)
+    charts["chart-dues"] = _dues_by_month(today, branch_rows, roots)
     return charts
 
 
