@@ -13,6 +13,7 @@ from mofan.core.dates import add_months
 from mofan.core.errors import ApplicationError
 from mofan.core.locking import locked
 from mofan.members import events
+from mofan.members.counts import members_recount
 from mofan.members.linked_accounts import disable_linked_account, move_linked_account
 from mofan.members.models import (
     CURRENT_STATUSES,
@@ -67,6 +68,7 @@ def member_make_full(*, actor, member: Member, on: date, meeting: str) -> Member
     member.category = Category.FULL
     member.full_member_on = on
     member.save(update_fields=["category", "full_member_on", "updated_at"])
+    members_recount([member.org_id])
     _event(member, MemberEvent.Kind.BECAME_FULL, on, f"经{meeting.strip()}讨论通过")
     audit(
         actor=actor,
@@ -162,6 +164,7 @@ def transfer_accept(*, actor, transfer: Transfer, on: date) -> Member:
     member.org = transfer.to_org
     member.party_group = None
     member.save(update_fields=["org", "party_group", "updated_at"])
+    members_recount([transfer.from_org_id, transfer.to_org_id])
     move_linked_account(actor=actor, member=member, from_branch=transfer.from_org)
     # A probationary member's development record (steps 16–25) goes with them.
     Candidate.objects.filter(member=member).update(org=transfer.to_org)
@@ -213,6 +216,7 @@ def member_transfer_out_of_system(
     before = member.get_status_display()
     member.status = Status.TRANSFERRED_OUT
     member.save(update_fields=["status", "updated_at"])
+    members_recount([member.org_id])
     _withdraw_pending_transfers(member, on, "已转出本系统")
     disable_linked_account(actor=actor, member=member, reason=f"转出本系统：{destination.strip()}")
     _event(
@@ -247,6 +251,7 @@ def member_set_status(*, actor, member: Member, status: str, on: date, reason: s
     before = member.get_status_display()
     member.status = status
     member.save(update_fields=["status", "updated_at"])
+    members_recount([member.org_id])
     if status in LEAVING_STATUSES:
         _withdraw_pending_transfers(member, on, f"已{member.get_status_display()}")
         disable_linked_account(

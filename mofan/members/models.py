@@ -134,6 +134,25 @@ class Member(models.Model):
         return timezone.localtime(self.created_at).date()
 
 
+
+class OrgMemberCount(models.Model):
+    """Current members of one org (its own roll, not the sub-tree), kept by the member services
+    (mofan.members.counts) so that the org tree and lists read a row instead of counting."""
+
+    org = models.OneToOneField(
+        Org, on_delete=models.CASCADE, primary_key=True, related_name="member_count"
+    )
+    members = models.PositiveIntegerField("党员数", default=0)
+    full_members = models.PositiveIntegerField("正式党员数", default=0)
+    probationary = models.PositiveIntegerField("预备党员数", default=0)
+
+    class Meta:
+        verbose_name = "组织党员数"
+        verbose_name_plural = verbose_name
+
+    def __str__(self):
+        return f"{self.org_id}：党员 {self.members}"
+
 class MemberEvent(models.Model):
     """One line of a member's history timeline."""
 

@@ -3,16 +3,16 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from mofan.core.access import scope_of
 from mofan.core.dates import add_months, add_years
 from mofan.core.lookup import get_or_404
+from mofan.members.counts import counted_members_by_org
 from mofan.members.dues import LedgerRow, dues_ledger, month_start
 from mofan.members.models import (
     CURRENT_STATUSES,
     Candidate,
-    Category,
     Correction,
     DevelopmentRule,
     DuesPayment,
@@ -27,21 +27,10 @@ HISTORY = "history"  # filter value: everyone no longer on a branch's roll
 
 
 def member_counts_by_org(org_ids) -> dict[int, MemberCount]:
-    """Current members per org id by category, in one query (registered with orgs.counts).
-    `org_ids` may be a queryset of ids, which becomes a subquery."""
-    rows = (
-        Member.objects.filter(org_id__in=org_ids, status__in=CURRENT_STATUSES)
-        .values("org_id", "category")
-        .annotate(n=Count("id"))
-    )
-    counts: dict[int, MemberCount] = {}
-    for row in rows:
-        full = row["n"] if row["category"] == Category.FULL else 0
-        probationary = row["n"] if row["category"] == Category.PROBATIONARY else 0
-        counts[row["org_id"]] = counts.get(row["org_id"], MemberCount()) + MemberCount(
-            row["n"], full, probationary
-        )
-    return counts
+    """Current members per org id by category (registered with orgs.counts): the counters the
+    member services keep (mofan.members.counts), one query. `org_ids` may be a queryset of ids,
+    which becomes a subquery."""
+    return counted_members_by_org(org_ids)
 
 
 def _readable_q(actor) -> Q:

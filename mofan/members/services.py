@@ -10,6 +10,7 @@ from mofan.core.dates import add_years
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.core.uploads import PICTURES, check_upload
 from mofan.members import crypto, idcard
+from mofan.members.counts import members_recount
 from mofan.members.linked_accounts import move_linked_account
 from mofan.members.models import Category, Member, MemberEvent
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
@@ -132,6 +133,7 @@ def member_create(*, actor, id_number: str, photo=None, **fields) -> Member:
     _check_dates(member)
     full_clean_or_refuse(member, MEMBER_CLEAN_EXCLUDE)
     member.save()
+    members_recount([member.org_id])
     MemberEvent.objects.create(
         member=member,
         kind=MemberEvent.Kind.JOINED,
@@ -171,6 +173,7 @@ def member_update(
     _check_dates(member)
     full_clean_or_refuse(member, MEMBER_CLEAN_EXCLUDE)
     member.save()
+    members_recount([before_org.pk, member.org_id])
     move_linked_account(actor=actor, member=member, from_branch=before_org)
     changes = diff(before, _audit_view(member))
     if changes:

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from mofan.core.access import SYSTEM
+from mofan.members.counts import members_recount
 from mofan.members.models import Category, Member, Status
 from mofan.orgs.counts import MemberCount, member_counts
 from mofan.orgs.health import subtree_health
@@ -22,7 +23,9 @@ def add(make_member, org, full=0, probationary=0):
 
 
 def leave(member, status):
+    """Off the roll as a status service would leave it (the services keep the counters)."""
     Member.objects.filter(pk=member.pk).update(status=status)
+    members_recount([member.org_id])
 
 
 def node_counts(page: str, org) -> tuple[int, int, int]:
