@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from mofan.core.dates import add_years
 from mofan.members import crypto, idcard
+from mofan.members.counts import members_recount_all
 from mofan.members.demo import BASES, GIVEN, POSTS, REGIONS, SURNAMES
 from mofan.members.excel import COLUMNS
 from mofan.members.models import CURRENT_STATUSES, Category, Education, Member, Status
@@ -135,6 +136,7 @@ def build_members(tree: BenchTree, count: int, *, first: int | None = None) -> i
             _member(n, branches, today) for n in range(start, min(start + BATCH, first + count))
         ]
         Member.objects.bulk_create(batch, batch_size=1000)
+    members_recount_all()  # bulk_create bypasses the services that keep the counters
     return count
 
 
