@@ -149,3 +149,9 @@ class InstructionForm(OrgChoiceForm):
 class FeedbackForm(Form):
     text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     on = forms.DateField(label="日期", widget=DATE)
+
+
+class AnswerForm(FeedbackForm):
+    """A 承办单位's answer, with its files (反馈材料)."""
+
+    files = MultipleFileField(label="反馈材料（可多选）", required=False)

@@ -335,3 +335,22 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.assignment} {self.get_kind_display()}"
+
+
+class FeedbackFile(models.Model):
+    """A file a 承办单位 attached to its answer (反馈材料)."""
+
+    feedback = models.ForeignKey(
+        Feedback, verbose_name="反馈", on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField("文件", upload_to="supervision/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+
+    class Meta:
+        verbose_name = "反馈材料"
+        verbose_name_plural = "反馈材料"
+
+    def __str__(self):
+        return self.original_name

@@ -12,6 +12,7 @@ from mofan.plans.models import (
     OPEN_STATUSES,
     Assignment,
     Evidence,
+    FeedbackFile,
     Instruction,
     Plan,
     Task,
@@ -211,3 +212,9 @@ def weekly_meeting_get(*, actor, meeting_id) -> WeeklyMeeting:
 def master_plans(*, orgs) -> QuerySet[Plan]:
     """Implementation plans (实施方案) of the given orgs, to hang sub-plans under."""
     return Plan.objects.filter(org__in=orgs, kind=Plan.Kind.MASTER)
+
+
+def feedback_file_get(*, actor, file_id) -> FeedbackFile:
+    """A file of an answer to an assignment the actor sees."""
+    files = FeedbackFile.objects.filter(feedback__assignment__in=assignment_list(actor=actor))
+    return get_or_404(files, file_id, "未找到该文件")

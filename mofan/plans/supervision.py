@@ -12,9 +12,10 @@ from django.utils import timezone
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.locking import locked
+from mofan.core.uploads import DOCUMENTS, check_upload
 from mofan.orgs.models import Org
 from mofan.plans import events
-from mofan.plans.models import Assignment, Feedback, Instruction
+from mofan.plans.models import Assignment, Feedback, FeedbackFile, Instruction
 from mofan.plans.services import is_reporter, require_admin
 
 
@@ -75,8 +76,8 @@ def _by(actor):
 
 
 @transaction.atomic
-def assignment_answer(*, actor, assignment: Assignment, text: str, on: date) -> Feedback:
-    """The assigned unit answers (each answer is a feedback round)."""
+def assignment_answer(*, actor, assignment: Assignment, text: str, on: date, files=()) -> Feedback:
+    """The assigned unit answers (each answer is a feedback round), with files if any."""
     locked(assignment)
     if not is_reporter(actor, assignment.org, assignment.instruction.org):
         raise PermissionDenied("只有承办单位可以反馈，督办组织不能代为反馈")
@@ -91,6 +92,8 @@ def assignment_answer(*, actor, assignment: Assignment, text: str, on: date) -> 
     feedback = Feedback.objects.create(
         assignment=assignment, kind=Feedback.Kind.ANSWER, on=on, text=text.strip(), by=_by(actor)
     )
+    for upload in files:
+        _store_feedback_file(feedback, upload)
     assignment.status = Assignment.Status.ANSWERED
     assignment.first_answered_on = assignment.first_answered_on or on
     assignment.save(update_fields=["status", "first_answered_on"])
@@ -98,10 +101,31 @@ def assignment_answer(*, actor, assignment: Assignment, text: str, on: date) -> 
         actor=actor,
         action="supervision.answer",
         target=assignment.instruction,
-        detail=f"{assignment.org.name}：{text.strip()[:100]}",
+        detail=f"{assignment.org.name}：{text.strip()[:100]}"
+        + (f"（附件 {len(files)} 个）" if files else ""),
     )
     events.assignment_followed_up(actor=actor, assignment=assignment, feedback=feedback)
     return feedback
+
+
+def _store_feedback_file(feedback: Feedback, upload) -> FeedbackFile:
+    checked = check_upload(
+        upload,
+        allowed=DOCUMENTS,
+        max_mb=20,
+        field="files",
+        type_message=f"反馈材料只能是 {'、'.join(DOCUMENTS)} 文件",
+        size_message="单个文件不能超过 20 MB",
+    )
+    stored = FeedbackFile(
+        feedback=feedback,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=upload.size,
+    )
+    stored.file.save(checked.stored_name, upload, save=False)
+    stored.save()
+    return stored
 
 
 @transaction.atomic

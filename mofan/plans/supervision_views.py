@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,11 +16,12 @@ from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import form_errors, paginate_page, run_service
 from mofan.orgs.selectors import org_get, org_roots, org_subtree
 from mofan.plans import exports, scheduling, services, supervision
-from mofan.plans.forms import FeedbackForm, InstructionForm, TaskForm, WeeklyForm
+from mofan.plans.forms import AnswerForm, FeedbackForm, InstructionForm, TaskForm, WeeklyForm
 from mofan.plans.models import Assignment, TaskStatus
 from mofan.plans.selectors import (
     assignment_get,
     assignment_list,
+    feedback_file_get,
     instruction_get,
     instruction_list,
     task_list,
@@ -167,7 +168,7 @@ def instruction_detail(request, instruction_id):
         assignment_list(actor=request.user)
         .filter(instruction=instruction)
         .select_related("org")
-        .prefetch_related("feedback__by")
+        .prefetch_related("feedback__by", "feedback__files")
     )
     rows = [
         {
@@ -186,6 +187,7 @@ def instruction_detail(request, instruction_id):
             "rows": rows,
             "can_supervise": scope.can_admin(instruction.org.path),
             "form": FeedbackForm(initial={"on": timezone.localdate()}),
+            "answer_form": AnswerForm(initial={"on": timezone.localdate()}),
         },
     )
 
@@ -194,7 +196,7 @@ def instruction_detail(request, instruction_id):
 @require_POST
 def assignment_act(request, assignment_id, action):
     assignment = assignment_get(actor=request.user, assignment_id=assignment_id)
-    form = FeedbackForm(request.POST)
+    form = (AnswerForm if action == "answer" else FeedbackForm)(request.POST, request.FILES)
     actions = {
         "answer": supervision.assignment_answer,
         "remind": supervision.assignment_remind,
@@ -314,4 +316,16 @@ def monthly(request):
     rows = [(t, services.derived_status(t, today)) for t in tasks[:1000]]
     return render(
         request, "plans/monthly.html", {"org": org, "year": year, "month": month, "rows": rows}
+    )
+
+
+@login_required
+def feedback_file(request, file_id):
+    item = feedback_file_get(actor=request.user, file_id=file_id)
+    inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=not inline,
+        filename=item.original_name,
+        content_type=item.content_type,
     )

@@ -24,6 +24,11 @@ urlpatterns = [
     path("weekly/<int:meeting_id>/", supervision_views.weekly_detail, name="weekly"),
     path("monthly/", supervision_views.monthly, name="monthly"),
     path("supervision/", supervision_views.supervision_index, name="supervision"),
+    path(
+        "supervision/files/<int:file_id>/",
+        supervision_views.feedback_file,
+        name="feedback_file",
+    ),
     path("supervision/new/", supervision_views.instruction_new, name="instruction_new"),
     path(
         "supervision/<int:instruction_id>/",

@@ -149,3 +149,44 @@ def test_the_register_filters_by_status(tree, users, login, today):
     assert "未到期事项" not in text(client.get("/plans/supervision/?status=closed"))
     assert login(users.outsider).get("/plans/supervision/?status=overdue").status_code == 200
     assert "逾期事项" not in text(login(users.outsider).get("/plans/supervision/?status=overdue"))
+
+
+def test_an_answer_carries_files_downloaded_only_within_scope(tree, users, login, today):
+    from mofan.plans.models import FeedbackFile
+
+    item = registered(tree, users, today, "报送材料", [(tree.unit, today + timedelta(days=5))])
+    assignment = item.assignments.get()
+    client = login(users.unit_admin)
+    page = text(client.get(f"/plans/supervision/{item.id}/"))
+    assert 'enctype="multipart/form-data"' in page and "反馈材料（可多选）" in page
+    client.post(
+        f"/plans/supervision/assignments/{assignment.id}/answer/",
+        {"text": "已落实", "on": today.isoformat(), "files": [pdf("落实情况.pdf")]},
+    )
+    stored = FeedbackFile.objects.get()
+    assert stored.feedback.assignment == assignment and stored.original_name == "落实情况.pdf"
+    page = text(login(users.committee_admin).get(f"/plans/supervision/{item.id}/"))
+    assert (
+        f'<a href="/plans/supervision/files/{stored.id}/"><span class="tag">附件</span> 落实情况.pdf</a>'
+        in page
+    )
+    download = login(users.committee_admin).get(f"/plans/supervision/files/{stored.id}/")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert login(users.outsider).get(f"/plans/supervision/files/{stored.id}/").status_code == 404
+    assert (
+        AuditLog.objects.filter(action="supervision.answer").get().detail.endswith("（附件 1 个）")
+    )
+
+
+def test_an_answer_with_a_renamed_file_is_refused(tree, users, login, today):
+    from mofan.plans.models import Assignment, FeedbackFile
+
+    item = registered(tree, users, today, "报送材料", [(tree.unit, today + timedelta(days=5))])
+    assignment = item.assignments.get()
+    fake = pdf("扫描件.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    login(users.unit_admin).post(
+        f"/plans/supervision/assignments/{assignment.id}/answer/",
+        {"text": "已落实", "on": today.isoformat(), "files": [fake]},
+    )
+    assert not FeedbackFile.objects.exists()
+    assert Assignment.objects.get(pk=assignment.pk).status == Assignment.Status.PENDING
