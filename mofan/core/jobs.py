@@ -5,6 +5,10 @@ The web request creates the job (`job_create`) and enqueues the task; the task m
 started, reports progress every `PROGRESS_EVERY` items, and finishes it with a result dict
 (counts, or the first errors with row/column/reason and how many more)."""
 
+import os
+from pathlib import Path
+
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -34,22 +38,49 @@ def job_start(*, job: Job, stage: str, total: int = 0) -> None:
     job.save(update_fields=["status", "stage", "total", "started_at"])
 
 
-def job_stage(*, job: Job, stage: str) -> None:
-    job.stage = stage
-    job.save(update_fields=["stage"])
+def job_stage(*, job: Job, stage: str, total: int = 0) -> None:
+    """A new stage of the job, counted from 0 again."""
+    job.stage, job.done, job.total = stage, 0, total
+    job.save(update_fields=["stage", "done", "total"])
 
 
 class Progress:
-    """A callable `(done, total)` that writes the job's progress every `every` items."""
+    """A callable `(done, total)` that writes the job's progress every `every` items.
 
-    def __init__(self, job: Job, every: int = PROGRESS_EVERY):
-        self.job, self.every, self._written = job, every, 0
+    `live=True` for work inside one long transaction (an all-or-nothing import): a row written
+    there is seen by nobody until the commit, and on SQLite writing it through another
+    connection would wait for the very lock the job holds. The progress then goes to a small
+    file beside the uploads, which `job_get` reads while the job runs."""
+
+    def __init__(self, job: Job, every: int = PROGRESS_EVERY, live: bool = False):
+        self.job, self.every, self.live, self._written = job, every, live, 0
 
     def __call__(self, done: int, total: int) -> None:
         if done == total or done - self._written >= self.every:
             self._written = done
             self.job.done, self.job.total = done, total
-            self.job.save(update_fields=["done", "total"])
+            if self.live:
+                path = _live_path(self.job.pk)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_suffix(".tmp")
+                partial.write_text(f"{done} {total}")
+                os.replace(partial, path)  # a reader sees the old or the new figures, whole
+            else:
+                self.job.save(update_fields=["done", "total"])
+
+
+def _live_path(job_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "jobs" / f"{job_id}.progress"
+
+
+def _read_live(job: Job) -> Job:
+    if job.status == JobStatus.RUNNING:
+        try:
+            done, total = (int(n) for n in _live_path(job.pk).read_text().split())
+        except (FileNotFoundError, ValueError):
+            return job
+        job.done, job.total = done, total
+    return job
 
 
 def job_finish(*, job: Job, result: dict, failed: bool = False, stage: str = "") -> None:
@@ -59,7 +90,8 @@ def job_finish(*, job: Job, result: dict, failed: bool = False, stage: str = "")
     job.finished_at = timezone.now()
     if not failed:
         job.done = job.total
-    job.save(update_fields=["status", "stage", "result", "finished_at", "done"])
+    job.save(update_fields=["status", "stage", "result", "finished_at", "done", "total"])
+    _live_path(job.pk).unlink(missing_ok=True)
 
 
 def job_list(*, actor):
@@ -70,7 +102,7 @@ def job_list(*, actor):
 
 
 def job_get(*, actor, job_id) -> Job:
-    return get_or_404(job_list(actor=actor), job_id, "未找到该任务")
+    return _read_live(get_or_404(job_list(actor=actor), job_id, "未找到该任务"))
 
 
 def kind_label(kind: str) -> str:

@@ -393,11 +393,14 @@ def _check_rules(row: RosterRow, errors: list[RowError]) -> None:
 
 
 @transaction.atomic
-def commit_roster(*, actor, checked: RosterImport) -> tuple[int, int]:
+def commit_roster(*, actor, checked: RosterImport, progress=None) -> tuple[int, int]:
+    """`progress(done, total)` is told as rows are written (a job)."""
     if not checked.ok:
         raise ApplicationError("文件中有错误，未导入任何数据")
     created = updated = 0
-    for row in checked.rows:
+    for done, row in enumerate(checked.rows, start=1):
+        if progress is not None:
+            progress(done, len(checked.rows))
         try:
             if row.existing is None:
                 member_create(actor=actor, **row.data)

@@ -83,8 +83,10 @@ def roster_import_run(*, job_id: int, stored: Path, default_org_id: int | None, 
             return
         counts = {"created": len(checked.to_create), "updated": len(checked.to_update)}
         if not dry_run:
-            job_stage(job=job, stage="正在写入数据")
-            created, updated = excel.commit_roster(actor=actor, checked=checked)
+            job_stage(job=job, stage="正在写入数据", total=len(checked.rows))
+            created, updated = excel.commit_roster(
+                actor=actor, checked=checked, progress=Progress(job, live=True)
+            )
             counts = {"created": created, "updated": updated}
         job_finish(job=job, result={"dry_run": dry_run, **counts})
     except ApplicationError as exc:

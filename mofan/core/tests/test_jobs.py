@@ -57,3 +57,17 @@ def test_a_running_job_shows_at_most_99_percent_and_a_done_one_100(job):
     stored = Job.objects.get(pk=job.pk)
     assert stored.percent == 100 and stored.finished and stored.finished_at
     assert stored.get_status_display() == "已完成"
+
+
+def test_live_progress_from_inside_a_transaction_is_read_while_the_job_runs(
+    users, job, settings, tmp_path, login
+):
+    settings.MEDIA_ROOT = tmp_path
+    job_start(job=job, stage="正在写入数据", total=400)
+    Progress(job, every=100, live=True)(150, 400)
+    assert Job.objects.get(pk=job.pk).done == 0  # nothing written to the table
+    assert job_get(actor=users.secretary, job_id=job.pk).done == 150
+    page = login(users.secretary).get(f"/jobs/{job.pk}/").content.decode()
+    assert "正在写入数据" in page and "已处理 150 / 400 行" in page
+    job_finish(job=job, result={"created": 400})
+    assert not list(tmp_path.rglob("*.progress"))
