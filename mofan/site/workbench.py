@@ -18,8 +18,9 @@ from mofan.core.facts import rollup
 from mofan.core.periods import Span
 from mofan.meetings.elections import terms_expiring
 from mofan.meetings.selectors import owed_this_period
+from mofan.members import development
 from mofan.members.models import Category, Education, Transfer
-from mofan.members.selectors import member_list, transfer_list
+from mofan.members.selectors import candidate_list, member_list, transfer_list
 from mofan.orgs.models import BRANCH_TYPES, OrgType
 from mofan.orgs.selectors import org_list
 from mofan.plans.models import Assignment, TaskStatus
@@ -97,6 +98,13 @@ def _supervision_todos(actor) -> list[Todo]:
 def _other_todos(actor, today: date) -> list[Todo]:
     pending = transfer_list(actor=actor).filter(status=Transfer.Status.PENDING).count()
     terms = terms_expiring(org_list(actor=actor), today).count()
+    # The same candidates and the same overdue test as the 发展党员 ledger's ?overdue=1.
+    candidates = (
+        candidate_list(actor=actor)
+        .filter(stopped_on__isnull=True)
+        .exclude(last_step=development.LAST_STEP)
+    )
+    steps_due = sum(1 for row in development.pipeline(candidates) if row.overdue(today))
     return [
         Todo(
             "待处理的组织关系转接",
@@ -105,6 +113,7 @@ def _other_todos(actor, today: date) -> list[Todo]:
             "warning",
         ),
         Todo("任期将满或已满的组织", terms, _url("meetings:terms")),
+        Todo("发展党员逾期未办的步骤", steps_due, _url("members:development", overdue=1), "danger"),
     ]
 
 

@@ -258,3 +258,30 @@ def test_the_dues_chart_has_one_point_per_month_so_far(users):
     points = data["series"][0]["data"]
     assert [p["name"] for p in points] == ["1月", "2月", "3月", "4月", "5月"]
     assert all(p["value"] == 0 and p["url"] == "/members/dues/summary/" for p in points)
+
+
+def test_development_steps_overdue_count_and_link_to_the_ledger(tree, users, login):
+    from mofan.members.development import candidate_apply
+    from mofan.members.tests.conftest import new_id_number
+
+    def apply(org, name, on):
+        born = date(1995, 3, 8)
+        candidate_apply(
+            actor=SYSTEM,
+            org=org,
+            name=name,
+            id_number=new_id_number(born, "female"),
+            applied_on=on,
+            sex="female",
+            birth_date=born,
+        )
+
+    apply(tree.branch, "郑逾期", date(2026, 2, 1))  # the talk was due within a month
+    apply(tree.branch, "吴新人", date(2026, 5, 15))
+    apply(tree.other_branch, "李另支", date(2026, 2, 1))
+    bench = workbench_for(actor=users.secretary, today=TODAY)
+    item = todo(bench, "发展党员逾期未办的步骤")
+    assert item.count == 1
+    page = login(users.secretary).get(item.url).content.decode()
+    assert "郑逾期" in page and "吴新人" not in page and "李另支" not in page
+    assert todo_counts(workbench_for(actor=users.committee_admin, today=TODAY))[item.label] == 2
