@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from mofan.accounts.validators import LengthAndVarietyValidator
 from mofan.core.access import Role
+from mofan.core.forms import Form
 
 PASSWORD_HELP = LengthAndVarietyValidator().get_help_text() + "不能包含用户名。"
 
@@ -19,7 +20,7 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "密码"
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(Form):
     old_password = forms.CharField(label="原密码", widget=forms.PasswordInput)
     new_password1 = forms.CharField(
         label="新密码", widget=forms.PasswordInput, help_text=PASSWORD_HELP
@@ -33,7 +34,7 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(Form):
     username = forms.CharField(label="用户名", max_length=150)
     name = forms.CharField(label="姓名", max_length=50)
     password = forms.CharField(
@@ -50,7 +51,7 @@ class UserCreateForm(forms.Form):
         self.fields["org"].label_from_instance = lambda o: f"{'　' * (o.depth - 1)}{o.name}"
 
 
-class GrantForm(forms.Form):
+class GrantForm(Form):
     role = forms.ChoiceField(label="角色", choices=Role.choices)
     org = forms.ModelChoiceField(label="组织", queryset=None, empty_label="请选择")
 
@@ -60,17 +61,17 @@ class GrantForm(forms.Form):
         self.fields["org"].label_from_instance = lambda o: f"{'　' * (o.depth - 1)}{o.name}"
 
 
-class ResetPasswordForm(forms.Form):
+class ResetPasswordForm(Form):
     password = forms.CharField(
         label="新的临时密码", widget=forms.PasswordInput(render_value=True), help_text=PASSWORD_HELP
     )
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(label="用途", max_length=100, initial="数据对接")
 
 
-class UserSearchForm(forms.Form):
+class UserSearchForm(Form):
     q = forms.CharField(label="用户名/姓名", required=False)
     role = forms.ChoiceField(
         label="角色", required=False, choices=[("", "全部角色"), *Role.choices]

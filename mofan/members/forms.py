@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 
 from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet
+from mofan.core.forms import Form
+from mofan.members import idcard
 from mofan.members.models import (
     Category,
     DuesCategory,
@@ -17,24 +19,66 @@ from mofan.orgs.models import Org
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+PHOTO_MAX_MB = 5  # the limit members.services.member_set_photo checks
+
+
 def org_label(org) -> str:
     return f"{'　' * max(org.depth - 2, 0)}{org.name}"
 
 
-class MemberForm(forms.Form):
+class PathSelect(forms.Select):
+    """A select whose options carry their org's tree path (data-path), so that the member
+    form's script can show only the 党小组 under the chosen branch."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-path"] = instance.path
+        return option
+
+
+class MemberForm(Form):
     name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="公民身份号码", max_length=18, min_length=18, required=False)
-    sex = forms.ChoiceField(label="性别", choices=Sex.choices)
+    id_number = forms.CharField(
+        label="公民身份号码",
+        max_length=18,
+        min_length=18,
+        required=False,
+        help_text="填写后自动识别性别和出生日期",
+        widget=forms.TextInput(attrs={"data-id-number": "", "autocomplete": "off"}),
+    )
+    sex = forms.ChoiceField(
+        label="性别",
+        choices=[("", "按公民身份号码识别"), *Sex.choices],
+        required=False,
+        widget=forms.Select(attrs={"data-id-sex": ""}),
+    )
     ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族")
-    birth_date = forms.DateField(label="出生日期", widget=DATE)
+    birth_date = forms.DateField(
+        label="出生日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "data-id-birth": ""}, format="%Y-%m-%d"),
+        help_text="不填时按公民身份号码识别",
+    )
     native_place = forms.CharField(label="籍贯", max_length=50, required=False)
     education = forms.ChoiceField(
         label="学历", choices=[("", "—"), *Education.choices], required=False
     )
     category = forms.ChoiceField(label="人员类别", choices=Category.choices)
-    org = forms.ModelChoiceField(label="所在支部", queryset=None, empty_label="请选择")
+    org = forms.ModelChoiceField(
+        label="所在支部",
+        queryset=None,
+        empty_label="请选择",
+        widget=PathSelect(attrs={"data-branch-select": ""}),
+    )
     party_group = forms.ModelChoiceField(
-        label="党小组", queryset=None, required=False, empty_label="—"
+        label="党小组",
+        queryset=None,
+        required=False,
+        empty_label="—",
+        widget=PathSelect(attrs={"data-group-select": ""}),
+        help_text="只列出所选支部下的党小组",
     )
     joined_on = forms.DateField(label="入党日期", widget=DATE)
     full_member_on = forms.DateField(label="转正日期", widget=DATE, required=False)
@@ -50,7 +94,12 @@ class MemberForm(forms.Form):
     remarks = forms.CharField(
         label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    photo = forms.FileField(label="照片（JPG 或 PNG，可不填）", required=False)
+    photo = forms.FileField(
+        label="照片（JPG 或 PNG，可不填）",
+        required=False,
+        help_text=f"不超过 {PHOTO_MAX_MB} MB",
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,image/jpeg,image/png"}),
+    )
 
     def __init__(self, *args, branches, groups, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +109,43 @@ class MemberForm(forms.Form):
         self.fields["party_group"].label_from_instance = lambda g: g.name
         self.fields["id_number"].required = creating
         if not creating:
-            self.fields["id_number"].help_text = "不修改请留空"
+            self.fields["id_number"].help_text = "不修改请留空；填写后自动识别性别和出生日期"
+
+    def clean(self):
+        data = super().clean()
+        self._check_identity(data)
+        org, group = data.get("org"), data.get("party_group")
+        if org is not None and group is not None and not group.path.startswith(org.path):
+            self.add_error("party_group", f"党小组“{group.name}”不属于{org.name}，请重新选择")
+        return data
+
+    def _check_identity(self, data) -> None:
+        """Sex and birth date left blank come from the citizen number; given ones must agree."""
+        raw = data.get("id_number")
+        if not raw or "id_number" in self.errors:
+            for name, label in (("sex", "性别"), ("birth_date", "出生日期")):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, f"请填写{label}，或填写公民身份号码由系统识别")
+            return
+        try:
+            parsed = idcard.parse(raw)
+        except ValueError as exc:
+            self.add_error("id_number", str(exc))
+            return
+        data["id_number"] = parsed.number
+        if not data.get("sex"):
+            data["sex"] = parsed.sex
+        elif data["sex"] != parsed.sex and "sex" not in self.errors:
+            shown = Sex(parsed.sex).label
+            self.add_error("sex", f"性别与公民身份号码不一致（号码第 17 位表示{shown}性）")
+        if not data.get("birth_date"):
+            data["birth_date"] = parsed.birth_date
+        elif data["birth_date"] != parsed.birth_date and "birth_date" not in self.errors:
+            given, derived = data["birth_date"], parsed.birth_date
+            self.add_error(
+                "birth_date",
+                f"出生日期 {given:%Y-%m-%d} 与公民身份号码中的 {derived:%Y-%m-%d} 不一致",
+            )
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -71,7 +156,7 @@ class MemberForm(forms.Form):
         return data
 
 
-class MemberFilterForm(forms.Form):
+class MemberFilterForm(Form):
     q = forms.CharField(label="姓名/电话", required=False)
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
     category = forms.ChoiceField(
@@ -93,7 +178,7 @@ class MemberFilterForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label="花名册（.xlsx、.xls 或 .ods）")
     org = forms.ModelChoiceField(
         label="没有“所在支部”的行导入到",
@@ -117,14 +202,14 @@ class ImportForm(forms.Form):
         return upload
 
 
-class MakeFullForm(forms.Form):
+class MakeFullForm(Form):
     on = forms.DateField(label="转正日期（支部大会日期）", widget=DATE)
     meeting = forms.CharField(
         label="讨论转正的支部党员大会", max_length=100, help_text="如：2026年7月10日支部党员大会"
     )
 
 
-class ExtendProbationForm(forms.Form):
+class ExtendProbationForm(Form):
     months = forms.TypedChoiceField(
         label="延长期限", coerce=int, choices=[(m, f"{m} 个月") for m in range(6, 13)]
     )
@@ -132,7 +217,7 @@ class ExtendProbationForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=200)
 
 
-class TransferForm(forms.Form):
+class TransferForm(Form):
     to_org = forms.ModelChoiceField(label="转入支部", queryset=None, empty_label="请选择")
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
     on = forms.DateField(label="转出日期", widget=DATE)
@@ -143,13 +228,13 @@ class TransferForm(forms.Form):
         self.fields["to_org"].label_from_instance = org_label
 
 
-class TransferOutForm(forms.Form):
+class TransferOutForm(Form):
     destination = forms.CharField(label="转往的党组织（系统外）", max_length=100)
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
     on = forms.DateField(label="转出日期", widget=DATE)
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     status = forms.ChoiceField(
         label="新的状态",
         choices=[
@@ -168,12 +253,12 @@ class StatusForm(forms.Form):
     reason = forms.CharField(label="原因或依据", max_length=200, required=False)
 
 
-class AnswerTransferForm(forms.Form):
+class AnswerTransferForm(Form):
     on = forms.DateField(label="办理日期", widget=DATE)
     reason = forms.CharField(label="退回原因", max_length=200, required=False)
 
 
-class LedgerForm(forms.Form):
+class LedgerForm(Form):
     month = forms.DateField(
         label="月份",
         input_formats=["%Y-%m"],
@@ -181,7 +266,7 @@ class LedgerForm(forms.Form):
     )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(Form):
     paid = forms.DecimalField(
         label="实缴（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01")
     )
@@ -189,12 +274,12 @@ class PaymentForm(forms.Form):
     method = forms.ChoiceField(label="方式", choices=PaymentMethod.choices)
 
 
-class PayAllForm(forms.Form):
+class PayAllForm(Form):
     paid_on = forms.DateField(label="缴纳日期", widget=DATE)
     method = forms.ChoiceField(label="方式", choices=PaymentMethod.choices)
 
 
-class ApprovalForm(forms.Form):
+class ApprovalForm(Form):
     amount = forms.DecimalField(
         label="核定标准（元/月，免交填 0）", max_digits=10, decimal_places=2, min_value=0
     )
@@ -208,7 +293,7 @@ class ApprovalForm(forms.Form):
     approved_on = forms.DateField(label="批准日期", widget=DATE)
 
 
-class CandidateForm(forms.Form):
+class CandidateForm(Form):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="公民身份号码", max_length=18, min_length=18)
     sex = forms.ChoiceField(label="性别", choices=Sex.choices)
@@ -229,7 +314,7 @@ class CandidateForm(forms.Form):
         self.fields["org"].label_from_instance = org_label
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     number = forms.IntegerField(widget=forms.HiddenInput)
     on = forms.DateField(label="日期", widget=DATE)
     handled_by = forms.CharField(
@@ -249,16 +334,16 @@ class StepForm(forms.Form):
     note = forms.CharField(label="说明", max_length=200, required=False)
 
 
-class StopForm(forms.Form):
+class StopForm(Form):
     on = forms.DateField(label="终止日期", widget=DATE)
     reason = forms.CharField(label="终止原因", max_length=200)
 
 
-class DevelopmentRuleForm(forms.Form):
+class DevelopmentRuleForm(Form):
     value = forms.IntegerField(label="数值", min_value=0, max_value=1000)
 
 
-class LoginRuleForm(forms.Form):
+class LoginRuleForm(Form):
     username_source = forms.ChoiceField(label="用户名规则", choices=UsernameSource.choices)
     code_prefix = forms.RegexField(
         label="编码前缀",
@@ -269,11 +354,11 @@ class LoginRuleForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(Form):
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
     address = forms.CharField(label="通讯地址", max_length=200, required=False)
     note = forms.CharField(label="说明（可不填）", max_length=200, required=False)
 
 
-class RejectCorrectionForm(forms.Form):
+class RejectCorrectionForm(Form):
     reason = forms.CharField(label="未采纳原因", max_length=200)
