@@ -190,3 +190,30 @@ def test_an_answer_with_a_renamed_file_is_refused(tree, users, login, today):
     )
     assert not FeedbackFile.objects.exists()
     assert Assignment.objects.get(pk=assignment.pk).status == Assignment.Status.PENDING
+
+
+# --- read-only users see no action that would answer 403 ----------------------------------------
+
+
+def test_the_read_only_leader_sees_no_action_on_plans_tasks_and_supervision(
+    master, task, tree, users, login, today
+):
+    item = registered(tree, users, today, "领导交办", [(tree.unit, today + timedelta(days=5))])
+    assignment = item.assignments.get()
+    client = login(users.leader)
+    pages = {
+        f"/plans/{master.id}/": ["下达任务</a>", "导入任务</a>"],
+        f"/plans/tasks/{task.id}/": ["修改</a>", "分解给下级</a>", "报告进展</h2>", "取消任务"],
+        "/plans/supervision/": ["登记督办事项</a>"],
+        f"/plans/supervision/{item.id}/": [">反馈</button>", ">催办</button>", ">办结</button>"],
+        "/plans/weekly/": ["周调度</a></div>"],
+    }
+    for url, actions in pages.items():
+        page = text(client.get(url))
+        assert [a for a in actions if a in page] == [], url
+    # and what those buttons lead to is refused
+    assert client.get(f"/plans/{master.id}/tasks/new/").status_code in (403, 404, 405)
+    answer = f"/plans/supervision/assignments/{assignment.id}/answer/"
+    assert client.post(answer, {"text": "越权", "on": today.isoformat()}).status_code == 403
+    admin_page = text(login(users.committee_admin).get(f"/plans/supervision/{item.id}/"))
+    assert ">催办</button>" in admin_page and ">办结</button>" in admin_page
