@@ -222,7 +222,7 @@ def _charts(actor, today: date, roots: list, units: list) -> dict:
             ],
         },
     }
-    charts["chart-members"] = _member_structure(actor, today, branch_rows, roots)
+    charts |= _member_structure(actor, today, branch_rows, roots)
     charts["chart-dues"] = _dues_by_month(today, branch_rows, roots)
     return charts
 
@@ -253,34 +253,35 @@ def _member_structure(actor, today: date, rows, roots) -> dict:
     aggregates |= {f"edu_{e.value}": Count("pk", filter=Q(education=e)) for e in Education}
     counts = members.aggregate(**aggregates)
     member_url = "members:list"
+    pies = {
+        "chart-members-category": (
+            "党员类别",
+            [_bar(c.label, categories[c], _url(member_url, category=c.value)) for c in Category],
+        ),
+        "chart-members-age": (
+            "党员年龄结构",
+            [
+                _bar(label, counts[f"age{i}"], _url(member_url, age_min=low, age_max=high))
+                for i, (label, low, high) in enumerate(AGE_BANDS)
+            ],
+        ),
+        "chart-members-education": (
+            "党员学历结构",
+            [
+                _bar(e.label, counts[f"edu_{e.value}"], _url(member_url, education=e.value))
+                for e in Education
+                if counts[f"edu_{e.value}"]
+            ],
+        ),
+    }
     return {
-        "kind": "pie",
-        "title": "党员结构",
-        "unit": "人",
-        "series": [
-            {
-                "name": "类别",
-                "data": [
-                    _bar(c.label, categories[c], _url(member_url, category=c.value))
-                    for c in Category
-                ],
-            },
-            {
-                "name": "年龄",
-                "data": [
-                    _bar(label, counts[f"age{i}"], _url(member_url, age_min=low, age_max=high))
-                    for i, (label, low, high) in enumerate(AGE_BANDS)
-                ],
-            },
-            {
-                "name": "学历",
-                "data": [
-                    _bar(e.label, counts[f"edu_{e.value}"], _url(member_url, education=e.value))
-                    for e in Education
-                    if counts[f"edu_{e.value}"]
-                ],
-            },
-        ],
+        chart_id: {
+            "kind": "pie",
+            "title": title,
+            "unit": "人",
+            "series": [{"name": title, "data": data}],
+        }
+        for chart_id, (title, data) in pies.items()
     }
 
 

@@ -161,19 +161,31 @@ def test_member_structure_counts_category_age_and_education(tree, users, make_me
     )
     make_member(tree.other_branch, birth_date=date(1960, 1, 1), education=Education.POSTGRADUATE)
     client = login(users.secretary)
-    data = chart_data(client.get("/").content.decode(), "chart-members-data")
-    series = {s["name"]: {d["name"]: d["value"] for d in s["data"]} for s in data["series"]}
-    assert series["类别"] == {"正式党员": 1, "预备党员": 1}
-    assert series["年龄"] == {"35岁及以下": 1, "36至45岁": 0, "46至55岁": 1, "56岁及以上": 0}
-    assert series["学历"] == {Education.BACHELOR.label: 2}  # the outsider's master not here
-    young = next(s for s in data["series"] if s["name"] == "年龄")["data"][0]["url"]
-    assert young == "/members/?age_max=35"
+    page = client.get("/").content.decode()
+
+    def slices(chart):
+        [series] = chart_data(page, f"chart-members-{chart}-data")["series"]
+        return {d["name"]: d["value"] for d in series["data"]}, [d["url"] for d in series["data"]]
+
+    assert slices("category")[0] == {"正式党员": 1, "预备党员": 1}
+    ages, age_urls = slices("age")
+    assert ages == {"35岁及以下": 1, "36至45岁": 0, "46至55岁": 1, "56岁及以上": 0}
+    assert age_urls[0] == "/members/?age_max=35"
+    assert slices("education")[0] == {Education.BACHELOR.label: 2}  # not the outsider's
+    assert slices("category")[1][1] == "/members/?category=probationary"
 
 
 def test_the_leader_sees_the_charts_of_the_whole_tree_and_no_todos(tree, users, tasks, login):
     bench = workbench_for(actor=users.leader, today=TODAY)
     assert bench.todos == [] and bench.owed == []
-    assert set(bench.charts) == {"chart-life", "chart-tasks", "chart-members", "chart-dues"}
+    assert set(bench.charts) == {
+        "chart-life",
+        "chart-tasks",
+        "chart-members-category",
+        "chart-members-age",
+        "chart-members-education",
+        "chart-dues",
+    }
     page = login(users.leader).get("/").content.decode()
     assert "我的待办" not in page
     data = chart_data(page, "chart-tasks-data")

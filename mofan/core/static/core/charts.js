@@ -38,13 +38,13 @@
         return {
           name: s.name,
           type: "pie",
-          radius: ["28%", "46%"],
+          radius: count < 2 ? ["35%", "60%"] : ["28%", "46%"],
           center: [((i + 0.5) * 100 / count) + "%", "50%"],
           label: { formatter: "{b}\n{c}" },
           data: s.data
         };
       }),
-      title: data.series.map(function (s, i) {
+      title: count < 2 ? [] : data.series.map(function (s, i) {
         return { text: s.name, left: ((i + 0.5) * 100 / count) + "%", top: "46%", textAlign: "center",
                  textStyle: { fontSize: 13 } };
       })
