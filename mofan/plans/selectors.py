@@ -104,6 +104,25 @@ def overdue_tasks(tasks: QuerySet[Task], today: date) -> QuerySet[Task]:
     return task_filter(tasks, status="overdue", today=today)
 
 
+OVERDUE_SCAN_FIELDS = (
+    "id",
+    "title",
+    "deadline",
+    "status",
+    "progress",
+    "owner_org__name",
+    "assigner__name",
+    "plan__title",
+    "item__title",
+)
+
+
+def overdue_task_rows(tasks: QuerySet[Task], today: date) -> list[dict]:
+    """The overdue tasks as plain rows of the few columns a scan shows (no model instances:
+    a whole-tree scan meets thousands), in deadline order."""
+    return list(overdue_tasks(tasks, today).order_by("deadline", "id").values(*OVERDUE_SCAN_FIELDS))
+
+
 def weighted(pairs: list[tuple[Decimal, Decimal]]) -> Decimal:
     """Weighted average of (value, weight) pairs, to one decimal place."""
     total = sum((w for _, w in pairs), Decimal(0))

@@ -16,7 +16,7 @@ from mofan.orgs.models import Org, OrgType
 from mofan.plans.demo import ITEMS, SUB_PLANS
 from mofan.plans.models import Plan, PlanItem, Task, TaskStatus
 from mofan.plans.reminders import DUE_SOON_DAYS, due_tasks
-from mofan.plans.selectors import overdue_tasks, task_list
+from mofan.plans.selectors import overdue_task_rows, task_list
 from mofan.site.bench.floor import context_rows, one, placeholders, prefix, rows, table, under
 from mofan.site.bench.measure import Operation, client_for, get
 from mofan.site.bench.tree import BenchTree
@@ -162,8 +162,8 @@ def build_recipients(tree: BenchTree) -> int:
     return len(grants)
 
 
-def overdue_scan(tree: BenchTree, today: date) -> list[Task]:
-    return list(overdue_tasks(task_list(actor=tree.committee_admin), today))
+def overdue_scan(tree: BenchTree, today: date) -> list[dict]:
+    return overdue_task_rows(task_list(actor=tree.committee_admin), today)
 
 
 def operations(tree: BenchTree, tasks: int) -> list[Operation]:

@@ -111,7 +111,7 @@ def test_the_api_floors_return_the_apis_records_in_its_order(bench):
 
 def test_the_overdue_floor_returns_the_scans_tasks(bench):
     op = operations(bench)["全树逾期扫描 overdue_tasks(task_list(工委))"]
-    assert sorted(row[0] for row in op.floor()) == sorted(t.id for t in op.call())
+    assert sorted(row[0] for row in op.floor()) == sorted(t["id"] for t in op.call())
     reminders = operations(bench)["到期提醒 reminders.due_tasks(今天)"]
     assert sorted((row[0], row[1]) for row in reminders.floor()) == sorted(
         (r.user_id, int(r.key.split("-")[1])) for r in reminders.call()
