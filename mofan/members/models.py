@@ -134,7 +134,6 @@ class Member(models.Model):
         return timezone.localtime(self.created_at).date()
 
 
-
 class OrgMemberCount(models.Model):
     """Current members of one org (its own roll, not the sub-tree), kept by the member services
     (mofan.members.counts) so that the org tree and lists read a row instead of counting."""
@@ -152,6 +151,7 @@ class OrgMemberCount(models.Model):
 
     def __str__(self):
         return f"{self.org_id}：党员 {self.members}"
+
 
 class MemberEvent(models.Model):
     """One line of a member's history timeline."""

@@ -5,24 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0008_member_logins_corrections'),
-        ('orgs', '0003_committee_seat_member'),
+        ("members", "0008_member_logins_corrections"),
+        ("orgs", "0003_committee_seat_member"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrgMemberCount',
+            name="OrgMemberCount",
             fields=[
-                ('org', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='member_count', serialize=False, to='orgs.org')),
-                ('members', models.PositiveIntegerField(default=0, verbose_name='党员数')),
-                ('full_members', models.PositiveIntegerField(default=0, verbose_name='正式党员数')),
-                ('probationary', models.PositiveIntegerField(default=0, verbose_name='预备党员数')),
+                (
+                    "org",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="member_count",
+                        serialize=False,
+                        to="orgs.org",
+                    ),
+                ),
+                ("members", models.PositiveIntegerField(default=0, verbose_name="党员数")),
+                ("full_members", models.PositiveIntegerField(default=0, verbose_name="正式党员数")),
+                ("probationary", models.PositiveIntegerField(default=0, verbose_name="预备党员数")),
             ],
             options={
-                'verbose_name': '组织党员数',
-                'verbose_name_plural': '组织党员数',
+                "verbose_name": "组织党员数",
+                "verbose_name_plural": "组织党员数",
             },
         ),
     ]

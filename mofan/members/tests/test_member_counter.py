@@ -73,7 +73,11 @@ def test_a_transfer_moves_the_count_when_it_is_accepted(tree, make_member):
     moving = make_member(tree.branch)
     make_member(tree.branch)
     transfer = transfer_send(
-        actor=SYSTEM, member=moving, to_org=tree.far_branch, letter_number="转 1", on=date(2024, 5, 1)
+        actor=SYSTEM,
+        member=moving,
+        to_org=tree.far_branch,
+        letter_number="转 1",
+        on=date(2024, 5, 1),
     )
     assert stored(tree.branch) == (2, 2, 0)  # still on the sender's roll until received
     assert stored(tree.far_branch) == (0, 0, 0)
@@ -97,10 +101,16 @@ def test_leaving_and_transfer_out_of_the_system_take_members_off_the_count(tree,
     )
     assert stored(tree.branch) == (3, 3, 0)
     member_transfer_out_of_system(
-        actor=SYSTEM, member=gone, destination="外省某支部", letter_number="外 1", on=date(2024, 5, 2)
+        actor=SYSTEM,
+        member=gone,
+        destination="外省某支部",
+        letter_number="外 1",
+        on=date(2024, 5, 2),
     )
     assert stored(tree.branch) == (2, 2, 0)
-    member_set_status(actor=SYSTEM, member=mobile, status=Status.MOBILE, on=date(2024, 5, 3), reason="")
+    member_set_status(
+        actor=SYSTEM, member=mobile, status=Status.MOBILE, on=date(2024, 5, 3), reason=""
+    )
     assert stored(tree.branch) == (2, 2, 0)  # 流动党员 stay on the roll
 
 
