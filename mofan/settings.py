@@ -210,3 +210,6 @@ LOGGING = {
 # further; at most this many bad rows are listed (with how many more there are).
 MOFAN_IMPORT_MAX_ROWS = int(os.environ.get("MOFAN_IMPORT_MAX_ROWS", "50000"))
 MOFAN_IMPORT_MAX_ERRORS = int(os.environ.get("MOFAN_IMPORT_MAX_ERRORS", "1000"))
+# A roster of more rows (headings included) is imported by a background job (huey) with a
+# progress page, so that no web worker is held for long.
+MOFAN_IMPORT_BACKGROUND_ROWS = int(os.environ.get("MOFAN_IMPORT_BACKGROUND_ROWS", "2000"))

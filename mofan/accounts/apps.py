@@ -33,8 +33,8 @@ class AccountsConfig(AppConfig):
         from mofan.core.registry import MenuEntry, register_menu
 
         register_menu(
-            MenuEntry("用户管理", "accounts:users", 80, admin_only=True),
-            MenuEntry("我的账号", "accounts:me", 100),
+            MenuEntry("用户管理", "accounts:users", 80, admin_only=True, icon="user-cog"),
+            MenuEntry("我的账号", "accounts:me", 100, icon="id"),
         )
         from mofan.core.registry import register_audit_labels
 

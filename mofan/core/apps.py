@@ -14,7 +14,7 @@ class CoreConfig(AppConfig):
         from mofan.core.registry import MenuEntry, register_menu
 
         register_menu(
-            MenuEntry("审计日志", "audit", 90, admin_only=True),
+            MenuEntry("审计日志", "audit", 90, admin_only=True, icon="history"),
         )
         from mofan.core.registry import register_audit_labels
 

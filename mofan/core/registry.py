@@ -23,6 +23,7 @@ class MenuEntry:
     url_name: str
     order: int
     admin_only: bool = False
+    icon: str = "chevron-right"  # a symbol of the vendored Tabler Icons sprite
 
 
 _menu: dict[str, MenuEntry] = {}

@@ -33,7 +33,7 @@ class MeetingsConfig(AppConfig):
         from mofan.core.registry import MenuEntry, register_menu
 
         register_menu(
-            MenuEntry("组织生活", "meetings:list", 50),
+            MenuEntry("组织生活", "meetings:list", 50, icon="calendar-event"),
         )
         from mofan.core.registry import register_audit_labels
 

@@ -43,9 +43,9 @@ class MembersConfig(AppConfig):
         from mofan.core.registry import MenuEntry, register_menu
 
         register_menu(
-            MenuEntry("党员信息", "members:list", 20),
-            MenuEntry("发展党员", "members:development", 30),
-            MenuEntry("党费", "members:dues", 40),
+            MenuEntry("党员信息", "members:list", 20, icon="users"),
+            MenuEntry("发展党员", "members:development", 30, icon="user-plus"),
+            MenuEntry("党费", "members:dues", 40, icon="coin-yuan"),
         )
         from mofan.core.registry import register_audit_labels
 

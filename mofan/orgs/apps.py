@@ -24,7 +24,7 @@ class OrgsConfig(AppConfig):
         from mofan.core.registry import MenuEntry, register_menu
 
         register_menu(
-            MenuEntry("组织体系", "orgs:tree", 10),
+            MenuEntry("组织体系", "orgs:tree", 10, icon="sitemap"),
         )
         from mofan.core.registry import register_audit_labels
 

@@ -31,8 +31,8 @@ class PlansConfig(AppConfig):
         from mofan.core.registry import MenuEntry, register_menu
 
         register_menu(
-            MenuEntry("创建任务", "plans:plans", 60),
-            MenuEntry("督查督办", "plans:supervision", 70),
+            MenuEntry("创建任务", "plans:plans", 60, icon="checklist"),
+            MenuEntry("督查督办", "plans:supervision", 70, icon="flag"),
         )
         from mofan.core.registry import register_audit_labels
 

@@ -12,6 +12,6 @@ class SiteConfig(AppConfig):
         from mofan.core.registry import MenuEntry, register_menu
 
         register_menu(
-            MenuEntry("首页", "home", 0),
-            MenuEntry("我的", "mine", 1),
+            MenuEntry("首页", "home", 0, icon="layout-dashboard"),
+            MenuEntry("我的", "mine", 1, icon="user"),
         )

@@ -1,8 +1,86 @@
+from functools import cache
+
 from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
 
 register = template.Library()
+
+ICON_SPRITE = "vendor/tabler-icons/3.52.0/sprite.svg"
 
 
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def icon(name: str):
+    """An outline icon from the vendored Tabler Icons sprite (decorative: the text beside it
+    says what it means)."""
+    return format_html(
+        '<svg class="icon" aria-hidden="true"><use href="{}#{}"></use></svg>', _sprite_url(), name
+    )
+
+
+@cache
+def _sprite_url() -> str:
+    return static(ICON_SPRITE)
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, field: str, label: str):
+    """A column header that sorts by `field`, and by `-field` when already sorted by it. The
+    link replaces the page's `sort` (never appends a second one) and goes back to page 1."""
+    request = context["request"]
+    current = context.get("sort") or request.GET.get("sort", "")
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["sort"] = f"-{field}" if current == field else field
+    arrow = {field: " ▲", f"-{field}": " ▼"}.get(current, "")
+    state = {field: "ascending", f"-{field}": "descending"}.get(current)
+    return format_html(
+        '<a class="sort{}" href="?{}"{}>{}{}</a>',
+        " sorted" if state else "",
+        query.urlencode(),
+        format_html(' aria-sort="{}"', state) if state else "",
+        label,
+        arrow,
+    )
+
+
+@register.inclusion_tag("components/pager.html", takes_context=True)
+def pager(context, page):
+    """Page numbers (with … for long runs), previous/next and the total. The links keep the
+    page's `query` (the view's filters, e.g. a default org) or else the current address."""
+    query = context.get("query")
+    if query is None:
+        params = context["request"].GET.copy()
+        params.pop("page", None)
+        query = params.urlencode()
+    paginator = page.paginator
+    numbers = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return {"page": page, "query": query, "numbers": numbers, "ellipsis": paginator.ELLIPSIS}
+
+
+STATUS_TONES = {"done": "tag-done", "overdue": "tag-bad", "due": "tag-due", "todo": "tag-todo"}
+
+
+@register.simple_tag
+def status_tag(tone: str, label: str):
+    """One colour per meaning across modules: done green, overdue red, due soon amber, not
+    started grey."""
+    return format_html('<span class="tag {}">{}</span>', STATUS_TONES.get(tone, "tag-todo"), label)
+
+
+@register.simple_tag
+def progress_bar(percent, label: str = ""):
+    value = max(0, min(100, int(percent or 0)))
+    return format_html(
+        '<span class="progress-line" title="{}"><progress max="100" value="{}">{}%</progress>'
+        "<span>{}%</span></span>",
+        label or f"{value}%",
+        value,
+        value,
+        value,
+    )

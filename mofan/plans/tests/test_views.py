@@ -589,7 +589,7 @@ def test_it_pages_the_list_and_keeps_filters_and_sort_on_the_next_page(many, tre
     assert len(titles(first)) == 50
     assert titles(first)[0] == "任务54"
     assert "第 1 / 2 页，共 55 条" in text(first)
-    [next_link] = re.findall(r'<a href="\?([^"]*)">下一页</a>', text(first))
+    [next_link] = re.findall(r'<a class="page-link" href="\?([^"]*)">下一页</a>', text(first))
     second = client.get(f"/plans/tasks/?{next_link.replace('&amp;', '&')}")
     assert titles(second) == [f"任务{n:02d}" for n in range(4, -1, -1)]
 

@@ -127,7 +127,8 @@ def test_a_member_of_another_branch_sees_their_own_page_only(tree, me, login):
 
 def test_the_page_is_in_the_menu_and_fits_a_phone(users, me, login):
     page = text(login(users.member).get("/mine/"))
-    assert 'href="/mine/">我的</a>' in page
+    assert 'href="/mine/" aria-current="page">' in page  # the menu marks the page it is on
+    assert '<span class="nav-link-title">我的</span>' in page
     assert 'name="viewport" content="width=device-width' in page
     assert 'class="table-wrap"' in page  # wide tables scroll inside the card at 375 px
 
