@@ -29,14 +29,16 @@ def _sprite_url() -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, field: str, label: str):
-    """A column header that sorts by `field`, and by `-field` when already sorted by it. The
-    link replaces the page's `sort` (never appends a second one) and goes back to page 1."""
+def sort_header(context, field: str, label: str, descending: bool = False):
+    """A column header that sorts by `field`, and the other way when already sorted by it
+    (`descending`: newest first on the first click). The link replaces the page's `sort`
+    (never appends a second one) and goes back to page 1."""
     request = context["request"]
     current = context.get("sort") or request.GET.get("sort", "")
     query = request.GET.copy()
     query.pop("page", None)
-    query["sort"] = f"-{field}" if current == field else field
+    first, second = (f"-{field}", field) if descending else (field, f"-{field}")
+    query["sort"] = second if current == first else first
     arrow = {field: " ▲", f"-{field}": " ▼"}.get(current, "")
     state = {field: "ascending", f"-{field}": "descending"}.get(current)
     return format_html(

@@ -294,10 +294,13 @@ def test_it_sorts_the_list(tree, users, login, sortable, sort, expected):
 def test_it_follows_a_sort_link_on_an_already_sorted_list(tree, users, login, sortable):
     client = login(users.committee_admin)
     page = text(client.get("/orgs/list/?q=排序单位&sort=name"))
-    code_link = re.search(r'<a href="(\?sort=code[^"]*)">编码</a>', page).group(1)
+    code_link = re.search(r'<a class="sort" href="(\?[^"]*sort=code[^"]*)">编码</a>', page).group(1)
     resorted = text(client.get("/orgs/list/" + code_link.replace("&amp;", "&")))
     assert names_in_table(resorted) == ["Charlie党支部", "Alpha联合支部", "Bravo党支部"]
-    name_link = re.search(r'<a href="(\?sort=[^"]*)">组织名称</a>', page).group(1)
+    name_link = re.search(r'href="(\?[^"]*sort=[^"]*)" aria-sort="ascending">组织名称', page).group(
+        1
+    )
+    assert code_link.count("sort=") == name_link.count("sort=") == 1  # replaced, not appended
     reversed_page = text(client.get("/orgs/list/" + name_link.replace("&amp;", "&")))
     assert names_in_table(reversed_page) == ["Charlie党支部", "Bravo党支部", "Alpha联合支部"]
 
