@@ -144,12 +144,12 @@ def transfer_send(*, actor, member: Member, to_org: Org, letter_number: str, on:
 def transfer_accept(*, actor, transfer: Transfer, on: date) -> Member:
     locked(transfer)  # accepted or returned once, whichever answer commits first
     require_member_writer(actor, transfer.to_org)
+    member = transfer.member
+    _require_current(member)  # first: a member who left meanwhile is why the transfer closed
     if transfer.status != Transfer.Status.PENDING:
         raise ApplicationError("该转接已办理")
     if on < transfer.sent_on:
         raise ApplicationError("接收日期不能早于转出日期", field="on")
-    member = transfer.member
-    _require_current(member)
     transfer.status = Transfer.Status.ACCEPTED
     transfer.answered_on = on
     transfer.save(update_fields=["status", "answered_on"])
