@@ -3,14 +3,12 @@ cannot together pass the one-third limit of 优秀, a year's appraisal round is 
 an election result is answered once and leaves one committee. PostgreSQL only: SQLite runs one
 writer at a time, so these races cannot happen there."""
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
 
 from mofan.core.access import SYSTEM
-from mofan.core.errors import ApplicationError
+from mofan.core.tests.concurrency import POSTGRES_ONLY, at_once, refusals
 from mofan.meetings.appraisal import appraisal_grade, appraisal_open
 from mofan.meetings.elections import election_approve, election_record, election_reject
 from mofan.meetings.models import AppraisalRound, Election, Grade
@@ -18,49 +16,12 @@ from mofan.orgs.models import CommitteePost as Post
 from mofan.orgs.models import CommitteeSeat, Org
 from mofan.orgs.services import committee_seat_add
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="SQLite serialises writers; PostgreSQL only"
-    ),
-]
+pytestmark = POSTGRES_ONLY
 
 YEAR = 2025
 HELD_ON = date(2025, 12, 10)
 ELECTED_ON = date(2026, 3, 20)
 ANSWERED_ON = date(2026, 4, 1)
-
-
-def at_once(calls) -> list:
-    """Run the calls in threads released together; each result, the ApplicationError it raised,
-    or any other error (a race that slipped through shows up here as an IntegrityError)."""
-    start = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait()
-            results[index] = call()
-        except Exception as exc:  # the test inspects it
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
-def refusals(results) -> list[str]:
-    """The Chinese reasons of the refused calls; any other error (a 500 for the user) fails."""
-    others = [
-        r for r in results if isinstance(r, Exception) and not isinstance(r, ApplicationError)
-    ]
-    assert not others, others
-    return [r.message for r in results if isinstance(r, ApplicationError)]
 
 
 # --- 民主评议 ----------------------------------------------------------------------------------

@@ -2,56 +2,17 @@
 many clicks arrive together, and an answer arriving while the item is being closed cannot reopen
 it. PostgreSQL only: SQLite runs one writer at a time, so these races cannot happen there."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from mofan.core.access import SYSTEM
-from mofan.core.errors import ApplicationError
+from mofan.core.tests.concurrency import POSTGRES_ONLY, at_once, refusals
 from mofan.plans import supervision
 from mofan.plans.models import Assignment, Feedback, Instruction
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="SQLite serialises writers; PostgreSQL only"
-    ),
-]
-
-
-def at_once(calls) -> list:
-    """Run the calls in threads released together; each result, the ApplicationError it raised,
-    or any other error (a race that slipped through shows up here)."""
-    start = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait()
-            results[index] = call()
-        except Exception as exc:  # the test inspects it
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
-def refusals(results) -> list[str]:
-    """The Chinese reasons of the refused calls; any other error (a 500 for the user) fails."""
-    others = [
-        r for r in results if isinstance(r, Exception) and not isinstance(r, ApplicationError)
-    ]
-    assert not others, others
-    return [r.message for r in results if isinstance(r, ApplicationError)]
+pytestmark = POSTGRES_ONLY
 
 
 @pytest.fixture
