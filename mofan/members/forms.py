@@ -6,6 +6,7 @@ from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet
 from mofan.core.forms import Form
 from mofan.members import idcard
 from mofan.members.models import (
+    PHOTO_MAX_MB,
     Category,
     DuesCategory,
     Education,
@@ -17,9 +18,6 @@ from mofan.members.models import (
 from mofan.orgs.models import Org
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-PHOTO_MAX_MB = 5  # the limit members.services.member_set_photo checks
 
 
 def org_label(org) -> str:

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from mofan.orgs.models import Org
 
+PHOTO_MAX_MB = 5  # a member's photo: the form's label and member_set_photo's check
+
 
 class Sex(models.TextChoices):
     MALE = "male", "男"

@@ -12,7 +12,7 @@ from mofan.core.uploads import PICTURES, check_upload
 from mofan.members import crypto, idcard
 from mofan.members.counts import members_recount
 from mofan.members.linked_accounts import move_linked_account
-from mofan.members.models import Category, Member, MemberEvent
+from mofan.members.models import PHOTO_MAX_MB, Category, Member, MemberEvent
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
 
 # org and party_group are checked by _check_org (and the foreign keys); full_clean would
@@ -198,7 +198,7 @@ def member_set_photo(*, actor, member: Member, upload) -> Member:
     checked = check_upload(
         upload,
         allowed=PICTURES,
-        max_mb=5,
+        max_mb=PHOTO_MAX_MB,
         field="photo",
         type_message="照片须为 JPG 或 PNG 格式",
         size_message="照片不能超过 5 MB",
