@@ -1,0 +1,1 @@
+// dialog: behaviour declared with data attributes (no inline script).

@@ -1,0 +1,1 @@
+// forms: behaviour declared with data attributes (no inline script).

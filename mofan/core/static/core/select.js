@@ -1,0 +1,1 @@
+// select: behaviour declared with data attributes (no inline script).
