@@ -3,12 +3,15 @@ log is itself audited."""
 
 import csv
 import json
+from itertools import islice
 
 from django.utils import timezone
 
 from mofan.core.audit import audit
+from mofan.core.audit_display import change_text, describe_changes, target_label
 from mofan.core.excel import Export, new_sheet, safe_csv_value
 
+EXPORT_CHUNK = 2000  # records whose related names are fetched together
 HEADERS = ["时间", "用户", "IP", "操作", "对象类型", "对象编号", "对象", "变更", "说明"]
 
 
@@ -26,16 +29,27 @@ def _row(record) -> list:
     ]
 
 
+def _batched(rows, size: int):
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
 def audit_export(*, actor, records, labels: dict[str, str]) -> Export:
-    """The filtered records the actor may read, newest first, with actions in Chinese."""
+    """The filtered records the actor may read, newest first, with actions, fields and values
+    in Chinese."""
     workbook, sheet = new_sheet("审计日志", HEADERS, "审计日志", streaming=True)
     count = 0
-    for record in records.iterator(chunk_size=2000):
-        row = _row(record)
-        row[0] = timezone.localtime(record.at).strftime("%Y-%m-%d %H:%M:%S")
-        row[3] = labels.get(record.action, record.action)
-        sheet.append(row)
-        count += 1
+    for chunk in _batched(records.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+        describe_changes(chunk)
+        for record in chunk:
+            row = _row(record)
+            row[0] = timezone.localtime(record.at).strftime("%Y-%m-%d %H:%M:%S")
+            row[3] = labels.get(record.action, record.action)
+            row[4] = target_label(record.target_type)
+            row[7] = change_text(record)
+            sheet.append(row)
+        count += len(chunk)
     audit(actor=actor, action="audit.export", detail=f"导出审计记录 {count} 条")
     return Export(workbook, "审计日志.xlsx")
 

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from mofan.core.access import scope_of
+from mofan.core.audit_display import describe_changes
 from mofan.core.excel import xlsx_response
 from mofan.core.exports import audit_export
 from mofan.core.forms import AuditSearchForm
@@ -23,6 +24,8 @@ def audit_log(request):
         export = audit_export(actor=request.user, records=records, labels=audit_labels())
         return xlsx_response(*export)
     page = paginate_page(request, records)
+    page.object_list = list(page.object_list)
+    describe_changes(page.object_list)
     return render(
         request,
         "core/audit.html",
