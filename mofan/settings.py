@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "mofan.members",
     "mofan.meetings",
     "mofan.plans",
+    "mofan.assessment",
     "mofan.notifications",
     "mofan.site",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("members/", include("mofan.members.urls")),
     path("meetings/", include("mofan.meetings.urls")),
     path("plans/", include("mofan.plans.urls")),
+    path("assessment/", include("mofan.assessment.urls")),
     path("notifications/", include("mofan.notifications.urls")),
     path("api/v1/", api.urls),
 ]

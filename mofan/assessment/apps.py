@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+AUDIT_LABELS = {
+    "assessment.category_create": "新建考核类别",
+    "assessment.units_place": "设置单位考核类别",
+    "assessment.scheme_create": "新建考核方案",
+    "assessment.indicator_add": "增加考核指标",
+    "assessment.indicator_update": "修改考核指标",
+    "assessment.indicator_delete": "删除考核指标",
+    "assessment.grades_set": "设置考核等次",
+    "assessment.scheme_publish": "发布考核方案",
+    "assessment.scheme_version": "生成考核方案新版本",
+    "assessment.scheme_export": "导出考核方案",
+    "assessment.scheme_import": "导入考核方案",
+}
+
+
+class AssessmentConfig(AppConfig):
+    name = "mofan.assessment"
+    label = "assessment"
+    verbose_name = "考核评价"
+
+    def ready(self):
+        from mofan.core.registry import MenuEntry, register_audit_labels, register_menu
+
+        register_menu(MenuEntry("考核评价", "assessment:schemes", 75, icon="award"))
+        register_audit_labels(AUDIT_LABELS)

@@ -1,0 +1,162 @@
+"""考核方案: the committee's indicator schemes, its unit categories (分类考核) and grade bands.
+
+A scheme belongs to the org that runs it (the 机关工委, or a unit's 机关党委 for its branches)
+and to a year. Its indicators form a tree: the areas (政治建设 …) and, under them, the items
+that carry points and one scoring rule (see `scoring.py`). A published scheme is never edited:
+a new version is a copy that points back to the one it replaces.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from mofan.assessment.scoring import RULE_LABELS
+
+
+class Category(models.Model):
+    """A unit category of 分类考核 (综合管理类, 执法监管类 …), defined by the committee."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("类别名称", max_length=40)
+    sort_order = models.IntegerField("排序号", default=0)
+
+    class Meta:
+        verbose_name = "考核类别"
+        verbose_name_plural = "考核类别"
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "name"], name="assessment_category_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Placement(models.Model):
+    """A unit placed in one category of the committee that assesses it."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="placements")
+    unit = models.OneToOneField(
+        "orgs.Org", on_delete=models.CASCADE, related_name="assessment_placement"
+    )
+
+    class Meta:
+        verbose_name = "单位考核类别"
+        verbose_name_plural = "单位考核类别"
+
+    def __str__(self):
+        return f"{self.unit}：{self.category}"
+
+
+class SchemeStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    REPLACED = "replaced", "已被新版本替代"
+
+
+class Target(models.TextChoices):
+    UNITS = "units", "单位"
+    BRANCHES = "branches", "党支部"
+
+
+class Scheme(models.Model):
+    org = models.ForeignKey(
+        "orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="制定组织"
+    )
+    name = models.CharField("方案名称", max_length=100)
+    year = models.PositiveSmallIntegerField("年度")
+    target = models.CharField("考核对象", max_length=16, choices=Target.choices)
+    status = models.CharField(
+        "状态", max_length=16, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT
+    )
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_version",
+        verbose_name="上一版本",
+    )
+    categories = models.ManyToManyField(
+        Category, blank=True, related_name="schemes", verbose_name="适用类别"
+    )
+    bonus_cap = models.DecimalField(
+        "加分上限", max_digits=6, decimal_places=2, default=Decimal("0")
+    )
+    description = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "考核方案"
+        verbose_name_plural = "考核方案"
+        ordering = ["-year", "name", "-version"]
+
+    def __str__(self):
+        return f"{self.name}（第 {self.version} 版）" if self.version > 1 else self.name
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == SchemeStatus.DRAFT
+
+
+class Indicator(models.Model):
+    """An area (no rule) or an item (a rule and its points) of a scheme."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="indicators")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="所属领域",
+    )
+    sort_order = models.IntegerField("排序号", default=0)
+    name = models.CharField("指标名称", max_length=200)
+    max_points = models.DecimalField("分值", max_digits=6, decimal_places=2)
+    rule = models.CharField(
+        "计分方式", max_length=20, choices=list(RULE_LABELS.items()), blank=True
+    )
+    fact_code = models.CharField("数据来源（统计指标）", max_length=80, blank=True)
+    params = models.JSONField("计分参数", default=dict, blank=True)
+    guidance = models.TextField("评分标准", blank=True)
+    evidence = models.TextField("佐证材料", blank=True)
+
+    class Meta:
+        verbose_name = "考核指标"
+        verbose_name_plural = "考核指标"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_area(self) -> bool:
+        return self.parent_id is None
+
+
+class GradeBand(models.Model):
+    """考核等次: a total of at least `at_least` earns `label` (好 / 较好 / 一般 / 差 …)."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="grades")
+    label = models.CharField("等次", max_length=20)
+    at_least = models.DecimalField("最低分", max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = "考核等次"
+        verbose_name_plural = "考核等次"
+        ordering = ["-at_least"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "label"], name="assessment_grade_unique_label"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
