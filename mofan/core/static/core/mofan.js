@@ -1,17 +1,8 @@
 // Behaviour the pages declare with data attributes, so that no page needs inline script
 // (the Content-Security-Policy allows scripts from this site only).
-//   data-confirm="确定…？" on a form or a button: ask before submitting.
+//   data-confirm="确定…？" on a form or a button: see core/dialog.js.
 //   data-print on a button: print the page.
 //   data-menu-toggle="<id>" on a button: open or close the menu of that id (phones).
-document.addEventListener("submit", function (event) {
-  var form = event.target;
-  var button = event.submitter;
-  var question = (button && button.dataset.confirm) || form.dataset.confirm;
-  if (question && !window.confirm(question)) {
-    event.preventDefault();
-  }
-});
-
 document.addEventListener("click", function (event) {
   var target = event.target.closest("[data-print]");
   if (target) {
