@@ -2,7 +2,10 @@ from functools import cache
 
 from django import template
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.module_loading import import_string
+
+from mofan.core.components import render_filter_bar, render_table
 
 register = template.Library()
 
@@ -18,6 +21,11 @@ def get_item(mapping, key):
 def icon(name: str):
     """An outline icon from the vendored Tabler Icons sprite (decorative: the text beside it
     says what it means)."""
+    return _icon(name)
+
+
+@cache
+def _icon(name: str):
     return format_html(
         '<svg class="icon" aria-hidden="true"><use href="{}#{}"></use></svg>', _sprite_url(), name
     )
@@ -35,7 +43,11 @@ def sort_header(context, field: str, label: str, descending: bool = False):
     (never appends a second one) and goes back to page 1."""
     request = context["request"]
     current = context.get("sort") or request.GET.get("sort", "")
-    query = request.GET.copy()
+    return _sort_link(request.GET, current, field, label, descending)
+
+
+def _sort_link(params, current: str, field: str, label: str, descending: bool):
+    query = params.copy()
     query.pop("page", None)
     first, second = (f"-{field}", field) if descending else (field, f"-{field}")
     query["sort"] = second if current == first else first
@@ -49,6 +61,30 @@ def sort_header(context, field: str, label: str, descending: bool = False):
         label,
         arrow,
     )
+
+
+@register.simple_tag(takes_context=True)
+def data_table(context, table: str, rows, **options):
+    """The data table component (core/components.py): `table` is the dotted path of a
+    function that returns the page's Table (its columns, empty state, row actions), called
+    with `options`; `rows` a page or a list. Sortable columns get sort_header links."""
+    request = context["request"]
+    current = context.get("sort") or request.GET.get("sort", "")
+    spec = import_string(table)(**options)
+
+    def header(column):
+        if not column.sort:
+            return escape(column.label)
+        return _sort_link(request.GET, current, column.sort, column.label, column.descending)
+
+    return render_table(spec, rows, header)
+
+
+@register.simple_tag(takes_context=True)
+def filter_bar(context, form, reset: str = "?", submit: str = "查询", **hidden):
+    """The filter bar component: the form's fields inline in a card, 查询 and 重置 (to
+    `reset`), folded behind 筛选条件 on phones; `hidden` values ride along (e.g. sort)."""
+    return render_filter_bar(form, hidden=hidden, reset=reset, submit=submit)
 
 
 @register.inclusion_tag("components/pager.html", takes_context=True)
