@@ -1,3 +1,5 @@
+import re
+import unicodedata
 from datetime import date
 
 
@@ -19,3 +21,36 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+class TypedDateError(ValueError):
+    """A typed date that cannot be read. `reason` says why in words a user understands, or is
+    empty when the text is not written like a date at all."""
+
+    def __init__(self, reason: str = ""):
+        super().__init__(reason or "not a date")
+        self.reason = reason
+
+
+# 2019-07-01, 2019-7-1, 2019/7/1, 2019.7.1, 2019年7月1日 (or 号), with or without spaces.
+_SEPARATED = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def parse_typed_date(text: str) -> date:
+    """The date a person typed in one of the ways dates are written in offices: 2019-07-01,
+    2019-7-1, 2019/7/1, 2019.7.1, 2019年7月1日 or 20190701 (full-width digits too, as Chinese
+    input methods type them). Raises TypedDateError for text that is not such a date."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    match = _SEPARATED.fullmatch(cleaned) or _COMPACT.fullmatch(cleaned)
+    if not match:
+        raise TypedDateError()
+    year, month, day = (int(part) for part in match.groups())
+    if year < 1900:
+        raise TypedDateError(f"年份{year}不对")
+    if not 1 <= month <= 12:
+        raise TypedDateError(f"没有{month}月")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise TypedDateError(f"{year}年{month}月没有{day}日") from None

@@ -346,7 +346,7 @@ def test_it_shows_an_error_for_an_absence_without_a_reason(tree, users, login, r
         ({"held": "on", "held_on": "2999-01-01"}, "召开日期不能晚于今天"),
         ({"kind": Kind.LECTURE, "held": "on", "held_on": "2020-01-01"}, "党课须填写授课人"),
         ({"first_topic": "on"}, "请填写第一议题学习的内容"),
-        ({"kind": Kind.GROUP}, "选择一个有效的选项"),
+        ({"kind": Kind.GROUP}, "类型的选项“group”不在可选范围内，请重新选择"),
         ({"planned_on": "2026-13-45"}, "日期"),
     ],
 )
