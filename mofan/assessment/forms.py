@@ -1,6 +1,6 @@
 from django import forms
 
-from mofan.assessment.models import Target
+from mofan.assessment.models import RoundKind, Target
 from mofan.assessment.scoring import (
     BONUS,
     DEDUCTION,
@@ -210,3 +210,33 @@ class PlacementForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
         self.fields["units"].queryset = units
+
+
+class RoundForm(Form):
+    name = forms.CharField(label="考核名称", max_length=100)
+    kind = forms.ChoiceField(label="考核类型", choices=RoundKind.choices)
+    starts_on = forms.DateField(label="考核期开始")
+    ends_on = forms.DateField(label="考核期结束")
+    self_deadline = forms.DateField(label="自评截止", required=False)
+
+
+class SelfAssessForm(Form):
+    points = forms.DecimalField(label="自评分", required=False, max_digits=6, decimal_places=2)
+    note = forms.CharField(
+        label="自评说明", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReviewForm(Form):
+    points = forms.CharField(label="评审得分（加分项填认定项数）", max_length=10)
+    reason = forms.CharField(label="评审意见", max_length=500, required=False)
+
+
+class AdjustForm(Form):
+    points = forms.DecimalField(label="调整后得分", max_digits=6, decimal_places=2)
+    reason = forms.CharField(label="调整理由", max_length=500)
+
+
+class FindingForm(Form):
+    description = forms.CharField(label="情况", max_length=300)
+    source = forms.CharField(label="依据（文件、记录编号）", max_length=200, required=False)

@@ -160,3 +160,136 @@ class GradeBand(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class RoundKind(models.TextChoices):
+    QUARTERLY = "quarterly", "日常监督（季度）"
+    ANNUAL = "annual", "年度考评"
+    TRIENNIAL = "triennial", "三年总评"
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SELF = "self", "单位自评"
+    REVIEW = "review", "评审打分"
+    PRELIMINARY = "preliminary", "初步结果公示"
+    FINAL = "final", "已定档"
+
+
+class Round(models.Model):
+    """One assessment run of a scheme over a period: the units it assesses, their self
+    assessment, the review and the results, frozen when final."""
+
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.PROTECT, related_name="rounds", verbose_name="考核方案"
+    )
+    name = models.CharField("考核名称", max_length=100)
+    kind = models.CharField("考核类型", max_length=16, choices=RoundKind.choices)
+    starts_on = models.DateField("考核期开始")
+    ends_on = models.DateField("考核期结束")
+    status = models.CharField(
+        "状态", max_length=16, choices=RoundStatus.choices, default=RoundStatus.DRAFT
+    )
+    self_deadline = models.DateField("自评截止", null=True, blank=True)
+    as_of = models.DateField("数据截至", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "考核"
+        verbose_name_plural = "考核"
+        ordering = ["-ends_on", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == RoundStatus.FINAL
+
+
+class Participant(models.Model):
+    """A unit (or branch) the round assesses, with the category it is ranked in."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participants")
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "参评单位"
+        verbose_name_plural = "参评单位"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "org"], name="assessment_participant_once")
+        ]
+
+    def __str__(self):
+        return f"{self.round}：{self.org}"
+
+
+class Entry(models.Model):
+    """What people write about one indicator of one unit in a round: the unit's self score and
+    explanation, the reviewer's score (or approved bonus items), an adjustment of a
+    record-based score with its reason, and, once final, the frozen value and points."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="entries")
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    self_points = models.DecimalField(
+        "自评分", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    self_note = models.TextField("自评说明", blank=True)
+    review_points = models.DecimalField(
+        "评审得分", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    approved_items = models.PositiveSmallIntegerField("认定加分项数", null=True, blank=True)
+    review_reason = models.CharField("评审意见", max_length=500, blank=True)
+    adjusted_points = models.DecimalField(
+        "调整后得分", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    adjust_reason = models.CharField("调整理由", max_length=500, blank=True)
+    frozen_value = models.DecimalField(
+        "定档时数据", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    frozen_points = models.DecimalField(
+        "定档时得分", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "考核得分"
+        verbose_name_plural = "考核得分"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "org", "indicator"], name="assessment_entry_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.org}：{self.indicator}"
+
+
+class Finding(models.Model):
+    """An event recorded against a unit that a deduction or veto item counts (a discipline
+    case, an item found missing at inspection), with where it is documented."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="findings")
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField("情况", max_length=300)
+    source = models.CharField("依据（文件、记录编号）", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "扣分或否决事项"
+        verbose_name_plural = "扣分或否决事项"
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self):
+        return self.description

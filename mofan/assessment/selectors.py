@@ -4,8 +4,18 @@ A scheme is seen by its org's sub-tree (the admins who write it, the leader who 
 tree) and, once published, by every org it assesses: the orgs below the one that runs it."""
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 
-from mofan.assessment.models import Category, Indicator, Scheme, SchemeStatus
+from mofan.assessment.models import (
+    Category,
+    Finding,
+    Indicator,
+    Participant,
+    Round,
+    RoundStatus,
+    Scheme,
+    SchemeStatus,
+)
 from mofan.core.access import scope_of
 from mofan.core.lookup import get_or_404
 from mofan.orgs.models import Org
@@ -58,3 +68,49 @@ def indicator_get(*, actor, indicator_id) -> Indicator:
         "scheme__org", "parent"
     )
     return get_or_404(visible, indicator_id, "未找到该考核指标")
+
+
+def round_list(*, actor) -> QuerySet[Round]:
+    """The rounds of the schemes the user sees; drafts only to those who run them."""
+    scope = scope_of(actor)
+    runs = (
+        scope.paths_q(scope.admin_paths, "scheme__org__path") if scope.admin_paths else Q(pk__in=[])
+    )
+    return (
+        Round.objects.filter(scheme__in=scheme_list(actor=actor))
+        .filter(runs | ~Q(status=RoundStatus.DRAFT))
+        .select_related("scheme__org")
+    )
+
+
+def round_get(*, actor, round_id) -> Round:
+    return get_or_404(round_list(actor=actor), round_id, "未找到该考核")
+
+
+def participants_seen(*, actor, round_: Round) -> QuerySet[Participant]:
+    """The round's units whose sheets the user may open: all of them for those who run it or
+    read the whole scheme org's tree, else the units in the user's sub-tree."""
+    scope = scope_of(actor)
+    units = round_.participants.select_related("org", "category").order_by("org__path")
+    if scope.sees(round_.scheme.org.path):
+        return units
+    return units.filter(scope.visible_q("org__path"))
+
+
+def participant_get(*, actor, round_: Round, org_id) -> Participant:
+    try:
+        found = participants_seen(actor=actor, round_=round_).filter(org_id=int(org_id)).first()
+    except (ValueError, TypeError, OverflowError):
+        found = None
+    if found is None:
+        raise Http404("未找到该参评单位")
+    return found
+
+
+def findings_of(*, round_: Round, org) -> dict[int, list[Finding]]:
+    """The findings recorded against one unit in a round, by indicator (the caller has
+    checked that the user may see the unit)."""
+    found: dict[int, list[Finding]] = {}
+    for finding in Finding.objects.filter(round=round_, org=org):
+        found.setdefault(finding.indicator_id, []).append(finding)
+    return found

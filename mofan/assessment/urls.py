@@ -1,20 +1,28 @@
 from django.urls import path
 
-from mofan.assessment import views
+from mofan.assessment.views import rounds, schemes
 
 app_name = "assessment"
 
 urlpatterns = [
-    path("", views.scheme_index, name="schemes"),
-    path("new/", views.scheme_new, name="scheme_new"),
-    path("<int:scheme_id>/", views.scheme_detail, name="scheme"),
-    path("<int:scheme_id>/areas/", views.area_add, name="area_add"),
-    path("<int:scheme_id>/items/new/", views.item_add, name="item_add"),
-    path("<int:scheme_id>/grades/", views.grades, name="grades"),
-    path("<int:scheme_id>/publish/", views.publish, name="publish"),
-    path("<int:scheme_id>/new-version/", views.new_version, name="new_version"),
-    path("indicators/<int:indicator_id>/", views.item_edit, name="item_edit"),
-    path("indicators/<int:indicator_id>/delete/", views.item_delete, name="item_delete"),
-    path("categories/", views.categories, name="categories"),
-    path("categories/place/", views.place_units, name="place_units"),
+    path("", schemes.scheme_index, name="schemes"),
+    path("new/", schemes.scheme_new, name="scheme_new"),
+    path("<int:scheme_id>/", schemes.scheme_detail, name="scheme"),
+    path("<int:scheme_id>/areas/", schemes.area_add, name="area_add"),
+    path("<int:scheme_id>/items/new/", schemes.item_add, name="item_add"),
+    path("<int:scheme_id>/grades/", schemes.grades, name="grades"),
+    path("<int:scheme_id>/publish/", schemes.publish, name="publish"),
+    path("<int:scheme_id>/new-version/", schemes.new_version, name="new_version"),
+    path("<int:scheme_id>/rounds/new/", rounds.round_new, name="round_new"),
+    path("indicators/<int:indicator_id>/", schemes.item_edit, name="item_edit"),
+    path("indicators/<int:indicator_id>/delete/", schemes.item_delete, name="item_delete"),
+    path("categories/", schemes.categories, name="categories"),
+    path("categories/place/", schemes.place_units, name="place_units"),
+    path("rounds/", rounds.round_index, name="rounds"),
+    path("rounds/<int:round_id>/", rounds.round_detail, name="round"),
+    path("rounds/<int:round_id>/step/", rounds.round_step, name="round_step"),
+    path("rounds/<int:round_id>/<int:indicator_id>/self/", rounds.self_assess, name="self_assess"),
+    path("rounds/<int:round_id>/<int:indicator_id>/review/", rounds.review, name="review"),
+    path("rounds/<int:round_id>/<int:indicator_id>/adjust/", rounds.adjust, name="adjust"),
+    path("rounds/<int:round_id>/<int:indicator_id>/finding/", rounds.finding, name="finding"),
 ]
