@@ -9,7 +9,7 @@ import pytest
 
 from mofan.assessment import rounds
 from mofan.assessment.models import Entry, Finding, Round, RoundStatus
-from mofan.assessment.tests.test_rounds import item, round_, scheme, values  # noqa: F401  (fixtures)
+from mofan.assessment.tests.rounds.test_services import item
 
 
 def text(response) -> str:
@@ -21,16 +21,16 @@ def flash(response) -> list[str]:
 
 
 @pytest.fixture
-def opened(round_, users):  # noqa: F811
+def opened(round_, users):
     rounds.round_open(actor=users.committee_admin, round_=round_)
     return round_
 
 
-def sheet(round_, org) -> str:  # noqa: F811
+def sheet(round_, org) -> str:
     return f"/assessment/rounds/{round_.id}/?org={org.id}"
 
 
-def test_a_draft_round_is_seen_only_by_those_who_run_it(round_, users, login):  # noqa: F811
+def test_a_draft_round_is_seen_only_by_those_who_run_it(round_, users, login):
     assert login(users.committee_admin).get(f"/assessment/rounds/{round_.id}/").status_code == 200
     assert login(users.unit_admin).get(f"/assessment/rounds/{round_.id}/").status_code == 404
     assert round_.name not in text(login(users.unit_admin).get("/assessment/rounds/"))
@@ -48,7 +48,7 @@ def test_a_unit_sees_only_its_own_sheet_until_the_results_are_published(opened, 
 
 def test_the_committee_sees_the_whole_table_with_ranks_and_grades(
     opened, users, tree, login, values
-):  # noqa: F811
+):
     values["meetings.compliance"] = {tree.unit.pk: Decimal("90"), tree.far_unit.pk: Decimal("60")}
     page = text(login(users.committee_admin).get(f"/assessment/rounds/{opened.id}/"))
     assert "类别内名次" in page and "市发改委机关党委" in page and "市民政局机关党总支" in page
@@ -65,7 +65,7 @@ def test_only_the_runners_move_the_round_on(opened, users, login, user):
 
 def test_a_unit_self_assesses_on_its_sheet_and_a_wrong_score_is_explained(
     opened, users, tree, scheme, login
-):  # noqa: F811
+):
     client = login(users.unit_admin)
     serve = item(scheme, "服务群众")
     page = text(client.get(sheet(opened, tree.unit)))
@@ -92,7 +92,7 @@ def test_a_unit_self_assesses_on_its_sheet_and_a_wrong_score_is_explained(
 
 def test_reviewers_score_adjust_and_record_findings_on_the_sheet(
     opened, users, tree, scheme, login, values
-):  # noqa: F811
+):
     values["meetings.compliance"] = {tree.unit.pk: Decimal("50")}
     client = login(users.committee_admin)
     rounds.round_advance(actor=users.committee_admin, round_=opened)
@@ -131,7 +131,7 @@ def test_reviewers_score_adjust_and_record_findings_on_the_sheet(
     )
 
 
-def test_a_round_is_created_from_a_published_scheme(scheme, users, login):  # noqa: F811
+def test_a_round_is_created_from_a_published_scheme(scheme, users, login):
     client = login(users.committee_admin)
     assert "组织考核" in text(client.get(f"/assessment/{scheme.id}/"))
     response = client.post(
