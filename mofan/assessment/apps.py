@@ -10,8 +10,13 @@ AUDIT_LABELS = {
     "assessment.grades_set": "设置考核等次",
     "assessment.scheme_publish": "发布考核方案",
     "assessment.scheme_version": "生成考核方案新版本",
-    "assessment.scheme_export": "导出考核方案",
-    "assessment.scheme_import": "导入考核方案",
+    "assessment.round_create": "建立考核",
+    "assessment.round_open": "发布考核",
+    "assessment.round_advance": "推进考核阶段",
+    "assessment.self_assess": "填写考核自评",
+    "assessment.review": "考核评审打分",
+    "assessment.adjust": "调整考核得分",
+    "assessment.finding": "记录扣分或否决事项",
 }
 
 
@@ -23,5 +28,5 @@ class AssessmentConfig(AppConfig):
     def ready(self):
         from mofan.core.registry import MenuEntry, register_audit_labels, register_menu
 
-        register_menu(MenuEntry("考核评价", "assessment:schemes", 75, icon="award"))
+        register_menu(MenuEntry("考核评价", "assessment:rounds", 75, icon="award"))
         register_audit_labels(AUDIT_LABELS)
