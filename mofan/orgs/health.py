@@ -28,12 +28,13 @@ METRICS = {
     "days_to_term_end": "距任期届满天数",
     "has_term": "已录入任期（1 是 0 否）",
 }
+# Each comparison with the word the rule form and the rule list show for it.
 OPERATORS = {
-    "lt": (operator.lt, "<"),
-    "lte": (operator.le, "≤"),
-    "gt": (operator.gt, ">"),
-    "gte": (operator.ge, "≥"),
-    "eq": (operator.eq, "="),
+    "lt": (operator.lt, "小于"),
+    "lte": (operator.le, "不超过"),
+    "gt": (operator.gt, "大于"),
+    "gte": (operator.ge, "不少于"),
+    "eq": (operator.eq, "等于"),
 }
 
 

@@ -10,6 +10,7 @@ from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import paginate_page, run_service, sort_param
 from mofan.orgs import excel, exports, services
 from mofan.orgs.forms import (
+    MESSAGE_PLACEHOLDERS,
     CommitteeSeatForm,
     DissolveForm,
     HealthRuleForm,
@@ -17,6 +18,7 @@ from mofan.orgs.forms import (
     MoveForm,
     OrgForm,
     OrgSearchForm,
+    condition_formset,
 )
 from mofan.orgs.health import describe_conditions, subtree_health
 from mofan.orgs.models import ALLOWED_CHILDREN, Org, OrgType
@@ -349,14 +351,31 @@ def rule_edit(request, rule_id):
     if not scope_of(request.user).is_committee_admin:
         raise PermissionDenied("只有工委管理员可以调整检查规则")
     rule = health_rule_get(rule_id=rule_id)
-    initial = {f: getattr(rule, f) for f in services.RULE_FIELDS}
-    form = HealthRuleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    initial = {f: getattr(rule, f) for f in services.RULE_FIELDS if f != "conditions"}
+    data = request.POST if request.method == "POST" else None
+    form = HealthRuleForm(data, initial=initial)
+    conditions = condition_formset(data, conditions=rule.conditions)
+    valid = data is not None and all([form.is_valid(), conditions.is_valid()])  # errors of both
+    if valid:
         saved = run_service(
             form,
-            lambda: services.health_rule_update(actor=request.user, rule=rule, **form.cleaned_data),
+            lambda: services.health_rule_update(
+                actor=request.user,
+                rule=rule,
+                conditions=conditions.conditions(),
+                **form.cleaned_data,
+            ),
         )
         if saved is not None:
             messages.success(request, f"已保存规则“{rule.name}”")
             return redirect("orgs:rules")
-    return render(request, "orgs/rule_form.html", {"form": form, "rule": rule})
+    return render(
+        request,
+        "orgs/rule_form.html",
+        {
+            "form": form,
+            "conditions": conditions,
+            "rule": rule,
+            "placeholders": MESSAGE_PLACEHOLDERS,
+        },
+    )

@@ -1,4 +1,3 @@
-import json
 import operator
 from datetime import date, timedelta
 
@@ -294,7 +293,7 @@ def test_it_shows_findings_on_the_org_page(tree, users, login, members):
 
 def test_it_lists_the_rules_with_edit_links_for_the_committee_admin_only(tree, users, login):
     admin_page = login(users.committee_admin).get("/orgs/rules/").content.decode()
-    assert "正式党员人数 ≥ 7，且班子成员人数 &lt; 3" in admin_page
+    assert "正式党员人数 不少于 7，且班子成员人数 小于 3" in admin_page
     assert f"/orgs/rules/{rule('term-missing').id}/edit/" in admin_page
 
     leader_page = login(users.leader).get("/orgs/rules/").content.decode()
@@ -302,17 +301,31 @@ def test_it_lists_the_rules_with_edit_links_for_the_committee_admin_only(tree, u
     assert "/edit/" not in leader_page
 
 
-def rule_form(found, **changes):
+def rule_form(found, conditions=None, **changes):
+    """What the rule page posts: the rule's fields and one row per condition, plus the three
+    empty rows the page always offers."""
     data = {
         "name": found.name,
-        "conditions": json.dumps(found.conditions),
         "message": found.message,
         "severity": found.severity,
     }
     if found.enabled:
         data["enabled"] = "on"
     data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
+    data = {k: v for k, v in data.items() if v is not None}
+    rows = found.conditions if conditions is None else conditions
+    return {**data, **condition_rows(rows, initial=len(found.conditions))}
+
+
+def condition_rows(rows, *, initial, empty=3) -> dict:
+    data = {
+        "conditions-TOTAL_FORMS": str(len(rows) + empty),
+        "conditions-INITIAL_FORMS": str(initial),
+    }
+    for i, (metric, op, value) in enumerate([*rows, *[("", "lt", "")] * empty]):
+        data.update({f"conditions-{i}-metric": metric, f"conditions-{i}-op": op})
+        data[f"conditions-{i}-value"] = str(value)
+    return data
 
 
 def test_it_turns_a_rule_off_on_the_rule_page(tree, users, login):
@@ -341,7 +354,7 @@ def test_it_changes_a_threshold_on_the_rule_page(tree, users, login, members):
         f"/orgs/rules/{found.id}/edit/",
         rule_form(
             found,
-            conditions='[["members", "gt", 40]]',
+            conditions=[["members", "gt", 40]],
             message="{name} 有 {members} 名党员，超过 40 名",
         ),
     )
@@ -354,22 +367,26 @@ def test_it_shows_a_chinese_error_for_a_bad_metric_and_keeps_the_typed_condition
 ):
     found = rule("branch-too-large")
     response = login(users.committee_admin).post(
-        f"/orgs/rules/{found.id}/edit/", rule_form(found, conditions='[["renshu", "gt", 40]]')
+        f"/orgs/rules/{found.id}/edit/",
+        rule_form(found, [["renshu", "gt", 40]], message="改过的提示语 {name}"),
     )
     page = response.content.decode()
     assert response.status_code == 200
     assert "未知指标“renshu”" in page
-    assert "renshu" in page.split("未知指标")[1]
+    assert 'name="conditions-0-value" value="40"' in page  # the rest of the row stays
+    assert "改过的提示语 {name}" in page
     assert rule("branch-too-large").conditions == [["members", "gt", 50]]
 
 
-def test_it_shows_a_chinese_error_for_conditions_that_are_not_json(tree, users, login):
+def test_it_shows_a_chinese_error_for_a_value_that_is_not_a_number(tree, users, login):
     found = rule("branch-too-large")
     response = login(users.committee_admin).post(
-        f"/orgs/rules/{found.id}/edit/", rule_form(found, conditions="members > 40")
+        f"/orgs/rules/{found.id}/edit/", rule_form(found, [["members", "gt", "四十"]])
     )
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "JSON" in response.content.decode()
+    assert "数值须为整数" in page
+    assert 'value="四十"' in page
     assert rule("branch-too-large").conditions == [["members", "gt", 50]]
 
 
