@@ -1,6 +1,7 @@
 """The REST API at /api/v1/: the shared NinjaAPI with every module's router, mounted once."""
 
 from mofan.accounts.api import router as accounts_router
+from mofan.assessment.api import router as assessment_router
 from mofan.core.api import api
 from mofan.core.jobs_api import router as jobs_router
 from mofan.meetings.api import router as meetings_router
@@ -19,5 +20,6 @@ for router in (
     lifecycle_router,
     meetings_router,
     plans_router,
+    assessment_router,
 ):
     api.add_router("", router)
