@@ -17,6 +17,7 @@ from mofan.accounts.selectors import locked_usernames
 from mofan.core.access import ROLE_RANK, Role, forget_scope, is_system, scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
+from mofan.core.locking import locked, locked_value
 from mofan.orgs.models import Org
 
 TOKEN_PREFIX = "mf_"
@@ -86,6 +87,7 @@ def user_create(
     username = username.strip()
     if not username:
         raise ApplicationError("请填写用户名", field="username")
+    locked_value("username", username.casefold())  # two admins creating 张三 at once
     if User.objects.filter(username__iexact=username).exists():
         raise ApplicationError(f"用户名“{username}”已被使用", field="username")
     _require_can_grant(actor, role, org)
@@ -164,6 +166,7 @@ def grant_create(*, actor, user: User, role: str, org: Org) -> Grant:
     if role not in Role.values:
         raise ApplicationError("角色不正确", field="role")
     _require_can_grant(actor, role, org)
+    locked(user)  # the same grant twice at once: the second sees the first
     if Grant.objects.filter(user=user, role=role, org=org).exists():
         raise ApplicationError("该用户已有此授权", field="role")
     grant = Grant.objects.create(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from mofan.accounts.selectors import branch_handlers
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
+from mofan.core.locking import locked
 from mofan.members.models import Correction, Member
 from mofan.members.services import member_update, require_member_writer
 from mofan.notifications.services import notification_send
@@ -34,6 +35,7 @@ def correction_propose(
     """Only the member linked to this record proposes; one proposal waits at a time."""
     if getattr(actor, "pk", None) is None or member.user_id != actor.pk:
         raise PermissionDenied("只能申请更正本人的信息")
+    locked(member)  # pressed twice at once: the second sees the first's proposal
     if not member.is_current:
         raise ApplicationError(f"该记录已{member.get_status_display()}，不能申请更正")
     phone, address = phone.strip(), address.strip()
@@ -70,8 +72,10 @@ def correction_propose(
 
 
 def _require_pending(correction: Correction) -> None:
+    """Accepted and rejected at once: the second waits for the first and is told."""
+    locked(correction)
     if correction.status != Correction.Status.PENDING:
-        raise ApplicationError(f"该申请已{correction.get_status_display()}")
+        raise ApplicationError(f"该申请已处理（{correction.get_status_display()}）")
 
 
 def _decide(correction: Correction, actor, status: str, reason: str = "") -> None:

@@ -13,6 +13,7 @@ from django.db.models import Count
 
 from mofan.members.models import CURRENT_STATUSES, Category, Member, OrgMemberCount
 from mofan.orgs.counts import MemberCount
+from mofan.orgs.models import Org
 
 
 def _tally(rows) -> dict[int, OrgMemberCount]:
@@ -41,6 +42,7 @@ def members_recount(org_ids: Iterable[int | None]) -> None:
     ids = sorted({i for i in org_ids if i is not None})
     if not ids:
         return
+    _lock_orgs(ids)
     counts = _tally(_current_rows(Member.objects.filter(org_id__in=ids)))
     rows = [counts.get(i, OrgMemberCount(org_id=i)) for i in ids]
     OrgMemberCount.objects.bulk_create(
@@ -49,6 +51,14 @@ def members_recount(org_ids: Iterable[int | None]) -> None:
         unique_fields=["org"],
         update_fields=["members", "full_members", "probationary"],
     )
+
+
+def _lock_orgs(ids: list[int]) -> None:
+    """Two members entered in one branch at once: without the lock each recount misses the other's
+    uncommitted member and the later write stores a count one short. The second recount waits
+    here until the first commits, then counts both. In id order, so two recounts never wait on
+    each other; NO KEY UPDATE, as the member rows just written hold KEY SHARE on their org."""
+    list(Org.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values("pk"))
 
 
 def members_recount_all() -> int:

@@ -18,10 +18,16 @@ from mofan.core.access import scope_of
 from mofan.core.audit import audit
 from mofan.core.dates import add_months, add_years
 from mofan.core.errors import ApplicationError
+from mofan.core.locking import refused_if_taken
 from mofan.members import crypto
 from mofan.members.lifecycle import member_make_full
 from mofan.members.models import Candidate, Category, DevelopmentRule, DevelopmentStep, Member
-from mofan.members.services import apply_id_number, member_create, require_member_writer
+from mofan.members.services import (
+    ID_NUMBER_TAKEN,
+    apply_id_number,
+    member_create,
+    require_member_writer,
+)
 from mofan.orgs.models import BRANCH_TYPES
 
 STAGES = [
@@ -115,7 +121,8 @@ def candidate_apply(
         )
     if applied_on > timezone.localdate():
         raise ApplicationError("申请日期不能晚于今天", field="applied_on")
-    candidate.save()
+    with refused_if_taken(ID_NUMBER_TAKEN, field="id_number"):  # applied twice at once
+        candidate.save()
     DevelopmentStep.objects.create(candidate=candidate, number=1, on=applied_on)
     candidate.last_step = 1
     candidate.save(update_fields=["last_step"])

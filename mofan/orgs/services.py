@@ -9,6 +9,7 @@ from django.utils import timezone
 from mofan.core.access import scope_of
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
+from mofan.core.locking import locked, refused_if_taken
 from mofan.orgs.models import ALLOWED_CHILDREN, CommitteeSeat, HealthRule, Org, OrgType
 from mofan.orgs.seat_holders import SeatHolder, seat_holder
 
@@ -56,12 +57,16 @@ def _check_term(term_start: date | None, term_end: date | None) -> None:
         raise ApplicationError("任期届满日期必须晚于任期开始日期", field="term_end")
 
 
+def _code_taken(code: str) -> str:
+    return f"组织编码“{code}”已被使用"
+
+
 def _check_code_free(code: str, exclude_pk=None) -> None:
     taken = Org.objects.filter(code=code)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise ApplicationError(f"组织编码“{code}”已被使用", field="code")
+        raise ApplicationError(_code_taken(code), field="code")
 
 
 @transaction.atomic
@@ -80,11 +85,13 @@ def org_create(*, actor, parent: Org | None, **fields) -> Org:
     _check_fits_under(parent, org.org_type)
     _check_term(org.term_start, org.term_end)
     full_clean_or_refuse(org, ORG_CLEAN_EXCLUDE)
-    org = (
-        Org.objects.add_child(parent, instance=org)
-        if parent
-        else Org.objects.add_root(instance=org)
-    )
+    # Entered twice at once: the check above saw neither (treebeard locks only the parent).
+    with refused_if_taken(_code_taken(org.code), field="code"):
+        org = (
+            Org.objects.add_child(parent, instance=org)
+            if parent
+            else Org.objects.add_root(instance=org)
+        )
     audit(actor=actor, action="org.create", target=org, changes=diff({}, snapshot(org, ORG_FIELDS)))
     return org
 
@@ -107,7 +114,8 @@ def org_update(*, actor, org: Org, **fields) -> Org:
         _check_children_fit(org)
     _check_term(org.term_start, org.term_end)
     full_clean_or_refuse(org, ORG_CLEAN_EXCLUDE)
-    org.save()
+    with refused_if_taken(_code_taken(org.code), field="code"):
+        org.save()
     changes = diff(before, snapshot(org, ORG_FIELDS))
     if changes:
         audit(actor=actor, action="org.update", target=org, changes=changes)
@@ -180,6 +188,7 @@ def _linked_holder(org: Org, member_id: int | None, name: str) -> SeatHolder | N
         raise ApplicationError(f"所选党员不是“{org.name}”的在册党员", field="member")
     if name and name != holder.name:
         raise ApplicationError(f"姓名“{name}”与所选党员记录（{holder.name}）不一致", field="name")
+    locked(org)  # the same member seated twice at once: the second sees the first seat
     if org.committee.filter(member_id=member_id).exists():
         raise ApplicationError(f"{holder.name} 已在班子中", field="member")
     return holder

@@ -60,7 +60,7 @@ def test_rejecting_needs_a_reason_and_tells_the_member(users, me):
     correction_reject(actor=users.secretary, correction=correction, reason="号码有误")
     assert Member.objects.get(pk=me.pk).phone == "13800001111"
     assert "号码有误" in Notification.objects.get(user=users.member).body
-    with pytest.raises(ApplicationError, match="已未采纳"):
+    with pytest.raises(ApplicationError, match="已处理（未采纳）"):
         correction_accept(actor=users.secretary, correction=correction)
 
 
