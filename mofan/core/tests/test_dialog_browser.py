@@ -21,12 +21,15 @@ PROBE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/static/vendor/tabler/1.0.0/tabler.min.css">
 <link rel="stylesheet" href="/static/core/dialog.css">
+<script src="/static/vendor/htmx/2.0.11/htmx.min.js" defer></script>
 <script src="/static/core/dialog.js" defer></script></head><body>
 <form method="post" action="/probe/answer" data-confirm="确定删除附件“记录.pdf”？"
  data-confirm-detail="删除后无法恢复。" data-confirm-tone="danger">
 <input name="reason" value="重复上传"><button name="answer" value="delete">删除</button></form>
 <form method="post" action="/probe/answer"><button name="answer" value="approve"
  data-confirm="批准后将开始新一届任期，确定？">批准</button></form>
+<button hx-post="/probe/answer" hx-vals='{"answer": "reveal"}' hx-target="#shown"
+ hx-confirm="查看完整身份证号将记入审计日志，确定？">查看</button><div id="shown"></div>
 </body></html>"""
 
 
@@ -159,3 +162,20 @@ def test_disabling_a_user_asks_first(new_page, users, tree, log_in, viewport, tm
     expect(page.get_by_role("button", name="启用")).to_be_visible()
     target.refresh_from_db()
     assert not target.is_active
+
+
+@SIZES
+def test_an_htmx_confirm_asks_in_the_same_dialog(probe, viewport):
+    page, posted = probe(viewport)
+
+    page.get_by_role("button", name="查看").click()
+    dialog = dialog_of(page)
+    expect(dialog).to_contain_text("查看完整身份证号将记入审计日志，确定？")
+    dialog.get_by_role("button", name="取消").click()
+    page.wait_for_timeout(200)
+    assert posted == []
+
+    page.get_by_role("button", name="查看").click()
+    dialog.get_by_role("button", name="确定").click()
+    expect(page.locator("#shown")).to_have_text("已提交")
+    assert posted == ["answer=reveal"]

@@ -48,7 +48,7 @@ def test_acceptance_asks_for_confirmation_and_keeps_the_comment(task, users, log
     services.task_report(actor=users.unit_admin, task=task, text="已完成", percent=100)
     client = login(users.committee_admin)
     page = text(client.get(f"/plans/tasks/{task.id}/"))
-    assert 'data-confirm="确定验收通过该任务？"' in page
+    assert f'data-confirm="确定验收通过任务“{task.title}”？"' in page
     assert "验收意见" in page
     response = client.post(
         f"/plans/tasks/{task.id}/accept/", {"reason": "台账齐全，予以通过"}, follow=True

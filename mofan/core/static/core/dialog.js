@@ -6,12 +6,13 @@
 // The button's attributes win over the form's. 取消, Esc or a click outside cancels; focus
 // starts on 取消 so that Enter does not destroy anything. After 确定 the form is submitted
 // again through the same submitter, so its name/value (e.g. name="answer" value="approve")
-// still reaches the server, and htmx forms go through htmx as before.
+// still reaches the server, and htmx forms go through htmx as before. htmx's own hx-confirm
+// (a request without a form) asks in the same dialog instead of the browser's confirm().
 (function () {
   "use strict";
 
   var dialog = null;
-  var pending = null; // {form, submitter} waiting for an answer
+  var pending = null; // {yes: function, back: element to refocus} waiting for an answer
   var confirmed = null; // the form being re-submitted after 确定
 
   function build() {
@@ -47,23 +48,23 @@
 
   function setting(name, form, submitter) {
     var key = "confirm" + name;
-    return (submitter && submitter.dataset[key]) || form.dataset[key] || "";
+    return (submitter && submitter.dataset[key]) || (form && form.dataset[key]) || "";
   }
 
-  function ask(form, submitter, question) {
+  // options: question, detail, danger, ok (label), yes (called after 确定), back (refocused
+  // after 取消).
+  function ask(options) {
     dialog = dialog || build();
-    var danger = setting("Tone", form, submitter) === "danger";
-    var detail = setting("Detail", form, submitter);
-    dialog.classList.toggle("danger", danger);
-    dialog.querySelector(".modal-title").textContent = danger ? "请确认操作" : "请确认";
-    dialog.querySelector(".confirm-question").textContent = question;
+    dialog.classList.toggle("danger", options.danger);
+    dialog.querySelector(".modal-title").textContent = options.danger ? "请确认操作" : "请确认";
+    dialog.querySelector(".confirm-question").textContent = options.question;
     var detailNode = dialog.querySelector(".confirm-detail");
-    detailNode.textContent = detail;
-    detailNode.hidden = !detail;
+    detailNode.textContent = options.detail || "";
+    detailNode.hidden = !options.detail;
     var ok = dialog.querySelector(".confirm-ok");
-    ok.textContent = setting("Ok", form, submitter) || "确定";
-    ok.className = "btn confirm-ok " + (danger ? "btn-danger" : "btn-primary");
-    pending = { form: form, submitter: submitter };
+    ok.textContent = options.ok || "确定";
+    ok.className = "btn confirm-ok " + (options.danger ? "btn-danger" : "btn-primary");
+    pending = { yes: options.yes, back: options.back };
     dialog.showModal();
     dialog.querySelector(".confirm-cancel").focus();
   }
@@ -77,23 +78,37 @@
     if (!asked) {
       return;
     }
-    if (!yes) {
-      if (asked.submitter) {
-        asked.submitter.focus();
-      }
-      return;
+    if (yes) {
+      asked.yes();
+    } else if (asked.back) {
+      asked.back.focus();
     }
-    confirmed = asked.form;
+  }
+
+  function resubmit(form, submitter) {
+    confirmed = form;
     try {
-      var submitter = asked.submitter;
-      if (submitter && submitter.form === asked.form) {
-        asked.form.requestSubmit(submitter);
+      if (submitter && submitter.form === form) {
+        form.requestSubmit(submitter);
       } else {
-        asked.form.requestSubmit();
+        form.requestSubmit();
       }
     } finally {
       confirmed = null;
     }
+  }
+
+  function askAbout(element, form, submitter, question) {
+    ask({
+      question: question,
+      detail: setting("Detail", form, submitter),
+      danger: setting("Tone", form, submitter) === "danger",
+      ok: setting("Ok", form, submitter),
+      back: submitter || element,
+      yes: function () {
+        resubmit(form, submitter);
+      },
+    });
   }
 
   // Capture phase: decide before htmx or any other listener on the form sees the submission.
@@ -111,8 +126,28 @@
       }
       event.preventDefault();
       event.stopImmediatePropagation();
-      ask(form, submitter, question);
+      askAbout(form, form, submitter, question);
     },
     true
   );
+
+  // hx-confirm="…" on an htmx element (with data-confirm-detail / -tone beside it).
+  document.addEventListener("htmx:confirm", function (event) {
+    var question = event.detail.question;
+    if (!question) {
+      return;
+    }
+    event.preventDefault();
+    var element = event.detail.elt;
+    ask({
+      question: question,
+      detail: setting("Detail", null, element),
+      danger: setting("Tone", null, element) === "danger",
+      ok: setting("Ok", null, element),
+      back: element,
+      yes: function () {
+        event.detail.issueRequest(true);
+      },
+    });
+  });
 })();
