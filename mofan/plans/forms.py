@@ -1,23 +1,21 @@
 from django import forms
 
 from mofan.core.forms import Form
+from mofan.core.widgets import OrgPicker, OrgTreeSelect, offer_orgs
 from mofan.plans.models import Instruction, Plan, TaskStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def org_label(org) -> str:
-    return f"{'　' * max(org.depth - 2, 0)}{org.name}"
-
-
 class OrgChoiceForm(Form):
     def limit_orgs(self, field: str, orgs):
-        self.fields[field].queryset = orgs
-        self.fields[field].label_from_instance = org_label
+        offer_orgs(self.fields[field], orgs)
 
 
 class PlanForm(OrgChoiceForm):
-    org = forms.ModelChoiceField(label="制定组织", queryset=None, empty_label="请选择")
+    org = forms.ModelChoiceField(
+        label="制定组织", queryset=None, empty_label="请选择", widget=OrgTreeSelect
+    )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="类型", choices=Plan.Kind.choices)
     master = forms.ModelChoiceField(
@@ -44,7 +42,9 @@ class ItemForm(Form):
 
 class TaskForm(OrgChoiceForm):
     item = forms.ModelChoiceField(label="方案事项", queryset=None, required=False, empty_label="—")
-    owner_org = forms.ModelChoiceField(label="责任单位", queryset=None, empty_label="请选择")
+    owner_org = forms.ModelChoiceField(
+        label="责任单位", queryset=None, empty_label="请选择", widget=OrgTreeSelect
+    )
     title = forms.CharField(label="任务", max_length=200)
     content = forms.CharField(
         label="内容", widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -114,7 +114,13 @@ class TaskFilterForm(Form):
     status = forms.ChoiceField(
         label="状态",
         required=False,
-        choices=[("", "全部状态"), ("open", "未完成"), ("overdue", "逾期"), *TaskStatus.choices],
+        choices=[
+            ("", "全部状态"),
+            ("open", "未完成"),
+            ("overdue", "逾期"),
+            ("returned", "被退回"),
+            *TaskStatus.choices,
+        ],
     )
     due_after = forms.DateField(label="时限从", required=False, widget=DATE)
     due_before = forms.DateField(label="到", required=False, widget=DATE)
@@ -129,14 +135,16 @@ class WeeklyForm(Form):
 
 
 class InstructionForm(OrgChoiceForm):
-    org = forms.ModelChoiceField(label="督办组织", queryset=None, empty_label="请选择")
+    org = forms.ModelChoiceField(
+        label="督办组织", queryset=None, empty_label="请选择", widget=OrgTreeSelect
+    )
     source = forms.ChoiceField(label="来源", choices=Instruction.Source.choices)
     level = forms.ChoiceField(label="等级", choices=Instruction.Level.choices)
     title = forms.CharField(label="事项", max_length=200)
     content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}))
     received_on = forms.DateField(label="收到日期", widget=DATE)
     units = forms.ModelMultipleChoiceField(
-        label="承办单位（可多选）", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8})
+        label="承办单位（可多选）", queryset=None, widget=OrgPicker
     )
     deadline = forms.DateField(label="反馈时限", widget=DATE)
 
