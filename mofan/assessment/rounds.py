@@ -113,6 +113,7 @@ def _round_link(round_: Round) -> str:
 
 def _notify_units(actor, round_: Round, orgs: list[Org], title: str, event: str) -> int:
     recipients = recorders_of(orgs)
+    link = _round_link(round_)
     return notifications_send(
         actor=actor,
         messages=[
@@ -121,7 +122,7 @@ def _notify_units(actor, round_: Round, orgs: list[Org], title: str, event: str)
                 key=f"assessment:round.{event}:{round_.pk}:{org.pk}",
                 title=title,
                 body=round_.name,
-                link=_round_link(round_) + f"?org={org.pk}",
+                link=f"{link}?org={org.pk}",
             )
             for org in orgs
         ],
@@ -254,18 +255,10 @@ def review_score(
     _require_runner(actor, round_)
     round_ = locked(round_)
     _require_status(round_, RoundStatus.REVIEW)
+    values = _reviewed_value(indicator, points)
     entry = _entry(round_, org, indicator)
-    if indicator.rule == REVIEWED:
-        try:
-            entry.review_points = reviewed(points, indicator.max_points)
-        except RuleError as error:
-            raise ApplicationError(str(error), field="points") from error
-    elif indicator.rule == BONUS:
-        if not str(points).isdigit():
-            raise ApplicationError("请填写认定的加分项数（整数）", field="points")
-        entry.approved_items = int(points)
-    else:
-        raise ApplicationError("该指标按记录计分；如需调整请填写调整理由", field="points")
+    for name, value in values.items():
+        setattr(entry, name, value)
     entry.review_reason = reason.strip()
     entry.save()
     audit(
@@ -275,6 +268,63 @@ def review_score(
         detail=f"{org.name}：{indicator.name} {points}",
     )
     return entry
+
+
+def _reviewed_value(indicator: Indicator, points) -> dict:
+    """The entry fields a review of `indicator` with `points` sets, checked."""
+    if indicator.rule == REVIEWED:
+        try:
+            return {"review_points": reviewed(points, indicator.max_points)}
+        except RuleError as error:
+            raise ApplicationError(str(error), field="points") from error
+    if indicator.rule == BONUS:
+        if not str(points).isdigit():
+            raise ApplicationError("请填写认定的加分项数（整数）", field="points")
+        return {"approved_items": int(points)}
+    raise ApplicationError("该指标按记录计分；如需调整请填写调整理由", field="points")
+
+
+@transaction.atomic
+def review_scores(
+    *, actor, round_: Round, indicator: Indicator, scores: dict[int, tuple[object, str]]
+) -> int:
+    """One indicator reviewed across units at once ({org id: (points, reason)}), as a
+    reviewer fills in a column of the score sheet: all or nothing, one audit row."""
+    _require_runner(actor, round_)
+    round_ = locked(round_)
+    _require_status(round_, RoundStatus.REVIEW)
+    if indicator.scheme_id != round_.scheme_id or indicator.is_area:
+        raise ApplicationError("该指标不属于本次考核的方案", field="indicator")
+    taking_part = set(round_.participants.values_list("org_id", flat=True))
+    outside = set(scores) - taking_part
+    if outside:
+        raise ApplicationError("所列单位不都是本次考核的参评单位", field="org")
+    fields = {org_id: _reviewed_value(indicator, points) for org_id, (points, _) in scores.items()}
+    existing = {
+        e.org_id: e
+        for e in Entry.objects.select_for_update().filter(
+            round=round_, indicator=indicator, org_id__in=list(scores)
+        )
+    }
+    new = []
+    for org_id, values in fields.items():
+        entry = existing.get(org_id) or Entry(round=round_, org_id=org_id, indicator=indicator)
+        for name, value in values.items():
+            setattr(entry, name, value)
+        entry.review_reason = scores[org_id][1].strip()
+        if entry.pk is None:
+            new.append(entry)
+    Entry.objects.bulk_create(new)
+    Entry.objects.bulk_update(
+        list(existing.values()), ["review_points", "approved_items", "review_reason"]
+    )
+    audit(
+        actor=actor,
+        action="assessment.review",
+        target=round_,
+        detail=f"{indicator.name}：{len(scores)} 个单位",
+    )
+    return len(scores)
 
 
 @transaction.atomic

@@ -27,7 +27,8 @@ from mofan.assessment.scoring import (
 )
 from mofan.core.facts import fact
 
-NEEDS_FACT = (*FROM_RECORDS, VETO)
+NEEDS_FACT = FROM_RECORDS
+MAY_READ_FACT = (DEDUCTION, VETO)  # from a fact, or from findings recorded in the round
 NEEDS_EACH = (PER_OCCURRENCE, DEDUCTION, BONUS)
 
 
@@ -89,7 +90,11 @@ _DESCRIBE: dict[str, Callable[[ItemRule], str]] = {
         f"{_fact_label(r.fact_code) if r.fact_code else '每发现一次'}每次扣 {_number(r.each)} 分，扣完为止"
     ),
     BONUS: lambda r: f"每项经认定加 {_number(r.each)} 分，本项最多 {_number(r.maximum)} 分",
-    VETO: lambda r: f"{_fact_label(r.fact_code)}超过 {_number(r.veto_above)} 即一票否决",
+    VETO: lambda r: (
+        f"{_fact_label(r.fact_code)}超过 {_number(r.veto_above)} 即一票否决"
+        if r.fact_code
+        else "经核实发生即一票否决"
+    ),
     REVIEWED: lambda r: f"评审打分，0 至 {_number(r.maximum)} 分",
 }
 
@@ -133,7 +138,7 @@ def item_rule(
     maximum = decimal_or_refuse(max_points, "分值")
     if maximum < 0 or (maximum == 0 and rule != VETO):
         raise RuleError("分值应大于 0")
-    if rule in NEEDS_FACT or (rule == DEDUCTION and fact_code):
+    if rule in NEEDS_FACT or (rule in MAY_READ_FACT and fact_code):
         _check_fact(rule, fact_code)
     elif fact_code:
         raise RuleError(f"“{RULE_LABELS[rule]}”不从统计指标取数，请不要选择数据来源")

@@ -9,6 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, User
+from mofan.assessment.compute import results
+from mofan.assessment.models import Round, RoundStatus
 from mofan.core.access import Role
 from mofan.meetings.models import Meeting
 from mofan.members.models import Candidate, DuesPayment, Member
@@ -46,11 +48,22 @@ def test_it_builds_the_demo_once_and_running_it_again_changes_nothing():
     check_the_five_users_log_in_without_a_password_change()
     check_members_pipeline_dues_and_meetings()
     check_every_member_has_an_account_that_logs_in()
+    check_three_closed_assessments_and_one_in_self_assessment()
     before = counts()
     call_command("demo")
     call_command("demo", "--if-empty")
     assert counts() == before
     assert Org.objects.filter(code=ROOT_CODE).count() == 1
+
+
+def check_three_closed_assessments_and_one_in_self_assessment():
+    closed = Round.objects.filter(status=RoundStatus.FINAL).order_by("ends_on")
+    assert closed.count() == 3
+    table = results(closed.last())
+    assert len(table) >= 60 and {r.rank for r in table} >= {1, 2}
+    assert all(r.grade for r in table) and any(r.total > 0 for r in table)
+    assert Round.objects.filter(status=RoundStatus.SELF).count() == 1
+    assert User.objects.get(username="danwei").notifications.filter(title__contains="考核已发布").exists()
 
 
 def check_about_seventy_units_with_terms_to_watch(root):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from mofan.accounts.models import User
 from mofan.accounts.services import grant_create
+from mofan.assessment.demo import build_demo_assessment
 from mofan.core.access import DEMO, Role
 from mofan.core.dates import add_years
 from mofan.core.housekeeping import refresh_query_statistics
@@ -140,9 +141,10 @@ class Command(BaseCommand):
             build_demo_dues(timezone.localdate())
             meetings = build_demo_meetings(timezone.localdate())
             tasks = build_demo_plans(timezone.localdate())
+            assessments = build_demo_assessment(timezone.localdate())
         refresh_query_statistics()
         self.stdout.write(
-            f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名（开通账号 {accounts} 个）；组织生活记录 {meetings} 条；任务 {tasks} 项。"
+            f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名（开通账号 {accounts} 个）；组织生活记录 {meetings} 条；任务 {tasks} 项；考核 {assessments} 次。"
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label, _, _ in DEMO_USERS:

@@ -1,0 +1,94 @@
+"""Demo assessment: unit categories, the annual scheme of each of the last three years with its
+closed round, this year's scheme with its fourth-quarter round in self-assessment, and the
+branch checklist of the demo unit. Written through the services, like a committee would."""
+
+import random
+from datetime import date
+
+from mofan.assessment import rounds, services
+from mofan.assessment.defaults import branch_checklist_scheme, model_organs_scheme
+from mofan.assessment.models import Category, Indicator, RoundKind
+from mofan.assessment.scoring import BONUS, REVIEWED
+from mofan.core.access import DEMO
+from mofan.core.periods import Span
+from mofan.orgs.models import Org
+
+CATEGORIES = ["综合管理类", "执法监管类", "服务保障类"]
+REVIEW_REASONS = ["材料齐全，成效明显", "基本完成，个别记录不全", "措施具体，台账规范"]
+
+
+def build_demo_assessment(today: date) -> int:
+    """The number of rounds built (0 when the demo has them already)."""
+    if Category.objects.exists():
+        return 0
+    root = Org.objects.get(depth=1)
+    units = list(Org.objects.filter(depth=2, dissolved_on__isnull=True).order_by("path"))
+    rng = random.Random("assessment")
+    _place(root, units)
+    built = 0
+    for year in range(today.year - 3, today.year):
+        scheme = model_organs_scheme(actor=DEMO, org=root, year=year)
+        services.scheme_publish(actor=DEMO, scheme=scheme)
+        _closed_round(scheme, year, rng)
+        built += 1
+    current = model_organs_scheme(actor=DEMO, org=root, year=today.year)
+    services.scheme_publish(actor=DEMO, scheme=current)
+    _quarter_in_self_assessment(current, today)
+    demo_unit = Org.objects.get(code="SZJG-001")
+    checklist = branch_checklist_scheme(actor=DEMO, org=demo_unit, year=today.year)
+    services.scheme_publish(actor=DEMO, scheme=checklist)
+    return built + 1
+
+
+def _place(root: Org, units: list[Org]) -> None:
+    categories = [
+        services.category_create(actor=DEMO, org=root, name=name, sort_order=order)
+        for order, name in enumerate(CATEGORIES)
+    ]
+    for index, category in enumerate(categories):
+        services.units_place(actor=DEMO, category=category, units=units[index :: len(categories)])
+
+
+def _closed_round(scheme, year: int, rng: random.Random) -> None:
+    round_ = rounds.round_create(
+        actor=DEMO,
+        scheme=scheme,
+        name=f"{year}年度模范机关创建考评",
+        kind=RoundKind.ANNUAL,
+        starts_on=date(year, 1, 1),
+        ends_on=date(year, 12, 31),
+        self_deadline=date(year, 12, 20),
+    )
+    rounds.round_open(actor=DEMO, round_=round_)
+    rounds.round_advance(actor=DEMO, round_=round_)  # → review
+    org_ids = list(round_.participants.values_list("org_id", flat=True))
+    for indicator in Indicator.objects.filter(scheme=scheme, rule__in=[REVIEWED, BONUS]):
+        rounds.review_scores(
+            actor=DEMO,
+            round_=round_,
+            indicator=indicator,
+            scores={org_id: _demo_review(indicator, rng) for org_id in org_ids},
+        )
+    rounds.round_advance(actor=DEMO, round_=round_)  # → preliminary
+    rounds.round_advance(actor=DEMO, round_=round_)  # → final, values frozen
+
+
+def _quarter_in_self_assessment(scheme, today: date) -> None:
+    span = Span.quarter_of(today)
+    round_ = rounds.round_create(
+        actor=DEMO,
+        scheme=scheme,
+        name=f"{span.label}日常监督",
+        kind=RoundKind.QUARTERLY,
+        starts_on=span.start,
+        ends_on=span.last,
+        self_deadline=span.last,
+    )
+    rounds.round_open(actor=DEMO, round_=round_)
+
+
+def _demo_review(indicator, rng: random.Random) -> tuple[str, str]:
+    if indicator.rule == BONUS:
+        return ("1" if rng.random() < 0.25 else "0"), ""
+    share = rng.choice([1, 0.9, 0.9, 0.8, 0.8, 0.7, 0.6])
+    return str(round(float(indicator.max_points) * share, 1)), rng.choice(REVIEW_REASONS)
