@@ -261,3 +261,41 @@ def test_the_results_cost_the_same_queries_for_few_or_many_units(
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(compute.results(round_)) == 17
+
+
+def test_a_column_of_reviews_is_saved_all_or_nothing(users, tree, scheme, round_):
+    rounds.round_open(actor=users.committee_admin, round_=round_)
+    rounds.round_advance(actor=users.committee_admin, round_=round_)
+    serve = item(scheme, "服务群众")
+    with pytest.raises(ApplicationError, match="0 到 8 分"):
+        rounds.review_scores(
+            actor=users.committee_admin,
+            round_=round_,
+            indicator=serve,
+            scores={tree.unit.pk: ("6", ""), tree.far_unit.pk: ("12", "")},
+        )
+    assert not Entry.objects.filter(round=round_).exists()
+    with pytest.raises(ApplicationError, match="不都是本次考核的参评单位"):
+        rounds.review_scores(
+            actor=users.committee_admin,
+            round_=round_,
+            indicator=serve,
+            scores={tree.branch.pk: ("6", "")},
+        )
+    rounds.review_score(
+        actor=users.committee_admin, round_=round_, org=tree.unit, indicator=serve, points="3"
+    )
+    assert (
+        rounds.review_scores(
+            actor=users.committee_admin,
+            round_=round_,
+            indicator=serve,
+            scores={tree.unit.pk: ("6", "好"), tree.far_unit.pk: ("7.5", "")},
+        )
+        == 2
+    )
+    table = by_org(compute.results(round_))
+    assert table["市发改委机关党委"].items[serve.pk].points == Decimal("6.00")
+    assert table["市民政局机关党总支"].items[serve.pk].points == Decimal("7.50")
+    with pytest.raises(PermissionDenied):
+        rounds.review_scores(actor=users.unit_admin, round_=round_, indicator=serve, scores={})
