@@ -404,3 +404,13 @@ def test_the_committee_admins_task_bars_open_the_tasks_they_count(page, users, t
     expect(page).to_have_url(re.compile(rf"/plans/tasks/\?owner={tree.unit.id}"))
     assert listed(page) == assigned == 5
     assert "第二支部的任务" in titles(page)
+
+
+def test_the_supervision_statistics_read_as_one_sentence(page, users, work, log_in):
+    log_in(page, users.committee_admin)
+    page.goto("/plans/supervision/")
+    stats = page.locator("#stats")
+    expect(stats).to_contain_text("登记事项 2 件，承办 3 件次")
+    line = page.evaluate("() => parseFloat(getComputedStyle(document.body).lineHeight) || 24")
+    # Tabler's card is a flex column: unwrapped, every number stood on a line of its own.
+    assert stats.bounding_box()["height"] < 5 * line  # one line and the card's padding
