@@ -2,6 +2,8 @@ from django.apps import AppConfig
 
 AUDIT_LABELS = {
     "audit.export": "导出审计日志",
+    "job.create": "提交后台任务",
+    "job.stale": "判定后台任务中断",
 }
 
 

@@ -6,13 +6,17 @@ started, reports progress every `PROGRESS_EVERY` items, and finishes it with a r
 (counts, or the first errors with row/column/reason and how many more)."""
 
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from mofan.core.access import prefix_q, scope_of
+from mofan.core.access import SCHEDULED, prefix_q, scope_of
+from mofan.core.audit import audit
+from mofan.core.locking import locked
 from mofan.core.lookup import get_or_404
 from mofan.core.models import Job, JobStatus
 
@@ -22,26 +26,39 @@ PROGRESS_EVERY = 200
 KIND_LABELS = {"member.import": "导入党员花名册"}
 
 
-def job_create(*, actor, kind: str, scope_path: str = "") -> Job:
-    """A queued job. It writes no audit row of its own: the work it runs audits its writes
-    (a roster import writes `member.import` with the importing user) and the job record keeps
-    who started it and when."""
+# A job that tells no progress for this long was left by a worker that stopped (killed,
+# restarted, out of memory): `jobs_fail_stale` marks it failed so that its page says so.
+DEFAULT_STALE_MINUTES = 30
+STALE_REASON = "后台任务中断，请重新导入"
+
+
+def stale_minutes() -> int:
+    return getattr(settings, "MOFAN_JOB_STALE_MINUTES", DEFAULT_STALE_MINUTES)
+
+
+@transaction.atomic
+def job_create(*, actor, kind: str, scope_path: str = "", detail: str = "") -> Job:
+    """A queued job, audited as `job.create` with `detail` (for an import: the file and its
+    rows); the work it runs audits its own writes (`member.import`)."""
     job = Job(kind=kind, created_by=actor, scope_path=scope_path, stage="排队等待处理")
     job.full_clean()
     job.save()
+    audit(actor=actor, action="job.create", target=job, detail=detail or kind_label(kind))
     return job
 
 
 def job_start(*, job: Job, stage: str, total: int = 0) -> None:
     job.status, job.stage, job.total = JobStatus.RUNNING, stage, total
     job.started_at = job.started_at or timezone.now()
-    job.save(update_fields=["status", "stage", "total", "started_at"])
+    job.touched_at = timezone.now()
+    job.save(update_fields=["status", "stage", "total", "started_at", "touched_at"])
 
 
 def job_stage(*, job: Job, stage: str, total: int = 0) -> None:
     """A new stage of the job, counted from 0 again."""
     job.stage, job.done, job.total = stage, 0, total
-    job.save(update_fields=["stage", "done", "total"])
+    job.touched_at = timezone.now()
+    job.save(update_fields=["stage", "done", "total", "touched_at"])
 
 
 class Progress:
@@ -66,7 +83,8 @@ class Progress:
                 partial.write_text(f"{done} {total}")
                 os.replace(partial, path)  # a reader sees the old or the new figures, whole
             else:
-                self.job.save(update_fields=["done", "total"])
+                self.job.touched_at = timezone.now()
+                self.job.save(update_fields=["done", "total", "touched_at"])
 
 
 def _live_path(job_id: int) -> Path:
@@ -92,6 +110,48 @@ def job_finish(*, job: Job, result: dict, failed: bool = False, stage: str = "")
         job.done = job.total
     job.save(update_fields=["status", "stage", "result", "finished_at", "done", "total"])
     _live_path(job.pk).unlink(missing_ok=True)
+
+
+def _last_sign_of_life(job: Job):
+    """When the job last told progress: the live file of a job inside its transaction, else
+    the record (a queued job: when it was queued)."""
+    moments = [job.touched_at or job.started_at or job.created_at]
+    try:
+        mtime = _live_path(job.pk).stat().st_mtime
+    except FileNotFoundError:
+        pass
+    else:
+        moments.append(datetime.fromtimestamp(mtime, tz=UTC))
+    return max(moments)
+
+
+def jobs_fail_stale(*, now=None) -> int:
+    """Mark failed the unfinished jobs that told no progress for `stale_minutes()`; answers
+    how many. Run by the huey worker every few minutes (core.tasks)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=stale_minutes())
+    unfinished = Job.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    failed = 0
+    for job in unfinished.filter(created_at__lt=cutoff):
+        if _last_sign_of_life(job) < cutoff and _fail_if_unfinished(job):
+            failed += 1
+    return failed
+
+
+@transaction.atomic
+def _fail_if_unfinished(job: Job) -> bool:
+    locked(job)
+    if job.finished:  # it finished meanwhile
+        return False
+    minutes = stale_minutes()
+    job_finish(job=job, failed=True, result={"detail": STALE_REASON, "errors": []})
+    audit(
+        actor=SCHEDULED,
+        action="job.stale",
+        target=job,
+        detail=f"{kind_label(job.kind)}：{minutes} 分钟没有进展，判定为中断",
+    )
+    return True
 
 
 def job_list(*, actor):

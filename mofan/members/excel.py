@@ -253,10 +253,13 @@ def _header_key(value) -> str:
 WANTED = {_header_key(header): key for header, key in [*COLUMNS, *ALIASES.items()]}
 
 
-def _read_roster(upload, required: list[str]) -> tuple[list[tuple[int, dict]], dict[str, str]]:
+def _read_roster(
+    upload, required: list[str], limit: int | None = None
+) -> tuple[list[tuple[int, dict]], dict[str, str]]:
     """Rows of the first sheet as (row number, {key: raw value}), and the file's own header
     for each key. The header row is the first (within the first 15) with every required
-    column; rows above it (titles, merged group headings) are ignored."""
+    column; rows above it (titles, merged group headings) are ignored. With `limit`, the
+    first `limit` data rows only (the rest of the file is not read)."""
     with first_sheet_rows(upload) as rows:
         header_map = None
         for row_number, row in enumerate(rows, start=1):
@@ -279,15 +282,20 @@ def _read_roster(upload, required: list[str]) -> tuple[list[tuple[int, dict]], d
             values = {key: row[i] if i < len(row) else None for i, key in header_map.items()}
             if any(cell_text(v) != "" for v in values.values()):
                 table.append((number, values))
+                if limit is not None and len(table) >= limit:
+                    break
     return table, headers
 
 
-def check_roster(*, actor, upload, default_org: Org | None = None, progress=None) -> RosterImport:
-    """Check every row; rows without a branch go to `default_org` (a branch's own roster
-    has no 所在支部 column). `progress(done, total)` is told as rows are checked (a job)."""
+def check_roster(
+    *, actor, upload, default_org: Org | None = None, progress=None, limit: int | None = None
+) -> RosterImport:
+    """Check every row (with `limit`, the first `limit` rows: the preview of a file the
+    background job checks whole); rows without a branch go to `default_org` (a branch's own
+    roster has no 所在支部 column). `progress(done, total)` is told as rows are checked (a job)."""
     result = RosterImport()
     required = [k for k in REQUIRED if k != "org"] if default_org else REQUIRED
-    table, headers = _read_roster(upload, required)
+    table, headers = _read_roster(upload, required, limit)
     if not table:
         raise ApplicationError("文件中没有数据行")
     seen: dict[str, int] = {}

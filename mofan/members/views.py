@@ -265,23 +265,21 @@ def import_roster(request):
     form = ImportForm(request.POST or None, request.FILES or None, branches=branches)
     if request.method == "POST" and request.POST.get("token"):
         return _commit_import(request, request.POST["token"], branches)
-    checked = token = None
-    if request.method == "POST" and form.is_valid() and _is_large(form.cleaned_data["file"]):
-        job = tasks.roster_import_enqueue(
-            actor=request.user,
-            upload=form.cleaned_data["file"],
-            default_org=form.cleaned_data["org"],
-        )
-        return redirect("job", job.pk)
+    checked = token = large_rows = None
     if request.method == "POST" and form.is_valid():
+        large_rows = _large_rows(form.cleaned_data["file"])
         token = uuid.uuid4().hex
         stored = _stored_upload(request, token)
+        request.session[f"import:{token}"] = form.cleaned_data["file"].name  # for the job's audit
         with open(stored, "wb") as out:
             for chunk in form.cleaned_data["file"].chunks():
                 out.write(chunk)
         try:
             checked = excel.check_roster(
-                actor=request.user, upload=stored, default_org=form.cleaned_data["org"]
+                actor=request.user,
+                upload=stored,
+                default_org=form.cleaned_data["org"],
+                limit=LARGE_PREVIEW_ROWS if large_rows else None,
             )
         except ApplicationError as exc:
             form.add_error("file", exc.message)
@@ -292,18 +290,29 @@ def import_roster(request):
     return render(
         request,
         "members/import.html",
-        {"form": form, "checked": checked, "token": token, "default_org": default_org},
+        {
+            "form": form,
+            "checked": checked,
+            "token": token,
+            "default_org": default_org,
+            "large_rows": large_rows,
+        },
     )
 
 
-def _is_large(upload) -> bool:
-    """A file with more rows than MOFAN_IMPORT_BACKGROUND_ROWS is imported by a background job
-    (no preview: the job page shows the result); a file that cannot be read goes the usual way,
-    which explains what is wrong with it."""
+# A file over MOFAN_IMPORT_BACKGROUND_ROWS is previewed by its first rows only (the web request
+# reads no further); once confirmed, a background job checks it whole and imports it.
+LARGE_PREVIEW_ROWS = 200
+
+
+def _large_rows(upload) -> int | None:
+    """The sheet's height when the file is imported by a background job, else None; a file
+    that cannot be read goes the usual way, which explains what is wrong with it."""
     try:
-        return tasks.roster_is_large(upload)
+        height = tasks.roster_height(upload)
     except ApplicationError:
-        return False
+        return None
+    return height if height > tasks.background_rows() else None
 
 
 def _stored_upload(request, token: str) -> Path:
@@ -319,6 +328,16 @@ def _commit_import(request, token: str, branches):
         return redirect("members:import")
     org_id = request.POST.get("org") or None
     default_org = get_or_404(branches, org_id, "未找到该支部") if org_id else None
+    large_rows = _large_rows(stored)
+    if large_rows:
+        job = tasks.roster_import_enqueue(
+            actor=request.user,
+            upload=stored,
+            default_org=default_org,
+            rows=large_rows,
+            name=request.session.pop(f"import:{token}", ""),
+        )
+        return redirect("job", job.pk)
     try:
         checked = excel.check_roster(actor=request.user, upload=stored, default_org=default_org)
         created, updated = excel.commit_roster(actor=request.user, checked=checked)

@@ -33,11 +33,22 @@ def leftover_files(media) -> list:
     return list((media / "imports").rglob("*.upload")) if (media / "imports").exists() else []
 
 
-def test_it_imports_a_large_roster_in_the_background_and_shows_the_result(
+def preview_and_confirm(client, rows):
+    """Upload a large file: its preview page, then its confirmation (→ the job page)."""
+    preview = client.post("/members/import/", {"file": upload(rows)})
+    assert preview.status_code == 200 and not Job.objects.exists()
+    confirmed = client.post("/members/import/", {"token": preview.context["token"]})
+    return preview, confirmed
+
+
+def test_a_large_roster_is_previewed_by_its_first_rows_then_imported_in_the_background(
     tree, users, login, media
 ):
     client = login(users.secretary)
-    response = client.post("/members/import/", {"file": upload(people(tree.branch, 10))})
+    preview, response = preview_and_confirm(client, people(tree.branch, 10))
+    page = preview.content.decode()
+    assert "预览：文件共 13 行，前 10 行中将新增 10 人，更新 0 人" in page
+    assert "确认后由后台任务检查并导入全部数据" in page and "确认并在后台导入" in page
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     assert Member.objects.filter(org=tree.branch).count() == 10
@@ -50,15 +61,35 @@ def test_it_imports_a_large_roster_in_the_background_and_shows_the_result(
     assert not leftover_files(media)
 
 
+def test_creating_the_job_is_audited_with_the_file_and_its_rows(tree, users, login):
+    preview_and_confirm(login(users.secretary), people(tree.branch, 10))
+    entry = AuditLog.objects.get(action="job.create")
+    assert entry.user == users.secretary and entry.target_id == str(Job.objects.get().pk)
+    assert entry.detail == "后台导入党员花名册：文件“花名册.xlsx”，工作表共 13 行"
+
+
+def test_the_preview_of_a_large_file_reads_only_its_first_rows(tree, users, login, monkeypatch):
+    monkeypatch.setattr("mofan.members.views.LARGE_PREVIEW_ROWS", 4)
+    rows = people(tree.branch, 10)
+    rows[1]["入党日期"] = "不是日期"  # within the preview
+    rows[7]["入党日期"] = "也不是日期"  # beyond it: the background check finds it
+    response = login(users.secretary).post("/members/import/", {"file": upload(rows)})
+    page = response.content.decode()
+    assert "文件中有 1 处错误，未导入任何数据" in page and "<td>5</td>" in page
+    assert "文件共 13 行，这里只检查了前 4 行" in page
+    assert response.context["token"] is None and not Job.objects.exists()
+
+
 def test_it_reports_every_bad_row_of_a_background_import_and_saves_nothing(
-    tree, users, login, media
+    tree, users, login, media, monkeypatch
 ):
+    monkeypatch.setattr("mofan.members.views.LARGE_PREVIEW_ROWS", 2)  # the errors lie beyond
     rows = people(tree.branch, 10)
     rows[2]["入党日期"] = "不是日期"
     rows[7]["所在支部"] = tree.far_branch.name
     client = login(users.secretary)
-    response = client.post("/members/import/", {"file": upload(rows)}, follow=True)
-    page = response.content.decode()
+    _, response = preview_and_confirm(client, rows)
+    page = client.get(response["Location"]).content.decode()
     assert Member.objects.count() == 0
     assert Job.objects.get().status == JobStatus.FAILED
     assert "文件中有 2 处错误，未导入任何数据" in page
