@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from mofan.core.forms import Form
+from mofan.core.widgets import OrgTreeSelect, offer_orgs
 from mofan.meetings.models import MAX_HOURS, Grade, Kind, MeetingStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -128,13 +129,15 @@ class PeriodForm(Form):
 
 
 class AppraisalForm(Form):
-    org = forms.ModelChoiceField(label="党支部", queryset=None, empty_label="请选择")
+    org = forms.ModelChoiceField(
+        label="党支部", queryset=None, empty_label="请选择", widget=OrgTreeSelect
+    )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     held_on = forms.DateField(label="评议日期", widget=DATE)
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = branches
+        offer_orgs(self.fields["org"], branches)
 
 
 GRADE_CHOICES = [("", "—"), *Grade.choices]

@@ -251,7 +251,7 @@ def test_it_shows_the_form_to_open_a_round_on_its_own_page(users, tree, login):
     assert response.status_code == 200
     page = text(response)
     assert "开展民主评议党员" in page and 'name="held_on"' in page
-    assert f'<option value="{tree.branch.id}">' in page
+    assert f'<option value="{tree.branch.id}" data-name="{tree.branch.name}"' in page
     assert "没有评议记录" not in page  # not the list
 
 
