@@ -4,6 +4,7 @@ from django import forms
 
 from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet
 from mofan.core.forms import Form
+from mofan.core.widgets import OrgTreeSelect, offer_orgs
 from mofan.members import idcard
 from mofan.members.models import (
     PHOTO_MAX_MB,
@@ -18,10 +19,6 @@ from mofan.members.models import (
 from mofan.orgs.models import Org
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def org_label(org) -> str:
-    return f"{'　' * max(org.depth - 2, 0)}{org.name}"
 
 
 class PathSelect(forms.Select):
@@ -68,7 +65,7 @@ class MemberForm(Form):
         label="所在支部",
         queryset=None,
         empty_label="请选择",
-        widget=PathSelect(attrs={"data-branch-select": ""}),
+        widget=OrgTreeSelect(attrs={"data-branch-select": ""}),
     )
     party_group = forms.ModelChoiceField(
         label="党小组",
@@ -101,8 +98,7 @@ class MemberForm(Form):
 
     def __init__(self, *args, branches, groups, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = branches
-        self.fields["org"].label_from_instance = org_label
+        offer_orgs(self.fields["org"], branches)
         self.fields["party_group"].queryset = groups
         self.fields["party_group"].label_from_instance = lambda g: g.name
         self.fields["id_number"].required = creating
@@ -183,13 +179,14 @@ class ImportForm(Form):
         queryset=Org.objects.none(),
         required=False,
         empty_label="（每行须写明所在支部）",
+        widget=OrgTreeSelect,
         help_text="导入本支部自己的花名册时选择本支部",
     )
 
     def __init__(self, *args, branches=None, **kwargs):
         super().__init__(*args, **kwargs)
         if branches is not None:
-            self.fields["org"].queryset = branches.order_by("path")
+            offer_orgs(self.fields["org"], branches.order_by("path"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -216,14 +213,15 @@ class ExtendProbationForm(Form):
 
 
 class TransferForm(Form):
-    to_org = forms.ModelChoiceField(label="转入支部", queryset=None, empty_label="请选择")
+    to_org = forms.ModelChoiceField(
+        label="转入支部", queryset=None, empty_label="请选择", widget=OrgTreeSelect
+    )
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
     on = forms.DateField(label="转出日期", widget=DATE)
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].queryset = branches
-        self.fields["to_org"].label_from_instance = org_label
+        offer_orgs(self.fields["to_org"], branches)
 
 
 class TransferOutForm(Form):
@@ -303,13 +301,14 @@ class CandidateForm(Form):
     work_unit = forms.CharField(label="工作单位", max_length=100, required=False)
     post = forms.CharField(label="职务", max_length=50, required=False)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
-    org = forms.ModelChoiceField(label="所在支部", queryset=None, empty_label="请选择")
+    org = forms.ModelChoiceField(
+        label="所在支部", queryset=None, empty_label="请选择", widget=OrgTreeSelect
+    )
     applied_on = forms.DateField(label="递交入党申请书日期", widget=DATE)
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = branches
-        self.fields["org"].label_from_instance = org_label
+        offer_orgs(self.fields["org"], branches)
 
 
 class StepForm(Form):
