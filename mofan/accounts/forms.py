@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from mofan.accounts.validators import LengthAndVarietyValidator
 from mofan.core.access import Role
 from mofan.core.forms import Form
+from mofan.core.widgets import OrgTreeSelect, offer_orgs
 
 PASSWORD_HELP = LengthAndVarietyValidator().get_help_text() + "不能包含用户名。"
 
@@ -43,22 +44,24 @@ class UserCreateForm(Form):
         help_text=PASSWORD_HELP + "用户首次登录须修改。",
     )
     role = forms.ChoiceField(label="角色", choices=Role.choices)
-    org = forms.ModelChoiceField(label="授权组织", queryset=None, empty_label="请选择")
+    org = forms.ModelChoiceField(
+        label="授权组织", queryset=None, empty_label="请选择", widget=OrgTreeSelect
+    )
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs
-        self.fields["org"].label_from_instance = lambda o: f"{'　' * (o.depth - 1)}{o.name}"
+        offer_orgs(self.fields["org"], orgs)
 
 
 class GrantForm(Form):
     role = forms.ChoiceField(label="角色", choices=Role.choices)
-    org = forms.ModelChoiceField(label="组织", queryset=None, empty_label="请选择")
+    org = forms.ModelChoiceField(
+        label="组织", queryset=None, empty_label="请选择", widget=OrgTreeSelect
+    )
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs
-        self.fields["org"].label_from_instance = lambda o: f"{'　' * (o.depth - 1)}{o.name}"
+        offer_orgs(self.fields["org"], orgs)
 
 
 class ResetPasswordForm(Form):
