@@ -2,6 +2,7 @@ from django import forms
 
 from mofan.core.excel import SPREADSHEET_HINT, is_spreadsheet
 from mofan.core.forms import Form
+from mofan.core.widgets import OrgTreeSelect, offer_orgs
 from mofan.orgs.health import METRICS, OPERATORS
 from mofan.orgs.models import CommitteePost, OrgType
 
@@ -26,13 +27,14 @@ class OrgForm(Form):
 
 
 class MoveForm(Form):
-    new_parent = forms.ModelChoiceField(label="新的上级组织", queryset=None, empty_label="请选择")
+    new_parent = forms.ModelChoiceField(
+        label="新的上级组织", queryset=None, empty_label="请选择", widget=OrgTreeSelect
+    )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"].queryset = parents
-        self.fields["new_parent"].label_from_instance = lambda o: f"{'　' * (o.depth - 1)}{o.name}"
+        offer_orgs(self.fields["new_parent"], parents)
 
 
 class DissolveForm(Form):
