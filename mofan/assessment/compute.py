@@ -56,6 +56,8 @@ class UnitResult:
     vetoed: bool = False
     grade: str = ""
     rank: int = 0
+    category_order: int = 0
+    pending: int = 0  # reviewed items not scored yet
 
 
 @dataclass
@@ -170,10 +172,12 @@ def results(round_: Round, *, recompute: bool = False) -> list[UnitResult]:
 
 
 def _unit_result(participant, leaves, values, entries, findings, frozen, cap, grades):
+    category = participant.category
     result = UnitResult(
         participant.org_id,
         participant.org.name,
-        participant.category.name if participant.category else "",
+        category.name if category else "",
+        category_order=category.sort_order if category else 1_000_000,
     )
     bonuses = []
     for leaf in leaves:
@@ -181,6 +185,7 @@ def _unit_result(participant, leaves, values, entries, findings, frozen, cap, gr
         score = _score(leaf, participant.org_id, values, entry, findings, frozen)
         result.items[leaf.indicator.pk] = score
         result.vetoed = result.vetoed or score.vetoes
+        result.pending += score.pending
         if leaf.rule.rule == BONUS:
             bonuses.append(score.points)
             continue
@@ -205,4 +210,4 @@ def _rank(table: list[UnitResult]) -> None:
             previous = group[position - 2] if position > 1 else None
             same = previous and (previous.vetoed, previous.total) == (result.vetoed, result.total)
             result.rank = previous.rank if same else position
-    table.sort(key=lambda r: (r.category, r.rank, r.org_name))
+    table.sort(key=lambda r: (r.category_order, r.category, r.rank, r.org_name))

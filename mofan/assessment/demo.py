@@ -8,12 +8,13 @@ from datetime import date
 from mofan.assessment import rounds, services
 from mofan.assessment.defaults import branch_checklist_scheme, model_organs_scheme
 from mofan.assessment.models import Category, Indicator, RoundKind
-from mofan.assessment.scoring import BONUS, REVIEWED
+from mofan.assessment.scoring import BONUS, REVIEWED, VETO
 from mofan.core.access import DEMO
 from mofan.core.periods import Span
 from mofan.orgs.models import Org
 
 CATEGORIES = ["综合管理类", "执法监管类", "服务保障类"]
+PAPER = "系统启用前的考核，按当年纸质台账核定"
 REVIEW_REASONS = ["材料齐全，成效明显", "基本完成，个别记录不全", "措施具体，台账规范"]
 
 
@@ -69,6 +70,7 @@ def _closed_round(scheme, year: int, rng: random.Random) -> None:
             indicator=indicator,
             scores={org_id: _demo_review(indicator, rng) for org_id in org_ids},
         )
+    _paper_results(round_, scheme, org_ids, rng)
     rounds.round_advance(actor=DEMO, round_=round_)  # → preliminary
     rounds.round_advance(actor=DEMO, round_=round_)  # → final, values frozen
 
@@ -92,3 +94,21 @@ def _demo_review(indicator, rng: random.Random) -> tuple[str, str]:
         return ("1" if rng.random() < 0.25 else "0"), ""
     share = rng.choice([1, 0.9, 0.9, 0.8, 0.8, 0.7, 0.6])
     return str(round(float(indicator.max_points) * share, 1)), rng.choice(REVIEW_REASONS)
+
+
+def _paper_results(round_, scheme, org_ids, rng: random.Random) -> None:
+    """The demo's records begin this year: earlier years' record-based points are the ones
+    the committee confirmed from paper ledgers, entered as adjustments with that reason."""
+    for indicator in Indicator.objects.filter(scheme=scheme).exclude(fact_code=""):
+        if indicator.rule == VETO:
+            continue
+        shares = [1, 1, 0.9, 0.9, 0.8, 0.7]
+        rounds.adjust_scores(
+            actor=DEMO,
+            round_=round_,
+            indicator=indicator,
+            scores={
+                o: str(round(float(indicator.max_points) * rng.choice(shares), 1)) for o in org_ids
+            },
+            reason=PAPER,
+        )

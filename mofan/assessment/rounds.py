@@ -358,6 +358,48 @@ def score_adjust(
 
 
 @transaction.atomic
+def adjust_scores(
+    *, actor, round_: Round, indicator: Indicator, scores: dict[int, object], reason: str
+) -> int:
+    """One record-based indicator's points set for several units with one reason (results
+    kept on paper before the system was used, a correction confirmed by inspection)."""
+    _require_runner(actor, round_)
+    round_ = locked(round_)
+    _require_status(round_, RoundStatus.REVIEW)
+    if indicator.rule in (REVIEWED, BONUS, VETO) or not indicator.fact_code:
+        raise ApplicationError("只有按记录计分的指标可以调整得分", field="points")
+    if not reason.strip():
+        raise ApplicationError("调整按记录计算的得分须填写理由", field="reason")
+    if set(scores) - set(round_.participants.values_list("org_id", flat=True)):
+        raise ApplicationError("所列单位不都是本次考核的参评单位", field="org")
+    try:
+        checked = {org_id: reviewed(p, indicator.max_points) for org_id, p in scores.items()}
+    except RuleError as error:
+        raise ApplicationError(str(error), field="points") from error
+    existing = {
+        e.org_id: e
+        for e in Entry.objects.select_for_update().filter(
+            round=round_, indicator=indicator, org_id__in=list(scores)
+        )
+    }
+    new = []
+    for org_id, points in checked.items():
+        entry = existing.get(org_id) or Entry(round=round_, org_id=org_id, indicator=indicator)
+        entry.adjusted_points, entry.adjust_reason = points, reason.strip()
+        if entry.pk is None:
+            new.append(entry)
+    Entry.objects.bulk_create(new)
+    Entry.objects.bulk_update(list(existing.values()), ["adjusted_points", "adjust_reason"])
+    audit(
+        actor=actor,
+        action="assessment.adjust",
+        target=round_,
+        detail=f"{indicator.name}：{len(scores)} 个单位（{reason.strip()}）",
+    )
+    return len(scores)
+
+
+@transaction.atomic
 def finding_record(
     *, actor, round_: Round, org: Org, indicator: Indicator, description: str, source: str = ""
 ) -> Finding:

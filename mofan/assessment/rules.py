@@ -95,7 +95,7 @@ _DESCRIBE: dict[str, Callable[[ItemRule], str]] = {
         if r.fact_code
         else "经核实发生即一票否决"
     ),
-    REVIEWED: lambda r: f"评审打分，0 至 {_number(r.maximum)} 分",
+    REVIEWED: lambda r: f"单位自评、评审组按评分标准打分，0 至 {_number(r.maximum)} 分",
 }
 
 

@@ -79,7 +79,12 @@ def round_new(request, scheme_id):
 
 
 def _area_columns(scheme):
-    return [(area.pk, area.name) for area in scheme.areas]
+    """The areas that carry points (an area of bonus items only shows in the 加分 column)."""
+    return [
+        (area.pk, area.name)
+        for area in scheme.areas
+        if any(item.rule != BONUS for item in area.children.all())
+    ]
 
 
 @login_required

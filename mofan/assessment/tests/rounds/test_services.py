@@ -299,3 +299,41 @@ def test_a_column_of_reviews_is_saved_all_or_nothing(users, tree, scheme, round_
     assert table["市民政局机关党总支"].items[serve.pk].points == Decimal("7.50")
     with pytest.raises(PermissionDenied):
         rounds.review_scores(actor=users.unit_admin, round_=round_, indicator=serve, scores={})
+
+
+def test_record_based_points_are_set_in_bulk_only_with_a_reason(
+    users, tree, scheme, round_, values
+):
+    values["meetings.compliance"] = {tree.unit.pk: Decimal("20"), tree.far_unit.pk: Decimal("30")}
+    rounds.round_open(actor=users.committee_admin, round_=round_)
+    rounds.round_advance(actor=users.committee_admin, round_=round_)
+    life = item(scheme, "组织生活")
+    with pytest.raises(ApplicationError, match="须填写理由"):
+        rounds.adjust_scores(
+            actor=users.committee_admin,
+            round_=round_,
+            indicator=life,
+            scores={tree.unit.pk: "9"},
+            reason="",
+        )
+    with pytest.raises(ApplicationError, match="只有按记录计分的指标"):
+        rounds.adjust_scores(
+            actor=users.committee_admin,
+            round_=round_,
+            indicator=item(scheme, "服务群众"),
+            scores={tree.unit.pk: "9"},
+            reason="纸质台账",
+        )
+    rounds.adjust_scores(
+        actor=users.committee_admin,
+        round_=round_,
+        indicator=life,
+        scores={tree.unit.pk: "9", tree.far_unit.pk: "8.5"},
+        reason="按纸质台账核定",
+    )
+    table = by_org(compute.results(round_))
+    assert [table[n].items[life.pk].points for n in ("市发改委机关党委", "市民政局机关党总支")] == [
+        Decimal("9.00"),
+        Decimal("8.50"),
+    ]
+    assert table["市发改委机关党委"].items[life.pk].computed == Decimal("2.00")

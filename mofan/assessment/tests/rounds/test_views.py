@@ -76,7 +76,7 @@ def test_a_unit_self_assesses_on_its_sheet_and_a_wrong_score_is_explained(
         follow=True,
     )
     assert "已保存“服务群众”" in " ".join(flash(response))
-    assert "自评 7 分：开展志愿服务 12 次" in text(response)
+    assert "自评 7.00 分：开展志愿服务 12 次" in text(response)
     response = client.post(
         f"/assessment/rounds/{opened.id}/{serve.id}/self/",
         {"org": tree.unit.id, "points": "80"},
@@ -117,7 +117,7 @@ def test_reviewers_score_adjust_and_record_findings_on_the_sheet(
         {"org": tree.unit.id, "description": "发生严重违纪案件", "source": "纪检通报 2026-11"},
     )
     page = text(client.get(sheet(opened, tree.unit)))
-    assert "经调整，按记录计算为 5" in page and "理由：补录纸质记录" in page
+    assert "经调整，按记录计算为 5.00" in page and "理由：补录纸质记录" in page
     assert "发生严重违纪案件（纪检通报 2026-11）" in page and "触发一票否决" in page
     assert Finding.objects.count() == 1
     assert (
