@@ -42,7 +42,7 @@ ROLE_PAGES = {
         "/notifications/",
     ],
     "shuji": ["/", "/members/", "/meetings/", "/plans/tasks/", "/notifications/"],
-    "dangyuan": ["/", "/mine/", "/notifications/"],
+    "dangyuan": ["/mine/", "/notifications/"],
     "lingdao": ["/", "/members/", "/meetings/", "/plans/tasks/", "/meetings/compliance/"],
 }
 WRITE_SHARE = 0.05
