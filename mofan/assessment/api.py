@@ -1,11 +1,12 @@
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from mofan.assessment import compute, rounds, services
-from mofan.assessment.models import RoundKind, Target
+from mofan.assessment import compute, exports, rounds, services
+from mofan.assessment.models import RoundKind, RoundStatus, Target
 from mofan.assessment.selectors import (
     indicator_get,
     participant_get,
@@ -16,8 +17,10 @@ from mofan.assessment.selectors import (
     scheme_list,
     scheme_with_indicators,
 )
+from mofan.core.access import scope_of
 from mofan.core.api import ERRORS, Page, named_enum, paginate
 from mofan.core.errors import ApplicationError
+from mofan.core.excel import xlsx_response
 from mofan.orgs.selectors import org_get
 
 router = Router(tags=["考核评价"])
@@ -370,3 +373,17 @@ def review(request, round_id: int, payload: ReviewIn):
         reason=payload.reason,
     )
     return entry
+
+
+@router.get(
+    "/assessment/rounds/{round_id}/export",
+    response={200: None, **ERRORS},
+    summary="导出考核得分表（Excel，按领域分组的表头）",
+)
+def export_round(request, round_id: int):
+    round_ = round_get(actor=request.user, round_id=round_id)
+    runs = scope_of(request.user).can_admin(round_.scheme.org.path)
+    if not runs and round_.status not in (RoundStatus.PRELIMINARY, RoundStatus.FINAL):
+        raise PermissionDenied("初步结果公示后才能导出得分表")
+    export = exports.round_export(actor=request.user, round_=round_)
+    return xlsx_response(export.workbook, export.filename)

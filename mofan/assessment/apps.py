@@ -17,6 +17,7 @@ AUDIT_LABELS = {
     "assessment.review": "考核评审打分",
     "assessment.adjust": "调整考核得分",
     "assessment.finding": "记录扣分或否决事项",
+    "assessment.round_export": "导出考核得分表",
 }
 
 

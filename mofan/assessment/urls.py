@@ -21,6 +21,7 @@ urlpatterns = [
     path("rounds/", rounds.round_index, name="rounds"),
     path("rounds/<int:round_id>/", rounds.round_detail, name="round"),
     path("rounds/<int:round_id>/step/", rounds.round_step, name="round_step"),
+    path("rounds/<int:round_id>/export/", rounds.round_export, name="round_export"),
     path("rounds/<int:round_id>/<int:indicator_id>/self/", rounds.self_assess, name="self_assess"),
     path("rounds/<int:round_id>/<int:indicator_id>/review/", rounds.review, name="review"),
     path("rounds/<int:round_id>/<int:indicator_id>/adjust/", rounds.adjust, name="adjust"),

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mofan.assessment import compute, rounds
+from mofan.assessment import compute, exports, rounds
 from mofan.assessment.forms import (
     AdjustForm,
     FindingForm,
@@ -31,6 +31,7 @@ from mofan.assessment.selectors import (
 )
 from mofan.core.access import scope_of
 from mofan.core.errors import ApplicationError
+from mofan.core.excel import xlsx_response
 from mofan.core.facts import fact
 from mofan.core.views_helpers import form_errors, paginate_page, run_service
 
@@ -95,9 +96,7 @@ def round_detail(request, round_id):
     runs = _runs(request, round_)
     seen = list(participants_seen(actor=request.user, round_=round_))
     scheme = scheme_with_indicators(actor=request.user, scheme_id=round_.scheme_id)
-    table = []
-    if runs or round_.status in PUBLIC_STEPS:
-        table = compute.results(round_)
+    table = compute.results(round_) if _sees_table(request, round_) else []
     return render(
         request,
         "assessment/round.html",
@@ -110,6 +109,19 @@ def round_detail(request, round_id):
             "advance_label": ADVANCE_LABELS.get(round_.status, ""),
         },
     )
+
+
+def _sees_table(request, round_) -> bool:
+    return _runs(request, round_) or round_.status in PUBLIC_STEPS
+
+
+@login_required
+def round_export(request, round_id):
+    round_ = round_get(actor=request.user, round_id=round_id)
+    if not _sees_table(request, round_):
+        raise PermissionDenied("初步结果公示后才能导出得分表")
+    export = exports.round_export(actor=request.user, round_=round_)
+    return xlsx_response(export.workbook, export.filename)
 
 
 def _fact_words(code: str) -> str:

@@ -1,0 +1,73 @@
+"""The score table of a round as the workbook a committee publishes: one row per unit, one
+column per item grouped under its area, then the bonus, the total, the grade and the rank
+within the unit's category. The page and the API call this; each export is audited."""
+
+from openpyxl.styles import Alignment
+
+from mofan.assessment import compute
+from mofan.assessment.models import Indicator, Round
+from mofan.assessment.scoring import BONUS
+from mofan.core.audit import audit
+from mofan.core.excel import HEADER_FILL, HEADER_FONT, Export, new_sheet
+
+LEADING = ["类别内名次", "单位", "类别"]
+TRAILING = ["加分", "总分", "等次"]
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _columns(round_: Round) -> list[tuple[Indicator, Indicator]]:
+    """(area, item) for every item that counts in an area, in the scheme's order."""
+    indicators = list(Indicator.objects.filter(scheme=round_.scheme).order_by("sort_order", "id"))
+    areas = [i for i in indicators if i.is_area]
+    return [
+        (area, item)
+        for area in areas
+        for item in indicators
+        if item.parent_id == area.pk and item.rule != BONUS
+    ]
+
+
+def _group_headers(sheet, columns) -> None:
+    """Row 2 names the areas, each merged over its items; row 3 names the items."""
+    first = len(LEADING) + 1
+    start = first
+    for index, (area, _) in enumerate(columns):
+        last_of_area = index + 1 == len(columns) or columns[index + 1][0] != area
+        if last_of_area:
+            end = first + index
+            if end > start:
+                sheet.merge_cells(start_row=2, start_column=start, end_row=2, end_column=end)
+            start = end + 1
+    for column in [*range(1, first), *range(first + len(columns), first + len(columns) + 3)]:
+        sheet.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
+    for row in sheet.iter_rows(min_row=2, max_row=3):
+        for cell in row:
+            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, CENTRE
+    sheet.freeze_panes = "D4"
+
+
+def round_export(*, actor, round_: Round) -> Export:
+    columns = _columns(round_)
+    area_row = LEADING + [area.name for area, _ in columns] + TRAILING
+    workbook, sheet = new_sheet(f"{round_.name}得分表", area_row, sheet_name="得分表")
+    sheet.append(
+        [""] * len(LEADING)
+        + [f"{item.name}（{item.max_points.normalize():f}分）" for _, item in columns]
+        + [""] * len(TRAILING)
+    )
+    _group_headers(sheet, columns)
+    table = compute.results(round_)
+    for result in table:
+        sheet.append(
+            [result.rank, result.org_name, result.category]
+            + [float(result.items[item.pk].points) for _, item in columns]
+            + [
+                float(result.bonus),
+                float(result.total),
+                "一票否决" if result.vetoed else ("待评审" if result.pending else result.grade),
+            ]
+        )
+    audit(
+        actor=actor, action="assessment.round_export", target=round_, detail=f"{len(table)} 个单位"
+    )
+    return Export(workbook, f"{round_.name}得分表.xlsx")
