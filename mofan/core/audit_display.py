@@ -156,10 +156,12 @@ def describe_changes(records: Iterable) -> None:
         parsed.append(fields)
     names.fetch()
     for record, fields in zip(records, parsed, strict=True):
-        record.change_lines = [
+        lines = (
             ChangeLine(_label(field, name), *(_text(field, v, names) for v in _pair(pair)))
             for name, pair, field in fields
-        ]
+        )
+        # A new record's blank fields (None → "") read as （空） → （空）: nothing to show.
+        record.change_lines = [line for line in lines if line.before != line.after]
 
 
 def _pair(pair) -> tuple:

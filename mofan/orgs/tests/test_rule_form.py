@@ -24,8 +24,8 @@ def test_it_shows_one_row_per_condition_and_three_empty_rows(tree, users, login)
 
 def test_it_explains_the_message_placeholders_in_chinese(tree, users, login):
     page = login(users.committee_admin).get(edit_url(rule("term-overdue"))).content.decode()
-    assert "<code>{days_overdue}</code></dt><dd>任期已逾期天数" in page
-    assert "<code>{name}</code></dt><dd>组织名称" in page
+    assert "<code>{days_overdue}</code> 任期已逾期天数" in page
+    assert "<code>{name}</code> 组织名称" in page
 
 
 def test_it_adds_a_condition_typed_in_an_empty_row(tree, users, login):
