@@ -171,3 +171,12 @@ def test_the_action_filter_offers_chinese_labels_only(login, users):
     options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', text)
     assert len(options) == len(audit_labels()) + 1
     assert all(CHINESE.search(label) for _value, label in options)
+
+
+def test_it_leaves_out_fields_a_new_record_left_blank(login, users, tree):
+    written(users.unit_admin, "orgs.org", {"short_name": [None, ""], "name": [None, "新支部"]})
+
+    text = page_text(login(users.committee_admin))
+
+    assert "<b>组织名称</b>：（空） → 新支部" in text
+    assert "<b>简称</b>" not in text
