@@ -18,6 +18,8 @@ AUDIT_LABELS = {
     "assessment.adjust": "调整考核得分",
     "assessment.finding": "记录扣分或否决事项",
     "assessment.round_export": "导出考核得分表",
+    "assessment.objection": "提出考核异议",
+    "assessment.objection_answer": "答复考核异议",
 }
 
 

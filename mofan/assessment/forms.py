@@ -240,3 +240,15 @@ class AdjustForm(Form):
 class FindingForm(Form):
     description = forms.CharField(label="情况", max_length=300)
     source = forms.CharField(label="依据（文件、记录编号）", max_length=200, required=False)
+
+
+class ObjectionForm(Form):
+    reason = forms.CharField(
+        label="异议理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class AnswerForm(Form):
+    answer = forms.CharField(
+        label="答复", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

@@ -293,3 +293,33 @@ class Finding(models.Model):
 
     def __str__(self):
         return self.description
+
+
+class Objection(models.Model):
+    """A unit's objection to an item of the preliminary results (异议), and the answer."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="objections")
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("异议理由")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    raised_at = models.DateTimeField("提出时间", auto_now_add=True)
+    answer = models.TextField("答复", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "考核异议"
+        verbose_name_plural = "考核异议"
+        ordering = ["raised_at", "id"]
+
+    def __str__(self):
+        return f"{self.org}：{self.indicator}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

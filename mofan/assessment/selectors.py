@@ -10,6 +10,7 @@ from mofan.assessment.models import (
     Category,
     Finding,
     Indicator,
+    Objection,
     Participant,
     Round,
     RoundStatus,
@@ -114,3 +115,24 @@ def findings_of(*, round_: Round, org) -> dict[int, list[Finding]]:
     for finding in Finding.objects.filter(round=round_, org=org):
         found.setdefault(finding.indicator_id, []).append(finding)
     return found
+
+
+def objections_of(*, round_: Round, org) -> dict[int, list[Objection]]:
+    found: dict[int, list[Objection]] = {}
+    for objection in Objection.objects.filter(round=round_, org=org):
+        found.setdefault(objection.indicator_id, []).append(objection)
+    return found
+
+
+def open_objections(*, round_: Round) -> QuerySet[Objection]:
+    return Objection.objects.filter(round=round_, answered_at__isnull=True).select_related(
+        "org", "indicator"
+    )
+
+
+def objection_get(*, actor, round_: Round, objection_id) -> Objection:
+    seen = participants_seen(actor=actor, round_=round_).values("org_id")
+    visible = Objection.objects.filter(round=round_, org_id__in=seen).select_related(
+        "round__scheme__org", "org", "indicator"
+    )
+    return get_or_404(visible, objection_id, "未找到该异议")

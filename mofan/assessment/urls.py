@@ -26,4 +26,10 @@ urlpatterns = [
     path("rounds/<int:round_id>/<int:indicator_id>/review/", rounds.review, name="review"),
     path("rounds/<int:round_id>/<int:indicator_id>/adjust/", rounds.adjust, name="adjust"),
     path("rounds/<int:round_id>/<int:indicator_id>/finding/", rounds.finding, name="finding"),
+    path("rounds/<int:round_id>/<int:indicator_id>/objection/", rounds.objection, name="objection"),
+    path(
+        "rounds/<int:round_id>/objections/<int:objection_id>/answer/",
+        rounds.objection_answer,
+        name="objection_answer",
+    ),
 ]

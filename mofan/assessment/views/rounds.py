@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 from mofan.assessment import compute, exports, rounds
 from mofan.assessment.forms import (
     AdjustForm,
+    AnswerForm,
     FindingForm,
+    ObjectionForm,
     ReviewForm,
     RoundForm,
     SelfAssessForm,
@@ -22,6 +24,9 @@ from mofan.assessment.scoring import BONUS, DEDUCTION, REVIEWED, VETO
 from mofan.assessment.selectors import (
     findings_of,
     indicator_get,
+    objection_get,
+    objections_of,
+    open_objections,
     participant_get,
     participants_seen,
     round_get,
@@ -107,6 +112,7 @@ def round_detail(request, round_id):
             "table": table,
             "own": seen if not table else [],
             "advance_label": ADVANCE_LABELS.get(round_.status, ""),
+            "open_objections": list(open_objections(round_=round_)) if runs else [],
         },
     )
 
@@ -129,7 +135,7 @@ def _fact_words(code: str) -> str:
     return f"{found.label}（{found.unit}）"
 
 
-def _sheet_rows(round_, scheme, result, entries, findings):
+def _sheet_rows(round_, scheme, result, entries, findings, objections):
     rows = []
     for area in scheme.areas:
         items = []
@@ -148,6 +154,7 @@ def _sheet_rows(round_, scheme, result, entries, findings):
                     "fact": _fact_words(indicator.fact_code) if indicator.fact_code else "",
                     "entry": entries.get(indicator.pk),
                     "findings": findings.get(indicator.pk, []),
+                    "objections": objections.get(indicator.pk, []),
                 }
             )
         rows.append((area, result.areas.get(area.pk), items))
@@ -168,7 +175,17 @@ def _unit_sheet(request, round_, org_id):
             "round": round_,
             "participant": participant,
             "result": result,
-            "rows": _sheet_rows(round_, scheme, result, entries, findings),
+            "rows": _sheet_rows(
+                round_,
+                scheme,
+                result,
+                entries,
+                findings,
+                objections_of(round_=round_, org=participant.org),
+            ),
+            "can_object": round_.status == RoundStatus.PRELIMINARY
+            and scope.can_record(participant.org.path),
+            "can_answer": round_.status == RoundStatus.PRELIMINARY and _runs(request, round_),
             "can_self": round_.status == RoundStatus.SELF
             and scope.can_record(participant.org.path),
             "can_review": round_.status == RoundStatus.REVIEW and _runs(request, round_),
@@ -260,10 +277,42 @@ def adjust(request, round_id, indicator_id):
         round_id,
         indicator_id,
         AdjustForm,
+        AnswerForm,
         lambda r, org, i, data: rounds.score_adjust(
             actor=request.user, round_=r, org=org, indicator=i, **data
         ),
     )
+
+
+@login_required
+@require_POST
+def objection(request, round_id, indicator_id):
+    return _write(
+        request,
+        round_id,
+        indicator_id,
+        ObjectionForm,
+        lambda r, org, i, data: rounds.objection_raise(
+            actor=request.user, round_=r, org=org, indicator=i, **data
+        ),
+    )
+
+
+@login_required
+@require_POST
+def objection_answer(request, round_id, objection_id):
+    round_ = round_get(actor=request.user, round_id=round_id)
+    found = objection_get(actor=request.user, round_=round_, objection_id=objection_id)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            rounds.objection_answer(actor=request.user, objection=found, **form.cleaned_data)
+            messages.success(request, f"已答复“{found.indicator.name}”的异议")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, form_errors(form))
+    return redirect(_sheet_url(round_, found.org_id) + f"#indicator-{found.indicator_id}")
 
 
 @login_required
@@ -274,6 +323,7 @@ def finding(request, round_id, indicator_id):
         round_id,
         indicator_id,
         FindingForm,
+        ObjectionForm,
         lambda r, org, i, data: rounds.finding_record(
             actor=request.user, round_=r, org=org, indicator=i, **data
         ),
