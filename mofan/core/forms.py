@@ -53,7 +53,7 @@ def _label(field) -> str:
 
 def _is_day_input(widget) -> bool:
     """A plain or native (type=date) date input; month inputs (type=month) keep their widget."""
-    return isinstance(widget, forms.DateInput) and widget.attrs.get("type", "date") == "date"
+    return isinstance(widget, forms.DateInput) and widget.input_type in ("date", "text")
 
 
 def use_date_widget(field: forms.Field) -> None:
@@ -62,8 +62,7 @@ def use_date_widget(field: forms.Field) -> None:
     if type(field) is not forms.DateField or not _is_day_input(field.widget):
         return
     field.__class__ = DateField
-    attrs = {key: value for key, value in field.widget.attrs.items() if key != "type"}
-    field.widget = DateWidget(attrs=attrs)
+    field.widget = DateWidget(attrs=field.widget.attrs)
     field.widget.is_required = field.required
 
 
@@ -188,6 +187,9 @@ class Form(forms.Form):
             prepare_fields(self)
             context = form_context(self)
         return super().render(template_name, context, renderer)
+
+    __str__ = render
+    __html__ = render
 
     def clean(self):
         cleaned = super().clean()

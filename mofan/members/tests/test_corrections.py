@@ -132,7 +132,7 @@ def test_the_secretary_rejects_on_the_page_with_a_reason(users, me, login):
     without = client.post(
         f"/members/corrections/{correction.id}/reject/", {"reason": ""}, follow=True
     )
-    assert "这个字段是必填项" in text(without)
+    assert "请填写未采纳原因" in text(without)
     client.post(f"/members/corrections/{correction.id}/reject/", {"reason": "请提供证明"})
     assert Correction.objects.get().reason == "请提供证明"
 

@@ -305,7 +305,7 @@ def test_it_reshows_the_refusal_on_the_make_full_page(users, probationary, login
     assert response.status_code == 200
     page = text(response)
     assert f"{add_months(joined, 12):%Y-%m-%d} 届满" in page
-    assert page.count("尚未届满，不能转正") == 1
+    assert page.count("尚未届满，不能转正") == 2  # in the error summary and under its field
     assert 'value="支部党员大会"' in page
     assert fresh(member).category == Category.PROBATIONARY
 

@@ -120,7 +120,7 @@ def test_the_photo_limit_shown_is_the_one_checked(tree, users, login):
 def test_an_outsider_cannot_use_the_form_on_another_branch(tree, users, login):
     response = login(users.outsider).post("/members/new/", form_data(tree.branch))
     assert response.status_code == 200
-    assert "选择一个有效的选项" in text(response)
+    assert "请重新选择" in text(response)
     assert not Member.objects.exists()
 
 

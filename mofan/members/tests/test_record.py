@@ -386,14 +386,14 @@ def test_it_refuses_a_secretary_recording_into_another_branch(tree, users, login
     assert tree.other_branch.name not in page
     response = client.post("/members/new/", form_data(tree.other_branch))
     assert response.status_code == 200
-    assert "选择一个有效的选项" in text(response)
+    assert "请重新选择" in text(response)
     assert not Member.objects.exists()
 
 
 def test_it_refuses_a_unit_on_the_create_page(tree, users, login):
     response = login(users.unit_admin).post("/members/new/", form_data(tree.unit))
     assert response.status_code == 200
-    assert "选择一个有效的选项" in text(response)
+    assert "请重新选择" in text(response)
     assert not Member.objects.exists()
 
 

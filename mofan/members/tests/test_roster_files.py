@@ -90,7 +90,7 @@ def test_the_page_offers_only_branches_the_user_may_record(tree, users, login):
     response = client.post(
         "/members/import/", {"file": upload("branch_roster.xls"), "org": tree.far_branch.id}
     )
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "请重新选择" in response.content.decode()
     assert not Member.objects.exists()
 
 

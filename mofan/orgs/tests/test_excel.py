@@ -388,7 +388,7 @@ def test_it_refuses_a_file_without_data_rows(tree, users, login):
 def test_it_asks_for_a_file(tree, users, login):
     response = login(users.committee_admin).post("/orgs/import/", {"file": ""})
     assert response.status_code == 200
-    assert "这个字段是必填项" in response.content.decode()
+    assert "请选择要上传的Excel 文件" in response.content.decode()
     assert Org.objects.count() == 7
 
 

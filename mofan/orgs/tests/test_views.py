@@ -445,7 +445,7 @@ def test_it_refuses_a_type_that_does_not_fit_and_creates_nothing(tree, users, lo
         f"/orgs/{tree.branch.id}/new/", org_form(org_type=OrgType.BRANCH)
     )
     assert response.status_code == 200
-    assert "选择一个有效的选项" in text(response)
+    assert "请重新选择" in text(response)
     assert not Org.objects.filter(code="NEW-1").exists()
 
 
@@ -535,7 +535,7 @@ def test_it_refuses_moving_an_org_under_its_own_descendant(tree, users, login):
     client = login(users.committee_admin)
     response = client.post(f"/orgs/{tree.unit.id}/move/", {"new_parent": basic.id, "confirm": "1"})
     assert response.status_code == 200
-    assert "选择一个有效的选项" in text(response)
+    assert "请重新选择" in text(response)
     assert parent_of(tree.unit) == tree.committee
 
 
@@ -554,7 +554,7 @@ def test_it_requires_a_reason_to_dissolve(tree, users, login):
         f"/orgs/{tree.other_branch.id}/dissolve/", {"reason": "", "dissolved_on": ""}
     )
     assert response.status_code == 200
-    assert "这个字段是必填项" in text(response)
+    assert "请填写撤销原因" in text(response)
     assert fresh(tree.other_branch).dissolved_on is None
 
 

@@ -155,7 +155,7 @@ def test_it_refuses_a_plan_for_an_org_outside_the_admins_scope(users, tree, logi
         {"org": tree.committee.id, "year": today.year, "kind": "master", "title": "越权方案"},
     )
     assert response.status_code == 200
-    assert "选择一个有效的选项" in text(response)
+    assert "所选制定组织已不存在或不可选，请重新选择" in text(response)
     assert not Plan.objects.exists()
 
 
@@ -373,7 +373,7 @@ def test_it_returns_only_with_a_reason(task, users, login):
     services.task_report(actor=users.unit_admin, task=task, text="完成", percent=100)
     client = login(users.committee_admin)
     response = client.post(f"/plans/tasks/{task.id}/return/", {"reason": ""}, follow=True)
-    assert flash(response) == ["这个字段是必填项。"]
+    assert flash(response) == ["请填写原因"]
     assert fresh(task).status == TaskStatus.SUBMITTED
     response = client.post(
         f"/plans/tasks/{task.id}/return/", {"reason": "缺少佐证材料"}, follow=True

@@ -5,6 +5,7 @@
 //   data-date-input: a typed date (2019年7月1日 …) with a calendar button (data-date-open)
 //     that opens the browser's own date picker on a hidden <input type=date> (data-date-native)
 //     and writes the picked day back into the text box as 2019-07-01.
+//   A link of the summary focuses its field.
 (function () {
   var SHAPES = [
     /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$/,
@@ -65,6 +66,19 @@
     text.dispatchEvent(new Event("input", { bubbles: true }));
     text.dispatchEvent(new Event("change", { bubbles: true }));
     text.focus();
+  });
+
+  // A summary link goes to its field and puts the cursor in it (a plain #link only scrolls).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-form-summary] a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) {
+      return;
+    }
+    event.preventDefault();
+    var shown = field.tomselect ? field.tomselect.control_input : field;
+    shown.scrollIntoView({ block: "center" });
+    shown.focus();
   });
 
   function focusSummary() {

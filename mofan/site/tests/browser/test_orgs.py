@@ -65,7 +65,7 @@ def test_it_creates_an_org_and_keeps_the_input_when_refused(page, users, tree, l
     page.get_by_label("本届任期届满").fill("2029-02-28")
     page.get_by_role("button", name="保存").click()
 
-    expect(page.locator(".errorlist")).to_have_text("组织编码“U1-B1”已被使用")
+    expect(page.locator("[data-form-summary] li")).to_have_text("组织编码“U1-B1”已被使用")
     expect(page.get_by_label("组织名称")).to_have_value("发改委第三党支部")
     expect(page.get_by_label("组织类型")).to_have_value(OrgType.BRANCH.value)
     assert not Org.objects.filter(name="发改委第三党支部").exists()
