@@ -18,6 +18,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
+from mofan.core.registry import audit_value_words
+
 EMPTY = "（空）"
 
 # Keys some services write that are not a field of the target model.
@@ -140,7 +142,19 @@ def _datetime_text(value: str) -> str:
 
 def _fields_of(record) -> list:
     model = _model(record.target_type)
-    return [(name, pair, _field(model, name)) for name, pair in (record.changes or {}).items()]
+    return [
+        (name, pair, _field(model, name), audit_value_words(record.target_type, name))
+        for name, pair in (record.changes or {}).items()
+    ]
+
+
+def _value_text(field, words, value, names: _Names) -> str:
+    if words is not None and value not in (None, "", []):
+        try:
+            return words(value)
+        except (TypeError, ValueError):
+            pass  # a value of an older shape: shown as stored
+    return _text(field, value, names)
 
 
 def describe_changes(records: Iterable) -> None:
@@ -150,15 +164,17 @@ def describe_changes(records: Iterable) -> None:
     parsed = []
     for record in records:
         fields = _fields_of(record)
-        for _name, pair, field in fields:
+        for _name, pair, field, _words in fields:
             for value in _pair(pair):
                 names.want(_related_model(field), value)
         parsed.append(fields)
     names.fetch()
     for record, fields in zip(records, parsed, strict=True):
         lines = (
-            ChangeLine(_label(field, name), *(_text(field, v, names) for v in _pair(pair)))
-            for name, pair, field in fields
+            ChangeLine(
+                _label(field, name), *(_value_text(field, words, v, names) for v in _pair(pair))
+            )
+            for name, pair, field, words in fields
         )
         # A new record's blank fields (None → "") read as （空） → （空）: nothing to show.
         record.change_lines = [line for line in lines if line.before != line.after]

@@ -26,9 +26,11 @@ class OrgsConfig(AppConfig):
         register_menu(
             MenuEntry("组织体系", "orgs:tree", 10, icon="sitemap"),
         )
-        from mofan.core.registry import register_audit_labels
+        from mofan.core.registry import register_audit_labels, register_audit_value
+        from mofan.orgs.health import describe_conditions
 
         register_audit_labels(AUDIT_LABELS)
+        register_audit_value("orgs.healthrule", "conditions", describe_conditions)
         from django.db.models.signals import post_migrate
 
         from mofan.orgs.defaults import seed_health_rules

@@ -97,3 +97,13 @@ def test_the_rule_list_says_the_conditions_in_words(tree, users, login):
     page = login(users.committee_admin).get("/orgs/rules/").content.decode()
     assert "党员人数 大于 50" in page
     assert "[[" not in page and "&quot;gt&quot;" not in page
+
+
+def test_the_audit_log_says_the_changed_conditions_in_words(tree, users, login):
+    found = rule("branch-too-large")
+    client = login(users.committee_admin)
+    client.post(edit_url(found), rule_form(found, [["members", "gt", 40]]))
+
+    page = client.get("/audit/", {"action": "health_rule.update"}).content.decode()
+
+    assert "<b>条件</b>：党员人数 大于 50 → 党员人数 大于 40" in page
