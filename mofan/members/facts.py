@@ -17,8 +17,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
 
-from mofan.core.dates import add_months
+from mofan.core.dates import add_months, add_years
 from mofan.core.facts import for_each, reference_day, register_fact, register_rate
 from mofan.core.periods import Span
 from mofan.members.development import LAST_STEP, STAGES
@@ -30,6 +31,7 @@ from mofan.members.models import (
     DevelopmentStep,
     DuesApproval,
     DuesPayment,
+    Education,
     Member,
     Status,
 )
@@ -81,6 +83,63 @@ STATUS_LABELS = {
 }
 for _status, _label in STATUS_LABELS.items():
     register_fact(f"members.status.{_status.value}", _label, "人")(_status_fact(_status))
+
+
+# Age bands by birth date as of the reference day: (code, label, lowest age, highest age).
+AGE_BANDS = [
+    ("upto30", "30岁及以下", None, 30),
+    ("31to40", "31至40岁", 31, 40),
+    ("41to50", "41至50岁", 41, 50),
+    ("51to60", "51至60岁", 51, 60),
+    ("over60", "60岁以上", 61, None),
+]
+
+
+def age_band(low: int | None, high: int | None, day: date) -> Q:
+    """Aged `low` to `high` (inclusive) on `day`, as the member list's 年龄从/到 filter."""
+    condition = Q()
+    if low is not None:
+        condition &= Q(birth_date__lte=add_years(day, -low))
+    if high is not None:
+        condition &= Q(birth_date__gt=add_years(day, -(high + 1)))
+    return condition
+
+
+def _structure_fact(condition):
+    def compute(*, org_ids, span, as_of=None):
+        day = reference_day(span, as_of)
+        return _count_members(org_ids, _on_roll(org_ids, day).filter(condition(day)))
+
+    return compute
+
+
+for _code, _label, _low, _high in AGE_BANDS:
+    register_fact(f"members.age.{_code}", f"{_label}的党员", "人")(
+        _structure_fact(lambda day, low=_low, high=_high: age_band(low, high, day))
+    )
+for _education in Education:
+    register_fact(f"members.education.{_education.value}", f"学历为{_education.label}的党员", "人")(
+        _structure_fact(lambda day, value=_education.value: Q(education=value))
+    )
+
+
+def structure_totals(orgs, day: date) -> dict[str, int]:
+    """The members on the roll of `orgs` (a queryset of orgs, read as a subquery) by
+    category, age band and education, in one aggregate: the sums of `members.<category>`,
+    `members.age.<band>` and `members.education.<value>` over those orgs, by fact code."""
+    counts = {f"members.{c.value}": Count("id", filter=Q(category=c)) for c in Category}
+    counts |= {
+        f"members.age.{code}": Count("id", filter=age_band(low, high, day))
+        for code, _, low, high in AGE_BANDS
+    }
+    counts |= {
+        f"members.education.{e.value}": Count("id", filter=Q(education=e)) for e in Education
+    }
+    keys = {code: f"n{i}" for i, code in enumerate(counts)}  # aliases without dots
+    found = _on_roll(orgs.values("id"), day).aggregate(
+        **{keys[code]: count for code, count in counts.items()}
+    )
+    return {code: found[alias] for code, alias in keys.items()}
 
 
 @register_fact("members.admitted", "新发展党员（入党日期在期内）", "人")
@@ -190,23 +249,30 @@ def _money(value) -> Decimal:
 
 def _add_unpaid(found, org_ids, months, day: date) -> None:
     running_month = month_start(day)
-    members = list(
-        _on_roll(org_ids, day).values_list(
-            "id", "org_id", "joined_on", "dues_category", "dues_base"
-        )
-    )
-    paid = _paid_months(org_ids, months)
-    approvals = _approvals(org_ids, months[-1])
     started = dict(
         DuesPayment.objects.filter(org_id__in=org_ids)
         .values("org_id")
         .annotate(first=Min("month"))
         .values_list("org_id", "first")
     )
-    for member_id, org_id, joined_on, category, base in members:
+    if not started:
+        return  # no branch has begun recording dues
+    # Only the branches that have begun recording dues owe any.
+    recording = DuesPayment.objects.filter(org_id__in=org_ids).values("org_id")
+    members = list(
+        _on_roll(org_ids, day)
+        .filter(org_id__in=recording)
+        .values_list("id", "org_id", "joined_on", "created_at", "dues_category", "dues_base")
+    )
+    paid = _paid_months(org_ids, months)
+    approvals = _approvals(org_ids, months[-1])
+    for member_id, org_id, joined_on, created_at, category, base in members:
         if org_id not in started:
             continue  # the branch has not begun recording dues
-        first = max(started[org_id], month_start(joined_on))
+        # As the ledger counts arrears: from joining and from the record's entry, whichever
+        # is later (a member entered today owes nothing for the months before).
+        entered_on = timezone.localtime(created_at).date()
+        first = max(started[org_id], month_start(joined_on), month_start(entered_on))
         standard = dues_standard(category, base).amount
         for month in months:
             if month < first or (member_id, month) in paid:
@@ -299,3 +365,29 @@ def dues_on_time_rate(*, org_ids, span, as_of=None):
         org_id: (d.paid_on_time, d.owed_months)
         for org_id, d in dues_by_org(org_ids, span, as_of).items()
     }
+
+
+def dues_paid_by_month(orgs, span: Span, as_of=None) -> dict[date, Decimal]:
+    """`members.dues.paid` of each month of the span begun by the reference day, summed over
+    `orgs` (a queryset of orgs, read as a subquery): one query grouped by month."""
+    day = reference_day(span, as_of)
+    months = [m for m in span.month_starts if m <= day]
+    rows = (
+        DuesPayment.objects.filter(org_id__in=orgs.values("id"), month__in=months)
+        .values_list("month")
+        .annotate(paid=Sum("paid"))
+        .order_by()
+    )
+    found = {month: _money(paid) for month, paid in rows}
+    return {month: found.get(month, ZERO) for month in months}
+
+
+def members_in_arrears(orgs, span: Span, as_of=None) -> set[int]:
+    """The members of `orgs` (a queryset of orgs, read as a subquery) counted by
+    `members.dues.members_in_arrears` over the span: an unpaid month already over."""
+    day = reference_day(span, as_of)
+    months = [m for m in span.month_starts if m <= day]
+    found: dict[int, Dues] = defaultdict(Dues)
+    if months:
+        _add_unpaid(found, orgs.values("id"), months, day)
+    return set().union(*(dues.members_in_arrears for dues in found.values()))

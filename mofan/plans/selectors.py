@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from mofan.core.access import scope_of
 from mofan.core.lookup import get_or_404
@@ -16,6 +16,7 @@ from mofan.plans.models import (
     Instruction,
     Plan,
     Task,
+    TaskEvent,
     TaskStatus,
     WeeklyMeeting,
 )
@@ -66,6 +67,12 @@ def evidence_get(*, actor, evidence_id) -> Evidence:
     return get_or_404(files.select_related("event__task"), evidence_id, "未找到该文件")
 
 
+def returned_q() -> Q:
+    """Returned by the assigner (退回) and not yet submitted again."""
+    returned = TaskEvent.objects.filter(task=OuterRef("pk"), kind=TaskEvent.Kind.RETURNED)
+    return Q(status=TaskStatus.IN_PROGRESS) & Q(Exists(returned))
+
+
 def task_filter(
     tasks,
     *,
@@ -79,7 +86,9 @@ def task_filter(
 ):
     if owner is not None:
         tasks = tasks.filter(owner_org__path__startswith=owner.path)
-    if status == "overdue":
+    if status == "returned":
+        tasks = tasks.filter(returned_q())
+    elif status == "overdue":
         tasks = tasks.filter(
             status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS], deadline__lt=today
         )

@@ -12,27 +12,27 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from mofan.core.access import scope_of
-from mofan.core.dates import add_years
-from mofan.core.facts import rollup
+from mofan.core.access import RECORDER_ROLES, scope_of
 from mofan.core.periods import Span
+from mofan.meetings.compliance import by_unit as compliance_by_unit
 from mofan.meetings.elections import terms_expiring
 from mofan.meetings.selectors import owed_this_period
 from mofan.members import development
+from mofan.members.facts import (
+    AGE_BANDS,
+    dues_paid_by_month,
+    members_in_arrears,
+    structure_totals,
+)
 from mofan.members.models import Category, Education, Transfer
-from mofan.members.selectors import candidate_list, member_list, transfer_list
+from mofan.members.selectors import candidate_list, transfer_list
 from mofan.orgs.models import BRANCH_TYPES, OrgType
-from mofan.orgs.selectors import org_list
+from mofan.orgs.selectors import org_list, orgs_under_roles
+from mofan.plans.facts import tasks_by_unit
 from mofan.plans.models import Assignment, TaskStatus
-from mofan.plans.selectors import assignment_list, task_list
+from mofan.plans.selectors import assignment_list, returned_q, task_list
 
 UNIT_LIMIT = 30  # bars per chart; a tree with more units shows the first ones by path
-AGE_BANDS = [
-    ("35岁及以下", None, 35),
-    ("36至45岁", 36, 45),
-    ("46至55岁", 46, 55),
-    ("56岁及以上", 56, None),
-]
 
 
 @dataclass
@@ -70,28 +70,33 @@ def _task_todos(actor, today: date) -> list[Todo]:
         in_progress=Count("pk", filter=Q(status=TaskStatus.IN_PROGRESS)),
         submitted=Count("pk", filter=Q(status=TaskStatus.SUBMITTED)),
         overdue=Count("pk", filter=Q(status__in=open_, deadline__lt=today)),
+        returned=Count("pk", filter=returned_q()),
     )
     tasks = "plans:tasks"
     return [
         Todo("逾期任务", counts["overdue"], _url(tasks, status="overdue"), "danger"),
         Todo("未开始的任务", counts["not_started"], _url(tasks, status=TaskStatus.NOT_STARTED)),
         Todo("进行中待报告进展", counts["in_progress"], _url(tasks, status=TaskStatus.IN_PROGRESS)),
+        Todo("被退回待重新报请验收", counts["returned"], _url(tasks, status="returned"), "warning"),
         Todo(
             "待验收的任务", counts["submitted"], _url(tasks, status=TaskStatus.SUBMITTED), "warning"
         ),
     ]
 
 
-def _supervision_todos(actor) -> list[Todo]:
-    # The 督办 register has no status filter yet: the link opens the register itself.
+def _supervision_todos(actor, today: date) -> list[Todo]:
+    """Counted as the 督办 register's status filter lists them (one row per assignment)."""
+    pending = Assignment.Status.PENDING
     counts = assignment_list(actor=actor).aggregate(
-        pending=Count("pk", filter=Q(status=Assignment.Status.PENDING)),
+        pending=Count("pk", filter=Q(status=pending)),
+        overdue=Count("pk", filter=Q(status=pending, deadline__lt=today)),
         answered=Count("pk", filter=Q(status=Assignment.Status.ANSWERED)),
     )
-    url = _url("plans:supervision")
+    register = "plans:supervision"
     return [
-        Todo("督办事项待反馈", counts["pending"], url, "warning"),
-        Todo("督办事项已反馈待办结", counts["answered"], url),
+        Todo("督办事项待反馈", counts["pending"], _url(register, status="pending"), "warning"),
+        Todo("督办事项逾期未反馈", counts["overdue"], _url(register, status="overdue"), "danger"),
+        Todo("督办事项已反馈待办结", counts["answered"], _url(register, status="answered")),
     ]
 
 
@@ -105,6 +110,8 @@ def _other_todos(actor, today: date) -> list[Todo]:
         .exclude(last_step=development.LAST_STEP)
     )
     steps_due = sum(1 for row in development.pipeline(candidates) if row.overdue(today))
+    # As the member list's ?arrears=1 finds them: an unpaid month of this year already over.
+    arrears = len(members_in_arrears(org_list(actor=actor), Span.year(today.year), as_of=today))
     return [
         Todo(
             "待处理的组织关系转接",
@@ -114,22 +121,30 @@ def _other_todos(actor, today: date) -> list[Todo]:
         ),
         Todo("任期将满或已满的组织", terms, _url("meetings:terms")),
         Todo("发展党员逾期未办的步骤", steps_due, _url("members:development", overdue=1), "danger"),
+        Todo("本年度欠缴党费的党员", arrears, _url("members:list", arrears=1), "danger"),
     ]
 
 
 def _owed_lines(actor, today: date, units: list) -> list:
     """Meetings still owed this month and quarter: one line per branch for a secretary, one
     line per unit (how many of its branches and groups still owe) for an admin."""
-    owed = owed_this_period(actor=actor, today=today)
     if not scope_of(actor).is_admin:
+        owed = owed_this_period(actor=actor, today=today)
         return [(org, "、".join(kinds), _url("meetings:list", org=org.id)) for org, kinds in owed]
-    lines = []
-    for unit in units:
-        inside = [org for org, _ in owed if org.path.startswith(unit.path)]
-        if inside:
-            url = _url("meetings:compliance", org=unit.id, year=today.year)
-            lines.append((unit, f"{len(inside)} 个支部（党小组）尚有应开未开的会议", url))
-    return lines
+    recorded = orgs_under_roles(
+        actor=actor, roles=RECORDER_ROLES, org_types=[*BRANCH_TYPES, OrgType.PARTY_GROUP]
+    )
+    # Only the month and quarter running today matter here: read that quarter's meetings.
+    owing = _compliance_by_unit(units, recorded, Span.quarter_of(today), today)
+    return [
+        (
+            unit,
+            f"{owing[unit.id].owing_now} 个支部（党小组）尚有应开未开的会议",
+            _url("meetings:compliance", org=unit.id, year=today.year),
+        )
+        for unit in units
+        if owing[unit.id].owing_now
+    ]
 
 
 # --- charts -----------------------------------------------------------------------------------
@@ -145,8 +160,32 @@ def _units(actor) -> tuple[list, list]:
     for root in roots:
         below |= Q(path__startswith=root.path, depth=root.depth + 1)
     below = visible.filter(below).exclude(org_type=OrgType.PARTY_GROUP)  # a branch is its own unit
-    units = list(below.order_by("path")[:UNIT_LIMIT])
+    units = list(below.order_by("path").only("id", "path", "name", "depth")[:UNIT_LIMIT])
     return roots, units or roots
+
+
+def _by_length(units) -> list[dict[str, int]]:
+    """`{path: id}` of the units, one dict per path length (the per-unit queries group by a
+    path prefix of one length; units under roots at different depths make two)."""
+    groups: dict[int, dict[str, int]] = {}
+    for unit in units:
+        groups.setdefault(len(unit.path), {})[unit.path] = unit.id
+    return list(groups.values())
+
+
+def _under(units) -> Q:
+    """The units' sub-trees: what the per-unit figures read (not the units left off)."""
+    inside = Q(pk__in=[])
+    for unit in units:
+        inside |= Q(path__startswith=unit.path)
+    return inside
+
+
+def _compliance_by_unit(units, orgs_query, span: Span, today: date) -> dict:
+    found = {}
+    for paths in _by_length(units):
+        found |= compliance_by_unit(paths, orgs_query.filter(_under(units)), span, today)
+    return found
 
 
 def _bar(label, value, url) -> dict:
@@ -154,25 +193,13 @@ def _bar(label, value, url) -> dict:
 
 
 def _charts(actor, today: date, roots: list, units: list) -> dict:
-    typed = org_list(actor=actor, include_dissolved=True).values_list("id", "path", "org_type")
-    typed = list(typed)
-    rows = [(org_id, path) for org_id, path, _ in typed]
-    # Members and dues are kept by branches only: their facts need the branches and the roots.
-    root_ids = {r.id for r in roots}
-    branch_rows = [
-        (org_id, path)
-        for org_id, path, org_type in typed
-        if org_type in BRANCH_TYPES or org_id in root_ids
-    ]
     year = Span.year(today.year)
-    unit_ids = [u.id for u in units]
-    first, last = year.start.isoformat(), date(today.year, 12, 31).isoformat()
-
-    def by_unit(code):
-        return rollup(code, orgs=rows, span=year, as_of=today, roots=unit_ids)
-
-    life = by_unit("meetings.compliance")
-    assigned, done, overdue = (by_unit(f"plans.tasks.{c}") for c in ("assigned", "done", "overdue"))
+    first, last = year.start.isoformat(), year.last.isoformat()
+    visible = org_list(actor=actor, include_dissolved=True)
+    life = _compliance_by_unit(units, visible, year, today)
+    tasks = {}
+    for paths in _by_length(units):
+        tasks |= tasks_by_unit(paths, visible.filter(_under(units)), year, as_of=today)
     charts = {
         "chart-life": {
             "kind": "bar",
@@ -184,7 +211,7 @@ def _charts(actor, today: date, roots: list, units: list) -> dict:
                     "data": [
                         _bar(
                             u.name,
-                            float(life[u.id]) if life[u.id] is not None else None,
+                            float(life[u.id].rate) if life[u.id].rate is not None else None,
                             _url("meetings:compliance", org=u.id, year=today.year),
                         )
                         for u in units
@@ -202,7 +229,7 @@ def _charts(actor, today: date, roots: list, units: list) -> dict:
                     "data": [
                         _bar(
                             u.name,
-                            values[u.id],
+                            tasks[u.id][key],
                             _url(
                                 "plans:tasks",
                                 owner=u.id,
@@ -214,69 +241,60 @@ def _charts(actor, today: date, roots: list, units: list) -> dict:
                         for u in units
                     ],
                 }
-                for name, values, status in (
-                    ("下达", assigned, ""),
-                    ("已完成", done, TaskStatus.DONE),
-                    ("逾期", overdue, "overdue"),
+                for name, key, status in (
+                    ("下达", "assigned", ""),
+                    ("已完成", "done", TaskStatus.DONE),
+                    ("逾期", "overdue", "overdue"),
                 )
             ],
         },
     }
-    charts |= _member_structure(actor, today, branch_rows, roots)
-    charts["chart-dues"] = _dues_by_month(today, branch_rows, roots)
+    charts |= _member_structure(today, visible)
+    charts["chart-dues"] = _dues_by_month(today, visible, year)
     return charts
 
 
-def _member_structure(actor, today: date, rows, roots) -> dict:
-    root_ids = [r.id for r in roots]
-    categories = {
-        c: sum(
-            rollup(
-                f"members.{c.value}",
-                orgs=rows,
-                span=Span.year(today.year),
-                as_of=today,
-                roots=root_ids,
-            ).values()
-        )
-        for c in Category
-    }
-    bands = {
-        label: Q(
-            *([Q(birth_date__lte=add_years(today, -low))] if low is not None else []),
-            *([Q(birth_date__gt=add_years(today, -(high + 1)))] if high is not None else []),
-        )
-        for label, low, high in AGE_BANDS
-    }
-    members = member_list(actor=actor)
-    aggregates = {f"age{i}": Count("pk", filter=q) for i, q in enumerate(bands.values())}
-    aggregates |= {f"edu_{e.value}": Count("pk", filter=Q(education=e)) for e in Education}
-    counts = members.aggregate(**aggregates)
+def _member_structure(today: date, orgs) -> dict:
+    """Category, age band and education of the members on the rolls of the actor's orgs: the
+    members facts summed over them (one aggregate); each slice links to the member list
+    filtered to exactly those members."""
+    counts = structure_totals(orgs, today)
     member_url = "members:list"
     pies = {
         "chart-members-category": (
             "党员类别",
-            [_bar(c.label, categories[c], _url(member_url, category=c.value)) for c in Category],
+            [
+                _bar(c.label, counts[f"members.{c.value}"], _url(member_url, category=c.value))
+                for c in Category
+            ],
         ),
         "chart-members-age": (
             "党员年龄结构",
             [
-                _bar(label, counts[f"age{i}"], _url(member_url, age_min=low, age_max=high))
-                for i, (label, low, high) in enumerate(AGE_BANDS)
+                _bar(
+                    label,
+                    counts[f"members.age.{code}"],
+                    _url(member_url, age_min=low, age_max=high),
+                )
+                for code, label, low, high in AGE_BANDS
             ],
         ),
         "chart-members-education": (
             "党员学历结构",
             [
-                _bar(e.label, counts[f"edu_{e.value}"], _url(member_url, education=e.value))
+                _bar(
+                    e.label,
+                    counts[f"members.education.{e.value}"],
+                    _url(member_url, education=e.value),
+                )
                 for e in Education
-                if counts[f"edu_{e.value}"]
+                if counts[f"members.education.{e.value}"]
             ],
         ),
     }
     return {
         chart_id: {
-            "kind": "pie",
+            "kind": "bar" if chart_id != "chart-members-category" else "pie",
             "title": title,
             "unit": "人",
             "series": [{"name": title, "data": data}],
@@ -285,18 +303,12 @@ def _member_structure(actor, today: date, rows, roots) -> dict:
     }
 
 
-def _dues_by_month(today: date, rows, roots) -> dict:
-    root_ids = [r.id for r in roots]
-    data = []
-    for month in range(1, today.month + 1):
-        paid = rollup(
-            "members.dues.paid",
-            orgs=rows,
-            span=Span.month(today.year, month),
-            as_of=today,
-            roots=root_ids,
-        )
-        data.append(_bar(f"{month}月", float(sum(paid.values())), _url("members:dues_summary")))
+def _dues_by_month(today: date, orgs, year: Span) -> dict:
+    paid = dues_paid_by_month(orgs, year, as_of=today)
+    data = [
+        _bar(f"{month.month}月", float(amount), _url("members:dues_summary"))
+        for month, amount in paid.items()
+    ]
     return {
         "kind": "line",
         "title": f"{today.year}年各月实缴党费",
@@ -314,7 +326,9 @@ def workbench_for(*, actor, today: date) -> Workbench:
     bench = Workbench(charts=_charts(actor, today, roots, units))
     if scope_of(actor).records_anywhere:
         bench.todos = (
-            _task_todos(actor, today) + _supervision_todos(actor) + _other_todos(actor, today)
+            _task_todos(actor, today)
+            + _supervision_todos(actor, today)
+            + _other_todos(actor, today)
         )
         bench.owed = _owed_lines(actor, today, units)
     return bench

@@ -231,4 +231,4 @@ def test_every_member_fact_costs_the_same_queries_for_a_bigger_tree(
         with django_assert_max_num_queries(small[code]):
             call(code)()
     assert max(small.values()) <= 8
-    assert len(MEMBER_FACTS) == 19
+    assert len(MEMBER_FACTS) == 30  # incl. 5 age bands and 6 education levels

@@ -169,8 +169,11 @@ def test_member_structure_counts_category_age_and_education(tree, users, make_me
 
     assert slices("category")[0] == {"正式党员": 1, "预备党员": 1}
     ages, age_urls = slices("age")
-    assert ages == {"35岁及以下": 1, "36至45岁": 0, "46至55岁": 1, "56岁及以上": 0}
-    assert age_urls[0] == "/members/?age_max=35"
+    # Born 1991-01-01 and 1980-01-01: 35 and 46 on 2026-05-20.
+    assert ages == {"30岁及以下": 0, "31至40岁": 1, "41至50岁": 1, "51至60岁": 0, "60岁以上": 0}
+    assert age_urls[0] == "/members/?age_max=30"
+    assert age_urls[1] == "/members/?age_min=31&age_max=40"
+    assert age_urls[-1] == "/members/?age_min=61"
     assert slices("education")[0] == {Education.BACHELOR.label: 2}  # not the outsider's
     assert slices("category")[1][1] == "/members/?category=probationary"
 
