@@ -13,7 +13,10 @@ import pytest
 from django.core.management import call_command
 
 from mofan.accounts.models import User
+from mofan.core.access import DEMO
 from mofan.orgs.models import Org
+from mofan.plans.models import Task, TaskStatus
+from mofan.plans.services import task_split
 from mofan.site.management.commands import demo
 from mofan.site.tests.browser.conftest import TIMEOUT_MS
 from mofan.site.tests.browser.flows import PHONE_WIDTH, SCROLL_TOLERANCE, scroll_width
@@ -25,6 +28,7 @@ DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": PHONE_WIDTH, "height": 740}
 DEMO_UNITS = 3  # of the ~70: enough for every kind of page, quick to build
 BRANCH = "SZJG-001-01"  # the demo secretary's branch
+UNIT = "SZJG-001"  # and its unit
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,24 @@ def artefacts() -> Path:
 def demo_data(monkeypatch):
     monkeypatch.setattr(demo, "UNITS", demo.UNITS[:DEMO_UNITS])
     call_command("demo")
+    # The demo assigns tasks to units only; one split to the secretary's branch gives the
+    # secretary a task page (with its 报告进展 form) to look at.
+    branch = Org.objects.get(code=BRANCH)
+    parent = (
+        Task.objects.filter(
+            owner_org__code=UNIT, status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]
+        )
+        .order_by("deadline")
+        .first()
+    )
+    task_split(
+        actor=DEMO,
+        parent=parent,
+        owner_org=branch,
+        title=f"{branch.short_name}{parent.title}",
+        start_on=parent.start_on,
+        deadline=parent.deadline,
+    )
 
 
 def shots_of(username) -> list[Shot]:
@@ -102,7 +124,6 @@ def resolve(page, shot: Shot, branch: Org) -> str | None:
 
 def take(page, url, path) -> int:
     response = page.goto(url)
-    page.wait_for_load_state("load")
     page.screenshot(path=str(path), full_page=True, animations="disabled")
     return response.status if response else 0
 
