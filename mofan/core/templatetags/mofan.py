@@ -80,6 +80,13 @@ def data_table(context, table: str, rows, **options):
     return render_table(spec, rows, header)
 
 
+@register.simple_tag
+def fragment(builder: str, *args):
+    """HTML built in Python by the function at dotted path `builder` (e.g. the org tree: one
+    pass instead of one include per node)."""
+    return import_string(builder)(*args)
+
+
 @register.simple_tag(takes_context=True)
 def filter_bar(context, form, reset: str = "?", submit: str = "查询", **hidden):
     """The filter bar component: the form's fields inline in a card, 查询 and 重置 (to
