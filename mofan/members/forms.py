@@ -170,6 +170,7 @@ class MemberFilterForm(Form):
     joined_year = forms.IntegerField(
         label="入党年份", required=False, min_value=1921, max_value=2100
     )
+    arrears = forms.BooleanField(label="本年度欠缴党费", required=False)
 
 
 class ImportForm(Form):

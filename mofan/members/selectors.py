@@ -8,8 +8,10 @@ from django.db.models import Q, QuerySet
 from mofan.core.access import scope_of
 from mofan.core.dates import add_months, add_years
 from mofan.core.lookup import get_or_404
+from mofan.core.periods import Span
 from mofan.members.counts import counted_members_by_org
 from mofan.members.dues import LedgerRow, dues_ledger, month_start
+from mofan.members.facts import members_in_arrears
 from mofan.members.models import (
     CURRENT_STATUSES,
     Candidate,
@@ -21,6 +23,7 @@ from mofan.members.models import (
     Transfer,
 )
 from mofan.orgs.counts import MemberCount
+from mofan.orgs.models import Org
 from mofan.orgs.seat_holders import SeatHolder
 
 HISTORY = "history"  # filter value: everyone no longer on a branch's roll
@@ -142,6 +145,7 @@ def member_filter(
     age_max: int | None = None,
     joined_year: int | None = None,
     text: str = "",
+    dues_arrears: bool = False,
 ) -> QuerySet[Member]:
     if org is not None:
         members = members.filter(org__path__startswith=org.path)
@@ -161,6 +165,11 @@ def member_filter(
         members = members.filter(birth_date__gt=add_years(today, -(age_max + 1)))
     if joined_year:
         members = members.filter(joined_on__year=joined_year)
+    if dues_arrears:
+        # As the 工作台 counts them: an unpaid month of this year already over.
+        orgs = Org.objects.filter(pk__in=members.values("org_id"))
+        owing = members_in_arrears(orgs, Span.year(today.year), as_of=today)
+        members = members.filter(pk__in=owing)
     if text:
         text = text.strip()
         members = members.filter(Q(name__contains=text) | Q(phone__startswith=text))

@@ -65,6 +65,7 @@ def _filtered(request):
         age_min=filters.get("age_min"),
         age_max=filters.get("age_max"),
         joined_year=filters.get("joined_year"),
+        dues_arrears=bool(filters.get("arrears")),
         text=filters.get("q", ""),
     )
     return form, org, members
