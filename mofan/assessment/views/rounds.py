@@ -277,7 +277,6 @@ def adjust(request, round_id, indicator_id):
         round_id,
         indicator_id,
         AdjustForm,
-        AnswerForm,
         lambda r, org, i, data: rounds.score_adjust(
             actor=request.user, round_=r, org=org, indicator=i, **data
         ),
@@ -323,7 +322,6 @@ def finding(request, round_id, indicator_id):
         round_id,
         indicator_id,
         FindingForm,
-        ObjectionForm,
         lambda r, org, i, data: rounds.finding_record(
             actor=request.user, round_=r, org=org, indicator=i, **data
         ),
