@@ -55,7 +55,6 @@ def attendance(page, name):
 def test_it_records_a_general_meeting_with_attendance_from_the_members_list(
     page, log_in, users, tree, roll
 ):
-    page.on("dialog", lambda d: d.accept())
     log_in(page, users.secretary)
     open_new_meeting(page, tree.branch)
     field(page, "主题").fill("第四季度支部党员大会")

@@ -22,16 +22,16 @@ def test_it_moves_a_member_once_the_receiving_branch_accepts(
     expect(sender.get_by_role("heading", level=1)).to_have_text("赵敏 · 转到系统内其他支部")
     sender.get_by_label("转入支部").select_option(str(tree.other_branch.id))
     sender.get_by_label("介绍信编号").fill(LETTER)
-    dialogs = []
-    sender.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))
     sender.get_by_role("button", name="办理").click()
+    confirm = sender.get_by_role("dialog")
+    expect(confirm).to_contain_text("确定办理“转到系统内其他支部”？")
+    confirm.get_by_role("button", name="确定").click()
 
     expect(sender.get_by_role("heading", level=1)).to_contain_text("赵敏")
     expect(sender.locator(".flash.success")).to_have_text("已办理：转到系统内其他支部")
     expect(sender.locator("main")).to_contain_text(
         f"组织关系正在转往 发改委第二党支部（介绍信 {LETTER}），待对方接收。"
     )
-    assert dialogs == ["确定办理“转到系统内其他支部”？"]
     member.refresh_from_db()
     assert member.org == tree.branch  # nothing moves before the receiving branch accepts
 

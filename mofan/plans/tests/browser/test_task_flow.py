@@ -47,7 +47,6 @@ def test_a_task_goes_down_the_tree_and_its_progress_comes_back_up(new_page, tree
 
     # The committee assigns the task to the unit.
     committee = log_in(new_page(), users.committee_admin)
-    committee.on("dialog", lambda d: d.accept())
     committee.goto(f"/plans/{plan.id}/")
     expect(committee.locator("#plan-progress")).to_have_text("0%")
     committee.get_by_role("link", name="下达任务").click()
@@ -65,7 +64,6 @@ def test_a_task_goes_down_the_tree_and_its_progress_comes_back_up(new_page, tree
 
     # The unit finds it in its ledger and splits it to a branch.
     unit = log_in(new_page(), users.unit_admin)
-    unit.on("dialog", lambda d: d.accept())
     unit.goto("/plans/tasks/")
     unit.get_by_role("link", name=TASK).click()
     expect(unit.get_by_role("heading", level=1)).to_contain_text(TASK)
@@ -81,7 +79,6 @@ def test_a_task_goes_down_the_tree_and_its_progress_comes_back_up(new_page, tree
 
     # The branch reports completion: refused without evidence, accepted with a PDF.
     branch = log_in(new_page(), users.secretary)
-    branch.on("dialog", lambda d: d.accept())
     branch.goto("/plans/tasks/")
     branch.get_by_role("link", name=SUBTASK).click()
     expect(status(branch)).to_have_text("未开始")
@@ -105,6 +102,9 @@ def test_a_task_goes_down_the_tree_and_its_progress_comes_back_up(new_page, tree
     unit.goto(f"/plans/tasks/{subtask.id}/")
     expect(status(unit)).to_have_text("待验收")
     unit.get_by_role("button", name="验收通过").click()
+    confirm = unit.get_by_role("dialog")
+    expect(confirm).to_contain_text(f"确定验收通过任务“{SUBTASK}”？")
+    confirm.get_by_role("button", name="确定").click()
     expect(flash(unit)).to_have_text("已验收")
     expect(status(unit)).to_have_text("已完成")
 
@@ -116,6 +116,9 @@ def test_a_task_goes_down_the_tree_and_its_progress_comes_back_up(new_page, tree
     expect(committee.locator("main")).to_contain_text(SUBTASK)
     expect(status(committee)).to_have_text("待验收")
     committee.get_by_role("button", name="验收通过").click()
+    confirm = committee.get_by_role("dialog")
+    expect(confirm).to_contain_text(f"确定验收通过任务“{TASK}”？")
+    confirm.get_by_role("button", name="确定").click()
     expect(flash(committee)).to_have_text("已验收")
     expect(status(committee)).to_have_text("已完成")
     committee.get_by_role("link", name=plan.title).click()
