@@ -6,16 +6,15 @@ from mofan.core.forms import Form
 from mofan.core.widgets import OrgTreeSelect, offer_orgs
 from mofan.meetings.models import MAX_HOURS, Grade, Kind, MeetingStatus
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class MeetingForm(Form):
     kind = forms.ChoiceField(label="类型", choices=Kind.choices)
     topic = forms.CharField(label="主题", max_length=200)
-    planned_on = forms.DateField(label="计划日期", widget=DATE)
+    planned_on = forms.DateField(label="计划日期")
     held = forms.BooleanField(label="已召开（现在记录出席情况）", required=False)
-    held_on = forms.DateField(label="召开日期", widget=DATE, required=False)
+    held_on = forms.DateField(label="召开日期", required=False)
     held_time = forms.TimeField(label="开始时间", widget=TIME, required=False)
     duration_hours = forms.DecimalField(
         label="时长（小时）",
@@ -88,8 +87,8 @@ class MeetingFilterForm(Form):
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部状态"), *MeetingStatus.choices]
     )
-    since = forms.DateField(label="从", required=False, widget=DATE)
-    until = forms.DateField(label="到", required=False, widget=DATE)
+    since = forms.DateField(label="从", required=False)
+    until = forms.DateField(label="到", required=False)
 
 
 class CancelForm(Form):
@@ -133,7 +132,7 @@ class AppraisalForm(Form):
         label="党支部", queryset=None, empty_label="请选择", widget=OrgTreeSelect
     )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    held_on = forms.DateField(label="评议日期", widget=DATE)
+    held_on = forms.DateField(label="评议日期")
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,7 +143,7 @@ GRADE_CHOICES = [("", "—"), *Grade.choices]
 
 
 class ElectionForm(Form):
-    held_on = forms.DateField(label="选举日期", widget=DATE)
+    held_on = forms.DateField(label="选举日期")
     method = forms.ChoiceField(
         label="选举方式", choices=[("competitive", "差额选举"), ("equal", "等额选举")]
     )
@@ -158,5 +157,5 @@ class ElectionForm(Form):
 
 
 class AnswerForm(Form):
-    on = forms.DateField(label="批复日期", widget=DATE)
+    on = forms.DateField(label="批复日期")
     note = forms.CharField(label="意见", max_length=200, required=False)

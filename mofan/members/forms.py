@@ -18,8 +18,6 @@ from mofan.members.models import (
 )
 from mofan.orgs.models import Org
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class PathSelect(forms.Select):
     """A select whose options carry their org's tree path (data-path), so that the member
@@ -75,8 +73,8 @@ class MemberForm(Form):
         widget=PathSelect(attrs={"data-group-select": ""}),
         help_text="只列出所选支部下的党小组",
     )
-    joined_on = forms.DateField(label="入党日期", widget=DATE)
-    full_member_on = forms.DateField(label="转正日期", widget=DATE, required=False)
+    joined_on = forms.DateField(label="入党日期")
+    full_member_on = forms.DateField(label="转正日期", required=False)
     work_unit = forms.CharField(label="工作单位", max_length=100, required=False)
     post = forms.CharField(label="职务", max_length=50, required=False)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
@@ -199,7 +197,7 @@ class ImportForm(Form):
 
 
 class MakeFullForm(Form):
-    on = forms.DateField(label="转正日期（支部大会日期）", widget=DATE)
+    on = forms.DateField(label="转正日期（支部大会日期）")
     meeting = forms.CharField(
         label="讨论转正的支部党员大会", max_length=100, help_text="如：2026年7月10日支部党员大会"
     )
@@ -209,7 +207,7 @@ class ExtendProbationForm(Form):
     months = forms.TypedChoiceField(
         label="延长期限", coerce=int, choices=[(m, f"{m} 个月") for m in range(6, 13)]
     )
-    on = forms.DateField(label="决定日期", widget=DATE)
+    on = forms.DateField(label="决定日期")
     reason = forms.CharField(label="原因", max_length=200)
 
 
@@ -218,7 +216,7 @@ class TransferForm(Form):
         label="转入支部", queryset=None, empty_label="请选择", widget=OrgTreeSelect
     )
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
-    on = forms.DateField(label="转出日期", widget=DATE)
+    on = forms.DateField(label="转出日期")
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,7 +226,7 @@ class TransferForm(Form):
 class TransferOutForm(Form):
     destination = forms.CharField(label="转往的党组织（系统外）", max_length=100)
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
-    on = forms.DateField(label="转出日期", widget=DATE)
+    on = forms.DateField(label="转出日期")
 
 
 class StatusForm(Form):
@@ -246,12 +244,12 @@ class StatusForm(Form):
             )
         ],
     )
-    on = forms.DateField(label="日期", widget=DATE)
+    on = forms.DateField(label="日期")
     reason = forms.CharField(label="原因或依据", max_length=200, required=False)
 
 
 class AnswerTransferForm(Form):
-    on = forms.DateField(label="办理日期", widget=DATE)
+    on = forms.DateField(label="办理日期")
     reason = forms.CharField(label="退回原因", max_length=200, required=False)
 
 
@@ -267,12 +265,12 @@ class PaymentForm(Form):
     paid = forms.DecimalField(
         label="实缴（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01")
     )
-    paid_on = forms.DateField(label="缴纳日期", widget=DATE)
+    paid_on = forms.DateField(label="缴纳日期")
     method = forms.ChoiceField(label="方式", choices=PaymentMethod.choices)
 
 
 class PayAllForm(Form):
-    paid_on = forms.DateField(label="缴纳日期", widget=DATE)
+    paid_on = forms.DateField(label="缴纳日期")
     method = forms.ChoiceField(label="方式", choices=PaymentMethod.choices)
 
 
@@ -287,14 +285,14 @@ class ApprovalForm(Form):
     )
     reason = forms.CharField(label="原因", max_length=200)
     approved_by = forms.CharField(label="批准组织", max_length=100)
-    approved_on = forms.DateField(label="批准日期", widget=DATE)
+    approved_on = forms.DateField(label="批准日期")
 
 
 class CandidateForm(Form):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="公民身份号码", max_length=18, min_length=18)
     sex = forms.ChoiceField(label="性别", choices=Sex.choices)
-    birth_date = forms.DateField(label="出生日期", widget=DATE)
+    birth_date = forms.DateField(label="出生日期")
     ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族")
     education = forms.ChoiceField(
         label="学历", choices=[("", "—"), *Education.choices], required=False
@@ -305,7 +303,7 @@ class CandidateForm(Form):
     org = forms.ModelChoiceField(
         label="所在支部", queryset=None, empty_label="请选择", widget=OrgTreeSelect
     )
-    applied_on = forms.DateField(label="递交入党申请书日期", widget=DATE)
+    applied_on = forms.DateField(label="递交入党申请书日期")
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
@@ -314,7 +312,7 @@ class CandidateForm(Form):
 
 class StepForm(Form):
     number = forms.IntegerField(widget=forms.HiddenInput)
-    on = forms.DateField(label="日期", widget=DATE)
+    on = forms.DateField(label="日期")
     handled_by = forms.CharField(
         label="经办人/参与人",
         max_length=100,
@@ -333,7 +331,7 @@ class StepForm(Form):
 
 
 class StopForm(Form):
-    on = forms.DateField(label="终止日期", widget=DATE)
+    on = forms.DateField(label="终止日期")
     reason = forms.CharField(label="终止原因", max_length=200)
 
 

@@ -6,8 +6,6 @@ from mofan.core.widgets import OrgTreeSelect, offer_orgs
 from mofan.orgs.health import METRICS, OPERATORS
 from mofan.orgs.models import CommitteePost, OrgType
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class OrgForm(Form):
     name = forms.CharField(label="组织名称", max_length=100)
@@ -15,10 +13,10 @@ class OrgForm(Form):
     code = forms.CharField(label="组织编码", max_length=32, help_text="全系统唯一，如 SZ-FGW-01")
     org_type = forms.ChoiceField(label="组织类型", choices=OrgType.choices)
     unit = forms.CharField(label="所在单位", max_length=100, required=False)
-    established_on = forms.DateField(label="成立日期", required=False, widget=DATE)
+    established_on = forms.DateField(label="成立日期", required=False)
     sort_order = forms.IntegerField(label="排序号", initial=0, required=False)
-    term_start = forms.DateField(label="本届任期开始", required=False, widget=DATE)
-    term_end = forms.DateField(label="本届任期届满", required=False, widget=DATE)
+    term_start = forms.DateField(label="本届任期开始", required=False)
+    term_end = forms.DateField(label="本届任期届满", required=False)
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -39,7 +37,7 @@ class MoveForm(Form):
 
 class DissolveForm(Form):
     reason = forms.CharField(label="撤销原因", max_length=200)
-    dissolved_on = forms.DateField(label="撤销日期", required=False, widget=DATE)
+    dissolved_on = forms.DateField(label="撤销日期", required=False)
 
 
 class CommitteeSeatForm(Form):

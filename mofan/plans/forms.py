@@ -4,8 +4,6 @@ from mofan.core.forms import Form
 from mofan.core.widgets import OrgPicker, OrgTreeSelect, offer_orgs
 from mofan.plans.models import Instruction, Plan, TaskStatus
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class OrgChoiceForm(Form):
     def limit_orgs(self, field: str, orgs):
@@ -52,8 +50,8 @@ class TaskForm(OrgChoiceForm):
     target = forms.CharField(label="目标要求（可衡量）", max_length=300, required=False)
     owner_people = forms.CharField(label="责任人", max_length=100, required=False)
     leader = forms.CharField(label="分管领导", max_length=50, required=False)
-    start_on = forms.DateField(label="开始日期", widget=DATE)
-    deadline = forms.DateField(label="完成时限", widget=DATE)
+    start_on = forms.DateField(label="开始日期")
+    deadline = forms.DateField(label="完成时限")
     milestones = forms.CharField(
         label="节点安排", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -122,12 +120,12 @@ class TaskFilterForm(Form):
             *TaskStatus.choices,
         ],
     )
-    due_after = forms.DateField(label="时限从", required=False, widget=DATE)
-    due_before = forms.DateField(label="到", required=False, widget=DATE)
+    due_after = forms.DateField(label="时限从", required=False)
+    due_before = forms.DateField(label="到", required=False)
 
 
 class WeeklyForm(Form):
-    held_on = forms.DateField(label="日期", widget=DATE)
+    held_on = forms.DateField(label="日期")
     attendees = forms.CharField(label="参会人员", max_length=300)
     decisions = forms.CharField(
         label="议定事项", widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -142,11 +140,11 @@ class InstructionForm(OrgChoiceForm):
     level = forms.ChoiceField(label="等级", choices=Instruction.Level.choices)
     title = forms.CharField(label="事项", max_length=200)
     content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}))
-    received_on = forms.DateField(label="收到日期", widget=DATE)
+    received_on = forms.DateField(label="收到日期")
     units = forms.ModelMultipleChoiceField(
         label="承办单位（可多选）", queryset=None, widget=OrgPicker
     )
-    deadline = forms.DateField(label="反馈时限", widget=DATE)
+    deadline = forms.DateField(label="反馈时限")
 
     def __init__(self, *args, orgs, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,7 +154,7 @@ class InstructionForm(OrgChoiceForm):
 
 class FeedbackForm(Form):
     text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    on = forms.DateField(label="日期", widget=DATE)
+    on = forms.DateField(label="日期")
 
 
 class AnswerForm(FeedbackForm):
