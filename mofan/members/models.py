@@ -155,6 +155,28 @@ class OrgMemberCount(models.Model):
         return f"{self.org_id}：党员 {self.members}"
 
 
+class MemberNameGram(models.Model):
+    """One character, or two adjacent characters, of a member's name, kept by the member
+    services (mofan.members.search): a search by part of a name reads the members whose name
+    holds the searched characters from this index instead of scanning every name. Chinese
+    names are two to four characters and searches one or two, which a trigram index cannot
+    serve."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="name_grams")
+    gram = models.CharField("字", max_length=2)
+
+    class Meta:
+        verbose_name = "姓名检索字"
+        verbose_name_plural = verbose_name
+        indexes = [models.Index(fields=["gram", "member"], name="member_name_gram_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "gram"], name="member_name_gram_once")
+        ]
+
+    def __str__(self):
+        return self.gram
+
+
 class MemberEvent(models.Model):
     """One line of a member's history timeline."""
 

@@ -22,6 +22,7 @@ from mofan.members.models import (
     Member,
     Transfer,
 )
+from mofan.members.search import name_search_q
 from mofan.orgs.counts import MemberCount
 from mofan.orgs.models import Org
 from mofan.orgs.seat_holders import SeatHolder
@@ -171,8 +172,7 @@ def member_filter(
         owing = members_in_arrears(orgs, Span.year(today.year), as_of=today)
         members = members.filter(pk__in=owing)
     if text:
-        text = text.strip()
-        members = members.filter(Q(name__contains=text) | Q(phone__startswith=text))
+        members = members.filter(name_search_q(text))
     return members
 
 

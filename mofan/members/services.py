@@ -14,6 +14,7 @@ from mofan.members import crypto, idcard
 from mofan.members.counts import members_recount
 from mofan.members.linked_accounts import move_linked_account
 from mofan.members.models import PHOTO_MAX_MB, Category, Member, MemberEvent
+from mofan.members.search import name_grams_keep
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
 
 # org and party_group are checked by _check_org (and the foreign keys); full_clean would
@@ -142,6 +143,7 @@ def member_create(*, actor, id_number: str, photo=None, **fields) -> Member:
     full_clean_or_refuse(member, MEMBER_CLEAN_EXCLUDE)
     _save(member)
     members_recount([member.org_id])
+    name_grams_keep([member])
     MemberEvent.objects.create(
         member=member,
         kind=MemberEvent.Kind.JOINED,
@@ -182,6 +184,8 @@ def member_update(
     full_clean_or_refuse(member, MEMBER_CLEAN_EXCLUDE)
     _save(member)
     members_recount([before_org.pk, member.org_id])
+    if member.name != before["name"]:
+        name_grams_keep([member])
     move_linked_account(actor=actor, member=member, from_branch=before_org)
     changes = diff(before, _audit_view(member))
     if changes:

@@ -19,6 +19,7 @@ from mofan.members.counts import members_recount_all
 from mofan.members.demo import BASES, GIVEN, POSTS, REGIONS, SURNAMES
 from mofan.members.excel import COLUMNS
 from mofan.members.models import CURRENT_STATUSES, Category, Education, Member, Status
+from mofan.members.search import name_grams_rebuild_all
 from mofan.orgs.models import Org, OrgType
 from mofan.site.bench.floor import (
     context_rows,
@@ -137,6 +138,7 @@ def build_members(tree: BenchTree, count: int, *, first: int | None = None) -> i
         ]
         Member.objects.bulk_create(batch, batch_size=1000)
     members_recount_all()  # bulk_create bypasses the services that keep the counters
+    name_grams_rebuild_all()  # and the name index
     return count
 
 
