@@ -8,18 +8,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from mofan.core.tests.org_select import org_option
 from mofan.plans.models import Instruction
 from mofan.site.tests.browser.conftest import *  # noqa: F403
 from mofan.site.tests.browser.conftest import PHONE, TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
-
-
-def dropdown_org(page, name):
-    """The open dropdown's option for the org called `name` (not the orgs below it, whose
-    path names it too)."""
-    own_name = page.locator(".org-option-name").filter(has_text=re.compile(f"^{re.escape(name)}$"))
-    return page.locator(".ts-dropdown .option").filter(has=own_name)
 
 
 def test_a_committee_admin_picks_two_units_by_typing_and_saves_them(new_page, tree, users, log_in):
@@ -37,21 +31,21 @@ def test_a_committee_admin_picks_two_units_by_typing_and_saves_them(new_page, tr
     units.fill("没有这个组织")
     expect(page.locator(".ts-dropdown .no-results")).to_have_text("无匹配组织")
     units.fill("第一党支部")
-    expect(dropdown_org(page, "发改委第一党支部")).to_be_visible()
-    expect(dropdown_org(page, "民政局第一党支部")).to_be_visible()
-    expect(dropdown_org(page, "发改委第二党支部")).to_have_count(0)
+    expect(org_option(page, "发改委第一党支部")).to_be_visible()
+    expect(org_option(page, "民政局第一党支部")).to_be_visible()
+    expect(org_option(page, "发改委第二党支部")).to_have_count(0)
     # The option shows where the org sits in the tree.
-    expect(dropdown_org(page, "发改委第一党支部").locator(".org-option-trail")).to_have_text(
+    expect(org_option(page, "发改委第一党支部").locator(".org-option-trail")).to_have_text(
         "市发改委机关党委 › 发改委第一党支部"
     )
-    dropdown_org(page, "发改委第一党支部").click()
+    org_option(page, "发改委第一党支部").click()
     # The path matches too: the unit's name finds its branches.
     units.fill("民政局机关")
-    expect(dropdown_org(page, "民政局第一党支部")).to_be_visible()
+    expect(org_option(page, "民政局第一党支部")).to_be_visible()
     expect(page.locator(".ts-dropdown .option.active .org-option-trail")).to_have_text(
         re.compile("市民政局机关党总支")
     )
-    dropdown_org(page, "民政局第一党支部").click()
+    org_option(page, "民政局第一党支部").click()
     picked = page.locator(".field-units .ts-control .item")
     expect(picked).to_have_count(2)
     expect(picked.nth(0)).to_contain_text("发改委第一党支部")
@@ -82,7 +76,7 @@ def test_on_a_phone_the_select_opens_and_an_org_is_chosen_by_tap(
         page.goto("/plans/supervision/new/")
         control = page.locator(".field-org .ts-control")
         control.tap()
-        option = dropdown_org(page, "市发改委机关党委")
+        option = org_option(page, "市发改委机关党委")
         expect(option).to_be_visible()
         box = page.locator(".field-org .ts-dropdown").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]

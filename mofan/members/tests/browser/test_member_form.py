@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from mofan.core.tests.org_select import choose_org
 from mofan.members.tests.conftest import new_id_number
 from mofan.orgs.models import OrgType
 from mofan.site.tests.factories import make_org
@@ -23,7 +24,7 @@ def test_it_fills_sex_and_birth_date_and_filters_groups(page, users, tree, log_i
     expect(page.get_by_label("出生日期")).to_have_value("1990-02-28")
 
     groups = page.get_by_label("党小组")
-    page.get_by_label("所在支部").select_option(label="发改委第一党支部")
+    choose_org(page, "所在支部", "发改委第一党支部")
     expect(groups.locator("option:not([hidden])")).to_have_text(["—", "第一党小组"])
-    page.get_by_label("所在支部").select_option(label="发改委第二党支部")
+    choose_org(page, "所在支部", "发改委第二党支部")
     expect(groups.locator("option:not([hidden])")).to_have_text(["—", "第二支部党小组"])

@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from mofan.core.tests.org_select import choose_org
+
 pytestmark = pytest.mark.browser
 
 LETTER = "发改组转字〔2025〕17号"
@@ -20,7 +22,7 @@ def test_it_moves_a_member_once_the_receiving_branch_accepts(
 
     sender.get_by_role("link", name="转接到其他支部").click()
     expect(sender.get_by_role("heading", level=1)).to_have_text("赵敏 · 转到系统内其他支部")
-    sender.get_by_label("转入支部").select_option(str(tree.other_branch.id))
+    choose_org(sender, "转入支部", "发改委第二党支部")
     sender.get_by_label("介绍信编号").fill(LETTER)
     sender.get_by_role("button", name="办理").click()
     confirm = sender.get_by_role("dialog")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mofan.core.access import SYSTEM
+from mofan.core.tests.org_select import choose_org
 from mofan.plans import services
 from mofan.plans.models import Plan, Task
 from mofan.site.tests.factories import PDF
@@ -52,7 +53,7 @@ def test_a_task_goes_down_the_tree_and_its_progress_comes_back_up(new_page, tree
     committee.get_by_role("link", name="下达任务").click()
     expect(committee.get_by_role("heading", level=1)).to_have_text(f"{plan.title} · 下达任务")
     committee.get_by_label("方案事项").select_option(str(item.id))
-    committee.get_by_label("责任单位").select_option(str(tree.unit.id))
+    choose_org(committee, "责任单位", "市发改委机关党委")
     committee.get_by_label("任务", exact=True).fill(TASK)
     committee.get_by_label("完成时限").fill((today + timedelta(days=30)).isoformat())
     committee.get_by_label("完成须上传佐证材料").check()
@@ -69,7 +70,7 @@ def test_a_task_goes_down_the_tree_and_its_progress_comes_back_up(new_page, tree
     expect(unit.get_by_role("heading", level=1)).to_contain_text(TASK)
     unit.get_by_role("link", name="分解给下级").click()
     expect(unit.get_by_role("heading", level=1)).to_have_text(f"分解任务：{TASK}")
-    unit.get_by_label("责任单位").select_option(str(tree.branch.id))
+    choose_org(unit, "责任单位", "发改委第一党支部")
     unit.get_by_label("任务", exact=True).fill(SUBTASK)
     unit.get_by_label("完成须上传佐证材料").check()
     unit.get_by_role("button", name="保存").click()

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from mofan.core.tests.org_select import choose_org
 from mofan.orgs.models import Org, OrgType
 from mofan.site.tests.browser.conftest import PHONE
 from mofan.site.tests.factories import make_org
@@ -92,10 +93,10 @@ def test_it_moves_an_org_after_confirmation(page, users, tree, log_in):
 
     page.get_by_role("link", name="移动").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("移动“发改委机关服务中心党支部”")
-    choice = page.get_by_label("新的上级组织")
+    choice = page.locator("select[name=new_parent]")
     expect(choice.locator("option", has_text="市民政局机关党总支")).to_have_count(1)
     expect(choice.locator("option", has_text="发改委机关服务中心党支部")).to_have_count(0)
-    choice.select_option(str(tree.far_unit.id))
+    choose_org(page, "新的上级组织", "市民政局机关党总支")
     page.get_by_role("button", name="下一步").click()
 
     expect(page.locator("main")).to_contain_text(
