@@ -28,10 +28,18 @@ def navigation(request):
     }
 
 
-def _menu_links(is_admin: bool, path: str) -> list[MenuLink]:
+def _menu_links(is_admin: bool, path: str) -> tuple[MenuLink, ...]:
     links = _menu_urls(is_admin)
-    current = _current(links, path)
-    return [MenuLink(label, url, icon, url == current) for label, url, icon in links]
+    return _menu_marked(is_admin, _current(links, path))
+
+
+@cache
+def _menu_marked(is_admin: bool, current: str | None) -> tuple[MenuLink, ...]:
+    """The menu of a role with one entry marked current: built once per role and entry, not
+    per request."""
+    return tuple(
+        MenuLink(label, url, icon, url == current) for label, url, icon in _menu_urls(is_admin)
+    )
 
 
 @cache
