@@ -18,7 +18,7 @@ from mofan.core.excel import xlsx_response
 from mofan.core.periods import Span, span_of
 from mofan.core.views_helpers import paginate_page, run_service
 from mofan.meetings import appraisal, elections, exports
-from mofan.meetings.compliance import STATUS_LABELS, compliance
+from mofan.meetings.compliance import STATUS_LABELS, by_unit, compliance
 from mofan.meetings.forms import GRADE_CHOICES, AnswerForm, AppraisalForm, ElectionForm, PeriodForm
 from mofan.meetings.models import Election
 from mofan.meetings.selectors import (
@@ -32,7 +32,7 @@ from mofan.meetings.selectors import (
     inactive_members,
 )
 from mofan.members.selectors import member_list
-from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org
+from mofan.orgs.models import BRANCH_TYPES, CommitteePost, Org, OrgType
 from mofan.orgs.selectors import org_breadcrumb, org_get, org_list, org_roots, orgs_under_roles
 
 MATRIX_PAGE = 50
@@ -67,6 +67,9 @@ def matrix(request):
     today = timezone.localdate()
     span = span_of(data["year"], data.get("quarter"), data.get("month"))
     orgs_query = org_list(actor=request.user).filter(path__startswith=root.path)
+    units = _units_below(request.user, root)
+    if units and request.GET.get("view") != "matrix" and not request.GET.get("export"):
+        return _summary(request, root, form, span, units, orgs_query)
     page = paginate_page(request, orgs_query.order_by("path"), per_page=MATRIX_PAGE)
     orgs = list(page.object_list)
     lines = compliance(orgs, orgs_query.filter(pk__in=[o.pk for o in orgs]), span, today)
@@ -93,6 +96,51 @@ def matrix(request):
             "page": page,
             "query": query.urlencode(),
             "labels": STATUS_LABELS,
+            "breadcrumb": org_breadcrumb(actor=request.user, org=root),
+        },
+    )
+
+
+def _units_below(user, root) -> list[Org]:
+    """The orgs right below `root` when they are units (机关党委, 党总支 …) rather than its own
+    branches: then the page opens as a summary by unit, each drilling down to its branches."""
+    below = list(
+        org_list(actor=user)
+        .filter(path__startswith=root.path, depth=root.depth + 1)
+        .exclude(org_type=OrgType.PARTY_GROUP)
+        .order_by("path")
+        .only("id", "path", "name", "short_name", "org_type")
+    )
+    return below if any(o.org_type not in BRANCH_TYPES for o in below) else []
+
+
+def _summary(request, root, form, span, units, orgs_query):
+    """One row per unit: the completion rate over its sub-tree (as `meetings.compliance` rolls
+    it up), the meetings owed in periods already over, and a link to its branches."""
+    today = timezone.localdate()
+    figures = by_unit({u.path: u.id for u in units}, orgs_query, span, today)
+    query = request.GET.copy()
+    query.pop("org", None)
+    query.pop("page", None)
+    rows = [
+        {
+            "org": unit,
+            "figures": figures[unit.id],
+            "href": f"?org={unit.id}&{query.urlencode()}" if query else f"?org={unit.id}",
+        }
+        for unit in units
+    ]
+    query["org"] = root.id
+    query["view"] = "matrix"
+    return render(
+        request,
+        "meetings/compliance_summary.html",
+        {
+            "root": root,
+            "form": form,
+            "span": span,
+            "rows": rows,
+            "all_rows": f"?{query.urlencode()}",
             "breadcrumb": org_breadcrumb(actor=request.user, org=root),
         },
     )
