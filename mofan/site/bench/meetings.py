@@ -237,9 +237,13 @@ def operations(built: MeetingsTree) -> list[Operation]:
         ),
         Operation(
             "工委完成情况矩阵第 1 页 /meetings/compliance/",
-            get(admin, f"/meetings/compliance/?year={year}"),
+            get(admin, f"/meetings/compliance/?year={year}&view=matrix"),
             floor=lambda: matrix_floor(tree.root.path, year, today),
             shown=lambda response: len(response.context["rows"]),
+        ),
+        Operation(
+            "工委完成情况按单位汇总 /meetings/compliance/",
+            get(admin, f"/meetings/compliance/?year={year}"),
         ),
     ]
 

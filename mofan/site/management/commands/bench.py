@@ -5,7 +5,8 @@ Django's test-database machinery (a temporary SQLite file, or `<name>_bench` on 
 fills it, and drops it at the end. Each operation prints the median, p90 and maximum wall time
 over `--runs` runs (fewer for the heavy ones), the median CPU time of this process and the
 number of SQL queries it costs. The sections (`--only`) and their builders and operations live
-in `mofan.site.bench`: orgs, members, meetings, plans.
+in `mofan.site.bench`: orgs, members, meetings, plans, workbench. The members are built before
+the org section runs, so that the org pages read the member counters as in production.
 
 With `--floor`, each operation that has one also times its floor (the minimal SQL for the
 same rows, order and counts, `mofan.site.bench.floor`) the same way, and prints the floor's
@@ -26,11 +27,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from mofan.site.bench import meetings, members, orgs, plans
+from mofan.site.bench import meetings, members, orgs, plans, workbench
 from mofan.site.bench.measure import Result, measure
 from mofan.site.bench.tree import BenchTree, build_tree, check_tree
 
-SECTIONS = {"orgs": "组织", "members": "党员", "meetings": "组织生活", "plans": "创建任务"}
+SECTIONS = {
+    "orgs": "组织",
+    "members": "党员",
+    "meetings": "组织生活",
+    "plans": "创建任务",
+    "workbench": "工作台",
+}
 
 
 @dataclass
@@ -43,7 +50,7 @@ class Sizes:
 
 
 class Command(BaseCommand):
-    help = "性能基准：在临时数据库中造数（组织树、党员、组织生活、创建任务），测量主要页面和接口的耗时与查询数"
+    help = "性能基准：在临时数据库中造数（组织树、党员、组织生活、创建任务），测量主要页面和接口（含工作台）的耗时与查询数"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -116,19 +123,27 @@ class Command(BaseCommand):
         )
         results: list[Result] = []
         tree = None
-        if {"orgs", "members", "plans"} & set(sections):
+        if {"orgs", "members", "plans", "workbench"} & set(sections):
             tree = self.step(f"组织树（{sizes.orgs} 个组织）", lambda: _checked_tree(sizes.orgs))
+            # The org pages read the member counters: measure them with the members in place.
+            self.step(f"{sizes.members} 名党员", lambda: members.build_members(tree, sizes.members))
         if "orgs" in sections:
             results += self.section("orgs", orgs.operations(tree), runs)
         if "members" in sections:
-            self.step(f"{sizes.members} 名党员", lambda: members.build_members(tree, sizes.members))
             found = self.section("members", members.operations(tree, sizes.members), runs)
             found.append(members.import_roster(tree, sizes.imports, min(runs, 3), workdir))
             self.print_results(found[-1:])
             results += found
-        if "plans" in sections:
+        if {"plans", "workbench"} & set(sections):
             self.step(f"{sizes.tasks} 项任务", lambda: plans.build_tasks(tree, sizes.tasks))
+        if "plans" in sections:
             results += self.section("plans", plans.operations(tree, sizes.tasks), runs)
+        if "workbench" in sections:
+            built = self.step(
+                "本年组织生活与党费（工作台）", lambda: workbench.build_workbench(tree)
+            )
+            self.stdout.write(f"  {workbench.describe(built)}")
+            results += self.section("workbench", workbench.operations(built), runs)
         if "meetings" in sections:
             built = self.step(
                 f"{sizes.branches} 个支部的一年组织生活",
