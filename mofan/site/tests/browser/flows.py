@@ -25,7 +25,10 @@ def choose(page, label, option):
         return
     target.click()
     target.fill(option)
-    page.get_by_role("option", name=re.compile(re.escape(option))).first.click()
+    # The dropdown's option whose own name is `option` (not one below it that shows it in its
+    # path); the hidden <select>'s options are skipped.
+    shown = page.get_by_role("option").locator("visible=true")
+    shown.filter(has=page.get_by_text(option, exact=True)).first.click()
 
 
 def confirm(page, click):

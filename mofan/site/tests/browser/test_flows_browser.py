@@ -167,11 +167,6 @@ def off_screen(page, name, texts) -> list[str]:
     return page.evaluate(OFF_SCREEN, [name, texts])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the member list is a 9-column table on phones: 类别 and 所在支部 are off the screen "
-    "(list cards on phones are being built)",
-)
 def test_on_a_phone_the_member_list_fits_the_screen_with_name_category_and_branch(
     phone, tree, users, roll, log_in
 ):
@@ -318,22 +313,19 @@ def titles(page) -> set[str]:
     return set(page.locator("main table tbody tr td a").all_inner_texts())
 
 
-def follow_every_todo(page) -> dict[str, tuple[int, set[str]]]:
-    """Open each to-do's link and check its list shows as many records as the card counts;
-    → label: (count, the titles linked in the list)."""
+def follow_every_todo(page, but=()) -> dict[str, tuple[int, set[str]]]:
+    """Open each to-do's link (but those labelled in `but`) and check its list shows as many
+    records as the card counts; → label: (count, the titles linked in the list)."""
     seen = {}
     for label, count, link in todo_cards(page):
+        if label in but:
+            continue
         page.goto(link)
         assert listed(page) == count, f"“{label}” counts {count}, {link} lists {listed(page)}"
         seen[label] = (count, titles(page))
     return seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the 督办 to-dos link to the whole register (/plans/supervision/), not to the items "
-    "in the state they count",
-)
 def test_the_secretarys_todos_each_list_exactly_the_records_they_count(page, users, work, log_in):
     log_in(page, users.secretary)
     seen = follow_every_todo(page)
@@ -346,22 +338,35 @@ def test_the_secretarys_todos_each_list_exactly_the_records_they_count(page, use
     assert seen["督办事项已反馈待办结"][0] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the 督办 to-dos link to the whole register (/plans/supervision/), not to the items "
-    "in the state they count",
-)
 def test_the_committee_admins_todos_each_list_exactly_the_records_they_count(
     page, users, work, log_in
 ):
     log_in(page, users.committee_admin)
-    seen = follow_every_todo(page)
+    seen = follow_every_todo(page, but=[PENDING_SUPERVISION])
     assert seen["逾期任务"] == (2, {"逾期未开始的任务", "民政局逾期的任务"})
     assert seen["未开始的任务"][0] == 3
     assert "第二支部的任务" in seen["未开始的任务"][1]
     assert seen["待验收的任务"] == (1, {"报请验收的任务"})
-    assert seen["督办事项待反馈"][0] == 2
     assert seen["督办事项已反馈待办结"] == (1, {"整改审计问题"})
+
+
+PENDING_SUPERVISION = "督办事项待反馈"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the card counts 承办 件次 (one item sent to two units counts 2) while the register "
+    "it opens lists 督办事项 (1 row)",
+)
+def test_the_committee_admins_pending_supervision_count_is_the_items_listed(
+    page, users, work, log_in
+):
+    log_in(page, users.committee_admin)
+    (count, link) = next(
+        (n, url) for label, n, url in todo_cards(page) if label == PENDING_SUPERVISION
+    )
+    page.goto(link)
+    assert listed(page) == count
 
 
 BAR_CENTRE = """([chartId, series, index]) => {
