@@ -152,3 +152,34 @@ def test_dues_arrears_count_from_the_record_and_link_to_exactly_those_members(
     assert admin.count == 2
     page = login(users.committee_admin).get(admin.url).content.decode()
     assert shown(page, names) == {"欠缴甲", "远支部丁"}
+
+
+def test_each_age_and_education_bar_links_to_a_list_of_exactly_its_members(
+    tree, users, make_member, login
+):
+    from mofan.members.models import Education
+
+    people = {
+        "少年甲": (date(1998, 3, 1), Education.BACHELOR, date(2020, 7, 1)),
+        "三十乙": (date(1995, 5, 21), Education.BACHELOR, date(2020, 7, 1)),  # 30 today
+        "三十一丙": (date(1995, 5, 20), Education.POSTGRADUATE, date(2020, 7, 1)),  # 31 today
+        "花甲丁": (date(1960, 1, 1), Education.COLLEGE, date(1990, 7, 1)),
+        "六十一戊": (date(1964, 1, 1), Education.COLLEGE, date(1990, 7, 1)),  # 62
+    }
+    for name, (born, education, joined) in people.items():
+        make_member(
+            tree.branch,
+            name=name,
+            birth_date=born,
+            education=education,
+            joined_on=joined,
+            full_member_on=date(joined.year + 1, joined.month, joined.day),
+        )
+    client = login(users.secretary)
+    bench = workbench_for(actor=users.secretary, today=TODAY)
+    for chart in ("chart-members-age", "chart-members-education"):
+        for bar in bench.charts[chart]["series"][0]["data"]:
+            page = client.get(bar["url"]).content.decode()
+            assert len(shown(page, people)) == bar["value"], (chart, bar["name"])
+    ages = {b["name"]: b["value"] for b in bench.charts["chart-members-age"]["series"][0]["data"]}
+    assert ages == {"30岁及以下": 2, "31至40岁": 1, "41至50岁": 0, "51至60岁": 0, "60岁以上": 2}
