@@ -5,8 +5,9 @@ Members count for the branch they are in now. The roll is the members on it now 
 development pipeline is read from the steps dated by the reference day.
 
 Dues: a member-month is owed for each month of the span that has begun by the reference day,
-from the member's joining month and from the first month their branch recorded any payment
-(as the ledger counts arrears), when the standard is above zero. A paid month counts for the
+from the member's joining month, from the month the record was entered and from the first
+month their branch recorded any payment (as the ledger counts arrears), when the standard is
+above zero. A paid month counts for the
 branch it was paid in, with the standard recorded then; an unpaid one for the member's branch
 now. Arrears are unpaid months already over; 按时 = paid within its own month.
 """

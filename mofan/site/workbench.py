@@ -2,8 +2,11 @@
 
 Only the composition package reads across modules like this. Every count comes from the
 owning app's scoped selector or from the facts layer over the actor's own orgs, and every link
-is the list page of those records with a filter that page already understands. The number of
-queries is fixed whatever the size of the tree (one aggregate per module, facts in bulk)."""
+is the list page of those records with a filter that page understands. The number of queries
+is fixed whatever the size of the tree: one aggregate per module for the to-dos, and the facts
+grouped in the database (per unit by path prefix, or summed over the scope read as a
+subquery) rather than one IN list of every org per fact. Per-unit figures read only the units
+shown. Nothing is cached: a to-do is counted on every visit."""
 
 from dataclasses import dataclass, field
 from datetime import date
