@@ -14,11 +14,17 @@ on committee), member (党员 on branch).
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from mofan.accounts.services import token_create
 from mofan.core.access import SYSTEM, Role
 from mofan.orgs.models import OrgType
 from mofan.site.tests.factories import PASSWORD, make_org, make_user
+
+# No per-example deadline: a loaded CI machine (or two suites side by side) makes a fast
+# example slow now and then, and a deadline turns that into a flaky failure.
+hypothesis_settings.register_profile("mofan", deadline=None)
+hypothesis_settings.load_profile("mofan")
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,9 @@ AUDIT_LABELS = {
     "assessment.finding": "记录扣分或否决事项",
     "assessment.round_export": "导出考核得分表",
     "assessment.objection": "提出考核异议",
+    "assessment.name": "命名表彰",
+    "assessment.revoke": "摘牌",
+    "assessment.honours_export": "导出命名表彰名单",
     "assessment.objection_answer": "答复考核异议",
 }
 

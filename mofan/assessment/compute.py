@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from mofan.assessment.models import Entry, Finding, Indicator, Participant, Round
+from mofan.assessment.models import Entry, Finding, FrozenValue, Indicator, Participant, Round
 from mofan.assessment.rules import ItemRule, item_rule
 from mofan.assessment.scoring import (
     BONUS,
@@ -89,6 +89,13 @@ def fact_values(leaves: list[Leaf], org_ids: list[int], span: Span, as_of) -> di
     }
 
 
+def _frozen(round_: Round) -> dict[tuple[int, int], tuple]:
+    rows = FrozenValue.objects.filter(round=round_).values_list(
+        "org_id", "indicator_id", "value", "points"
+    )
+    return {(org_id, indicator_id): (value, points) for org_id, indicator_id, value, points in rows}
+
+
 def _written(round_: Round):
     entries = {(e.org_id, e.indicator_id): e for e in Entry.objects.filter(round=round_)}
     findings = defaultdict(list)
@@ -99,7 +106,7 @@ def _written(round_: Round):
     return entries, findings
 
 
-def _score(leaf: Leaf, org_id: int, values, entry: Entry | None, findings, frozen: bool):
+def _score(leaf: Leaf, org_id: int, values, entry: Entry | None, findings, frozen: dict):
     rule, indicator_id = leaf.rule, leaf.indicator.pk
     if rule.rule == REVIEWED:
         if entry is None or entry.review_points is None:
@@ -122,10 +129,10 @@ def _score(leaf: Leaf, org_id: int, values, entry: Entry | None, findings, froze
             Decimal(len(events)),
             "扣分事项",
         )
-    if frozen and entry is not None and entry.frozen_points is not None:
-        value, earned = entry.frozen_value, entry.frozen_points
+    if (org_id, indicator_id) in frozen:
+        value, earned = frozen[(org_id, indicator_id)]
     else:
-        value = values[rule.fact_code].get(org_id)
+        value = values.get(rule.fact_code, {}).get(org_id)
         earned = rule.points_from(value)
     vetoes = rule.vetoes(value) or (rule.rule == VETO and bool(events))
     if rule.rule == DEDUCTION and events:
@@ -154,11 +161,11 @@ def results(round_: Round, *, recompute: bool = False) -> list[UnitResult]:
         .order_by("org__path")
     )
     org_ids = [p.org_id for p in participants]
-    frozen = round_.is_final and not recompute
-    needs_records = not frozen or any(leaf.rule.reads_records for leaf in leaves)
+    # A final round reads the values frozen when it closed, not the records.
+    frozen = _frozen(round_) if round_.is_final and not recompute else {}
     values = (
         fact_values(leaves, org_ids, round_span(round_), round_.as_of)
-        if needs_records and org_ids
+        if org_ids and not frozen
         else {}
     )
     entries, findings = _written(round_)

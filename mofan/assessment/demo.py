@@ -5,7 +5,7 @@ branch checklist of the demo unit. Written through the services, like a committe
 import random
 from datetime import date
 
-from mofan.assessment import rounds, services
+from mofan.assessment import naming, rounds, services
 from mofan.assessment.defaults import branch_checklist_scheme, model_organs_scheme
 from mofan.assessment.models import Category, Indicator, RoundKind
 from mofan.assessment.scoring import BONUS, REVIEWED, VETO
@@ -32,6 +32,15 @@ def build_demo_assessment(today: date) -> int:
         services.scheme_publish(actor=DEMO, scheme=scheme)
         _closed_round(scheme, year, rng)
         built += 1
+    model_organs = Org.objects.filter(pk__in=naming.model_organ_candidates(year=today.year - 1))
+    if model_organs:
+        naming.model_organ_name(
+            actor=DEMO,
+            committee=root,
+            year=today.year - 1,
+            orgs=model_organs,
+            decision=f"市直机关工委〔{today.year}〕8 号",
+        )
     current = model_organs_scheme(actor=DEMO, org=root, year=today.year)
     services.scheme_publish(actor=DEMO, scheme=current)
     _quarter_in_self_assessment(current, today)
@@ -68,11 +77,18 @@ def _closed_round(scheme, year: int, rng: random.Random) -> None:
             actor=DEMO,
             round_=round_,
             indicator=indicator,
-            scores={org_id: _demo_review(indicator, rng) for org_id in org_ids},
+            scores={org_id: _demo_review(indicator, org_id, rng) for org_id in org_ids},
         )
     _paper_results(round_, scheme, org_ids, rng)
     rounds.round_advance(actor=DEMO, round_=round_)  # → preliminary
     rounds.round_advance(actor=DEMO, round_=round_)  # → final, values frozen
+    proposed = [r.org_id for results in naming.proposal(round_).values() for r in results]
+    naming.advanced_name(
+        actor=DEMO,
+        round_=round_,
+        org_ids=proposed,
+        decision=f"市直机关工委〔{year + 1}〕{3 + year % 10} 号",
+    )
 
 
 def _quarter_in_self_assessment(scheme, today: date) -> None:
@@ -89,11 +105,20 @@ def _quarter_in_self_assessment(scheme, today: date) -> None:
     rounds.round_open(actor=DEMO, round_=round_)
 
 
-def _demo_review(indicator, rng: random.Random) -> tuple[str, str]:
+def _quality(org_id: int) -> float:
+    """A unit's standing, the same every year, so that some units lead year after year."""
+    return random.Random(f"assessment:{org_id}").uniform(0.85, 1.0)
+
+
+def _share(org_id: int, rng: random.Random) -> float:
+    return min(1.0, _quality(org_id) * rng.uniform(0.75, 1.0))
+
+
+def _demo_review(indicator, org_id: int, rng: random.Random) -> tuple[str, str]:
     if indicator.rule == BONUS:
         return ("1" if rng.random() < 0.25 else "0"), ""
-    share = rng.choice([1, 0.9, 0.9, 0.8, 0.8, 0.7, 0.6])
-    return str(round(float(indicator.max_points) * share, 1)), rng.choice(REVIEW_REASONS)
+    points = round(float(indicator.max_points) * _share(org_id, rng), 1)
+    return str(points), rng.choice(REVIEW_REASONS)
 
 
 def _paper_results(round_, scheme, org_ids, rng: random.Random) -> None:
@@ -102,13 +127,12 @@ def _paper_results(round_, scheme, org_ids, rng: random.Random) -> None:
     for indicator in Indicator.objects.filter(scheme=scheme).exclude(fact_code=""):
         if indicator.rule == VETO:
             continue
-        shares = [1, 1, 0.9, 0.9, 0.8, 0.7]
         rounds.adjust_scores(
             actor=DEMO,
             round_=round_,
             indicator=indicator,
             scores={
-                o: str(round(float(indicator.max_points) * rng.choice(shares), 1)) for o in org_ids
+                o: str(round(float(indicator.max_points) * _share(o, rng), 1)) for o in org_ids
             },
             reason=PAPER,
         )

@@ -71,3 +71,26 @@ def round_export(*, actor, round_: Round) -> Export:
         actor=actor, action="assessment.round_export", target=round_, detail=f"{len(table)} 个单位"
     )
     return Export(workbook, f"{round_.name}得分表.xlsx")
+
+
+HONOUR_HEADERS = ["年度", "称号", "单位", "命名决定", "状态", "摘牌日期", "摘牌原因"]
+
+
+def honours_export(*, actor, honours) -> Export:
+    workbook, sheet = new_sheet("命名表彰名单", HONOUR_HEADERS, sheet_name="命名表彰")
+    count = 0
+    for honour in honours:
+        sheet.append(
+            [
+                honour.year,
+                honour.get_kind_display(),
+                honour.org.name,
+                honour.decision,
+                "有效" if honour.is_active else "已摘牌",
+                honour.revoked_on,
+                honour.revoke_reason,
+            ]
+        )
+        count += 1
+    audit(actor=actor, action="assessment.honours_export", detail=f"{count} 条")
+    return Export(workbook, "命名表彰名单.xlsx")

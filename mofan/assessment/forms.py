@@ -252,3 +252,14 @@ class AnswerForm(Form):
     answer = forms.CharField(
         label="答复", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+
+class NamingForm(Form):
+    decision = forms.CharField(
+        label="命名决定（文号）", max_length=200, help_text="如：市直机关工委〔2026〕12 号"
+    )
+    share = forms.IntegerField(label="名额比例（%）", min_value=1, max_value=100, initial=20)
+
+
+class RevokeForm(Form):
+    reason = forms.CharField(label="摘牌原因", max_length=300)

@@ -233,7 +233,7 @@ class Participant(models.Model):
 class Entry(models.Model):
     """What people write about one indicator of one unit in a round: the unit's self score and
     explanation, the reviewer's score (or approved bonus items), an adjustment of a
-    record-based score with its reason, and, once final, the frozen value and points."""
+    record-based score with its reason."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="entries")
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
@@ -251,12 +251,6 @@ class Entry(models.Model):
         "调整后得分", max_digits=6, decimal_places=2, null=True, blank=True
     )
     adjust_reason = models.CharField("调整理由", max_length=500, blank=True)
-    frozen_value = models.DecimalField(
-        "定档时数据", max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    frozen_points = models.DecimalField(
-        "定档时得分", max_digits=6, decimal_places=2, null=True, blank=True
-    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -265,6 +259,29 @@ class Entry(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "org", "indicator"], name="assessment_entry_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.org}：{self.indicator}"
+
+
+class FrozenValue(models.Model):
+    """A record-based item's value and points for one unit, stored when the round was closed
+    (定档), so that later corrections of the records do not change its results."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="frozen_values")
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField("定档时数据", max_digits=12, decimal_places=2, null=True)
+    points = models.DecimalField("定档时得分（未计调整）", max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = "定档数据"
+        verbose_name_plural = "定档数据"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "org", "indicator"], name="assessment_frozen_once"
             )
         ]
 
@@ -323,3 +340,45 @@ class Objection(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+
+class HonourKind(models.TextChoices):
+    ADVANCED_UNIT = "advanced_unit", "先进单位"
+    ADVANCED_BRANCH = "advanced_branch", "先进党支部"
+    MODEL_ORGAN = "model_organ", "模范机关"
+
+
+class Honour(models.Model):
+    """A naming (命名) decided by the committee: an advanced unit or branch of a year, from a
+    final round, or a 模范机关 after three advanced years running; revoked (摘牌) with a reason."""
+
+    kind = models.CharField("称号", max_length=20, choices=HonourKind.choices)
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, null=True, blank=True, related_name="honours"
+    )
+    decision = models.CharField("命名决定（文号）", max_length=200)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("决定时间", auto_now_add=True)
+    revoked_on = models.DateField("摘牌日期", null=True, blank=True)
+    revoke_reason = models.CharField("摘牌原因", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "命名表彰"
+        verbose_name_plural = "命名表彰"
+        ordering = ["-year", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "org", "year"], name="assessment_honour_once_a_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year}年{self.get_kind_display()}：{self.org}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_on is None

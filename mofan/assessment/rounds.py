@@ -19,6 +19,7 @@ from mofan.assessment import compute
 from mofan.assessment.models import (
     Entry,
     Finding,
+    FrozenValue,
     Indicator,
     Objection,
     Participant,
@@ -187,23 +188,19 @@ def _freeze(round_: Round) -> None:
     not change a closed round."""
     round_.as_of = min(timezone.localdate(), round_.ends_on)
     table = compute.results(round_)
-    entries = {(e.org_id, e.indicator_id): e for e in Entry.objects.filter(round=round_)}
     leaves = compute.leaves_of(round_.scheme.indicators.all())
-    reads_records = {leaf.indicator.pk for leaf in leaves if leaf.rule.reads_records}
-    new, changed = [], []
-    for result in table:
-        for indicator_id in reads_records:
-            score = result.items[indicator_id]
-            entry = entries.get((result.org_id, indicator_id))
-            if entry is None:
-                entry = Entry(round=round_, org_id=result.org_id, indicator_id=indicator_id)
-                new.append(entry)
-            else:
-                changed.append(entry)
-            entry.frozen_value = score.value
-            entry.frozen_points = score.computed
-    Entry.objects.bulk_create(new)
-    Entry.objects.bulk_update(changed, ["frozen_value", "frozen_points"])
+    reads_records = [leaf.indicator.pk for leaf in leaves if leaf.rule.reads_records]
+    FrozenValue.objects.bulk_create(
+        FrozenValue(
+            round=round_,
+            org_id=result.org_id,
+            indicator_id=indicator_id,
+            value=result.items[indicator_id].value,
+            points=result.items[indicator_id].computed,
+        )
+        for result in table
+        for indicator_id in reads_records
+    )
 
 
 def _participant(round_: Round, org: Org) -> Participant:

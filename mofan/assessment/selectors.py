@@ -9,6 +9,7 @@ from django.http import Http404
 from mofan.assessment.models import (
     Category,
     Finding,
+    Honour,
     Indicator,
     Objection,
     Participant,
@@ -136,3 +137,11 @@ def objection_get(*, actor, round_: Round, objection_id) -> Objection:
         "round__scheme__org", "org", "indicator"
     )
     return get_or_404(visible, objection_id, "未找到该异议")
+
+
+def honour_list(*, actor) -> QuerySet[Honour]:
+    return Honour.objects.filter(scope_of(actor).visible_q("org__path")).select_related("org")
+
+
+def honour_get(*, actor, honour_id) -> Honour:
+    return get_or_404(honour_list(actor=actor), honour_id, "未找到该命名")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mofan.assessment.views import rounds, schemes
+from mofan.assessment.views import naming, rounds, schemes
 
 app_name = "assessment"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     path("rounds/<int:round_id>/", rounds.round_detail, name="round"),
     path("rounds/<int:round_id>/step/", rounds.round_step, name="round_step"),
     path("rounds/<int:round_id>/export/", rounds.round_export, name="round_export"),
+    path("rounds/<int:round_id>/naming/", naming.round_naming, name="round_naming"),
+    path("honours/", naming.honours, name="honours"),
+    path("honours/model-organs/", naming.model_organs, name="model_organs"),
+    path("honours/<int:honour_id>/revoke/", naming.revoke, name="revoke"),
     path("rounds/<int:round_id>/<int:indicator_id>/self/", rounds.self_assess, name="self_assess"),
     path("rounds/<int:round_id>/<int:indicator_id>/review/", rounds.review, name="review"),
     path("rounds/<int:round_id>/<int:indicator_id>/adjust/", rounds.adjust, name="adjust"),

@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 
 from mofan.assessment import compute, rounds, services
-from mofan.assessment.models import Entry, RoundStatus
+from mofan.assessment.models import Entry, FrozenValue, RoundStatus
 from mofan.core.errors import ApplicationError
 from mofan.notifications.models import Notification
 
@@ -227,8 +227,8 @@ def test_a_final_round_keeps_its_values_when_records_change(users, tree, scheme,
         round_.refresh_from_db()
     assert round_.status == RoundStatus.FINAL
     life = item(scheme, "组织生活")
-    frozen = Entry.objects.get(round=round_, org=tree.unit, indicator=life)
-    assert (frozen.frozen_value, frozen.frozen_points) == (Decimal("80.00"), Decimal("8.00"))
+    frozen = FrozenValue.objects.get(round=round_, org=tree.unit, indicator=life)
+    assert (frozen.value, frozen.points) == (Decimal("80.00"), Decimal("8.00"))
     values["meetings.compliance"][tree.unit.pk] = Decimal("100")  # a correction after the close
     assert by_org(compute.results(round_))["市发改委机关党委"].items[life.pk].points == Decimal(
         "8.00"
