@@ -80,7 +80,7 @@ def test_the_calendar_button_opens_a_picker_that_fills_the_text_box(
 ):
     open_meeting_form(page, tree, users, log_in)
     planned = page.locator(".field-planned_on")
-    planned.get_by_role("button", name="打开日历选择日期").click()  # the native picker opens
+    planned.get_by_role("button", name="打开日历").click()  # the native picker opens
     page.keyboard.press("Escape")
     # The browser's own calendar cannot be driven from Playwright: pick a day as it would.
     planned.locator("[data-date-native]").evaluate(
