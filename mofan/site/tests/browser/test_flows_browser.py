@@ -29,6 +29,19 @@ from mofan.site.tests.browser.flows import (
 pytestmark = pytest.mark.browser
 
 TASK = "组织开展党纪学习教育专题党课"
+# A page load may wait this long: these flows run beside the whole suite on 2 shared cores,
+# where the live server's first answers have been seen to take over 10 s.
+NAVIGATION_MS = 30_000
+
+
+@pytest.fixture
+def new_page(new_page):
+    def _new_page(**options):
+        page = new_page(**options)
+        page.context.set_default_navigation_timeout(NAVIGATION_MS)
+        return page
+
+    return _new_page
 
 
 @pytest.fixture
@@ -142,6 +155,7 @@ def phone(browser, live_server):
         locale="zh-CN",
     )
     context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(NAVIGATION_MS)
     yield context.new_page()
     context.close()
 
@@ -385,14 +399,19 @@ def click_bar(page, chart_id, series, index) -> int:
     expect(chart.locator("canvas")).to_have_count(1)
     chart.scroll_into_view_if_needed()
     start = page.url
+    value = None
     for _ in range(3):  # a click while the bars still grow (ECharts animates them) can miss
+        if page.url != start:
+            break
         x, y, value = page.evaluate(BAR_CENTRE, [chart_id, series, index])
         page.mouse.click(x, y)
         try:
-            page.wait_for_url(lambda url: url != start, timeout=2_000)
-            return value
+            page.wait_for_url(lambda url: url != start, wait_until="commit", timeout=3_000)
         except PlaywrightTimeout:
             continue
+    if page.url != start:
+        page.wait_for_load_state()
+        return value
     raise AssertionError(f"a click on bar {index} of series {series} of #{chart_id} went nowhere")
 
 
