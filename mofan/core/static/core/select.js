@@ -45,13 +45,21 @@
     var tom = new window.TomSelect(select, {
       plugins: multiple ? ["remove_button"] : [],
       placeholder: "输入名称搜索",
-      hidePlaceholder: false,
+      // A single select shows its org alone; the picker keeps inviting another search.
+      hidePlaceholder: !multiple,
       // An optional single select keeps its empty choice ("—"), so that it can be chosen again.
       allowEmptyOption: !multiple && !select.required && hasEmptyChoice(select),
       searchField: ["name", "trail"],
       sortField: [{ field: "$score" }, { field: "$order" }],
       maxOptions: 1000,
       closeAfterSelect: !multiple,
+      // The picker starts the next search afresh: one types one unit's name at a time.
+      onItemAdd: function () {
+        if (multiple) {
+          this.setTextboxValue("");
+          this.refreshOptions(false);
+        }
+      },
       render: {
         option: renderOption,
         item: renderItem,
