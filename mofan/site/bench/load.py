@@ -117,7 +117,7 @@ class Session:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         for attempt in (1, 2):
             if self.connection is None:
-                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
             try:
                 self.connection.request(method, path, body=data, headers=headers)
                 response = self.connection.getresponse()
@@ -233,7 +233,9 @@ def run_load(
         except (LoadError, OSError, http.client.HTTPException) as error:
             failures.append(str(error))
 
-    _in_threads(sessions, prepare)
+    # A few at a time: each login hashes a password (about a CPU second on a busy machine),
+    # and 50 at once would outlast the connection timeout.
+    _in_threads(sessions, prepare, at_once=4)
     if failures:
         raise LoadError("；".join(failures[:5]))
     log(f"已登录 {len(sessions)} 个客户端，开始 {seconds:g} 秒的负载 …")
@@ -258,8 +260,14 @@ def run_load(
     return report
 
 
-def _in_threads(sessions: list[Session], work) -> None:
-    threads = [threading.Thread(target=work, args=(s,), daemon=True) for s in sessions]
+def _in_threads(sessions: list[Session], work, at_once: int | None = None) -> None:
+    gate = threading.Semaphore(at_once or len(sessions))
+
+    def gated(session: Session) -> None:
+        with gate:
+            work(session)
+
+    threads = [threading.Thread(target=gated, args=(s,), daemon=True) for s in sessions]
     for thread in threads:
         thread.start()
     for thread in threads:
