@@ -104,6 +104,11 @@ class Command(BaseCommand):
             str(workers),
             "--backlog",
             "2048",
+            # Imported once before the workers fork, and a generous worker timeout: on a busy
+            # machine a worker's first request (imports, template engine) outlasted 30 s.
+            "--preload",
+            "--timeout",
+            "120",
             "--log-level",
             "warning",
         ]
