@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from mofan.accounts.validators import LengthAndVarietyValidator
 from mofan.core.access import Role
-from mofan.core.forms import Form
+from mofan.core.forms import Form, prepare_fields
 from mofan.core.widgets import OrgTreeSelect, offer_orgs
 
 PASSWORD_HELP = LengthAndVarietyValidator().get_help_text() + "不能包含用户名。"
@@ -19,6 +19,7 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
+        prepare_fields(self)  # Django's own form: give it the Chinese messages of core Form
 
 
 class PasswordChangeForm(Form):

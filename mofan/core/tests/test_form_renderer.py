@@ -259,3 +259,10 @@ def test_a_month_field_keeps_its_month_input():
     form = DateForm({"on": "2019-07-01", "month": "2019-07"})
     assert 'type="month"' in str(form["month"])
     assert form.is_valid() and form.cleaned_data["month"] == date(2019, 7, 1)
+
+
+def test_the_login_form_says_what_is_missing_in_chinese(client, db):
+    html = client.post("/accounts/login/", {"username": "", "password": ""}).content.decode()
+    assert "请填写用户名" in html and "请填写密码" in html
+    assert "请修改以下 2 处错误" in html
+    assert not [text for text in DJANGO_DEFAULTS if text in html]
