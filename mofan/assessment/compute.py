@@ -150,16 +150,16 @@ def _score(leaf: Leaf, org_id: int, values, entry: Entry | None, findings, froze
     return score
 
 
-def results(round_: Round, *, recompute: bool = False) -> list[UnitResult]:
-    """Every participant's result, ranked within its category (best first)."""
+def results(round_: Round, *, recompute: bool = False, only: int | None = None) -> list[UnitResult]:
+    """Every participant's result, ranked within its category (best first); with `only`, the
+    result of that one unit, unranked (a unit's sheet while the round is open)."""
     scheme = round_.scheme
     indicators = list(Indicator.objects.filter(scheme=scheme))
     leaves = leaves_of(indicators)
-    participants = list(
-        Participant.objects.filter(round=round_)
-        .select_related("org", "category")
-        .order_by("org__path")
-    )
+    participants = Participant.objects.filter(round=round_)
+    if only is not None:
+        participants = participants.filter(org_id=only)
+    participants = list(participants.select_related("org", "category").order_by("org__path"))
     org_ids = [p.org_id for p in participants]
     # A final round reads the values frozen when it closed, not the records.
     frozen = _frozen(round_) if round_.is_final and not recompute else {}
@@ -174,7 +174,8 @@ def results(round_: Round, *, recompute: bool = False) -> list[UnitResult]:
         _unit_result(p, leaves, values, entries, findings, frozen, scheme.bonus_cap, grades)
         for p in participants
     ]
-    _rank(table)
+    if only is None:
+        _rank(table)
     return table
 
 

@@ -164,7 +164,9 @@ def _sheet_rows(round_, scheme, result, entries, findings, objections):
 def _unit_sheet(request, round_, org_id):
     participant = participant_get(actor=request.user, round_=round_, org_id=org_id)
     scheme = scheme_with_indicators(actor=request.user, scheme_id=round_.scheme_id)
-    result = next(r for r in compute.results(round_) if r.org_id == participant.org_id)
+    ranked = round_.status in PUBLIC_STEPS
+    table = compute.results(round_, only=None if ranked else participant.org_id)
+    result = next(r for r in table if r.org_id == participant.org_id)
     entries = {e.indicator_id: e for e in round_.entries.filter(org=participant.org)}
     findings = findings_of(round_=round_, org=participant.org)
     scope = scope_of(request.user)
@@ -175,6 +177,7 @@ def _unit_sheet(request, round_, org_id):
             "round": round_,
             "participant": participant,
             "result": result,
+            "ranked": ranked,
             "rows": _sheet_rows(
                 round_,
                 scheme,
