@@ -73,7 +73,7 @@ def test_it_refuses_step_7_before_12_months_as_activist(page, users, tree, log_i
     page.get_by_label("材料/文号").fill("支委会会议记录")
     page.get_by_role("button", name="记录", exact=True).click()
 
-    expect(page.locator("[data-form-summary] li")).to_have_text(
+    expect(page.locator(".invalid-feedback")).to_have_text(
         "入党积极分子须经 12 个月以上培养教育才能列为发展对象："
         f"陈晨 于 {activist_on:%Y-%m-%d} 确定为积极分子，最早可于 {earliest:%Y-%m-%d} 确定为发展对象"
     )
