@@ -68,8 +68,7 @@ class Command(BaseCommand):
             except LoadError as error:
                 raise CommandError(f"负载测试未能开始：{error}") from error
             finally:
-                server.terminate()
-                server.wait(timeout=30)
+                stop(server)
         finally:
             if not data_dir:
                 shutil.rmtree(workdir, ignore_errors=True)
@@ -116,6 +115,17 @@ class Command(BaseCommand):
         wait_for_port(port, server)
         self.stdout.write(f"gunicorn 已启动：http://127.0.0.1:{port}/（{workers} 个进程）")
         return server
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Ends gunicorn: gracefully, or killed when its workers are still busy after 30 s with
+    requests queued at the end of the run."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def free_port() -> int:
