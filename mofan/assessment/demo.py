@@ -39,7 +39,7 @@ def build_demo_assessment(today: date) -> int:
             committee=root,
             year=today.year - 1,
             orgs=model_organs,
-            decision=f"市直机关工委〔{today.year}〕8 号",
+            decision=f"市直机关工委〔{today.year}〕12 号",
         )
     current = model_organs_scheme(actor=DEMO, org=root, year=today.year)
     services.scheme_publish(actor=DEMO, scheme=current)

@@ -258,7 +258,9 @@ class NamingForm(Form):
     decision = forms.CharField(
         label="命名决定（文号）", max_length=200, help_text="如：市直机关工委〔2026〕12 号"
     )
-    share = forms.IntegerField(label="名额比例（%）", min_value=1, max_value=100, initial=20)
+    share = forms.IntegerField(
+        label="名额比例（%）", min_value=1, max_value=100, initial=20, widget=forms.HiddenInput
+    )
 
 
 class RevokeForm(Form):

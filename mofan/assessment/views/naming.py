@@ -60,13 +60,14 @@ def round_naming(request, round_id):
             "proposal": proposal,
             "checked": set(chosen) if request.method == "POST" else proposed,
             "share": share,
+            "named": round_.honours.select_related("org").order_by("org__path"),
         },
     )
 
 
 @login_required
 def honours(request):
-    found = honour_list(actor=request.user).order_by("-year", "kind", "org__path")
+    found = honour_list(actor=request.user).order_by("-year", "-kind", "org__path")
     year = request.GET.get("year", "")
     if year.isdigit():
         found = found.filter(year=int(year))
