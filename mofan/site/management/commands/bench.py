@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from mofan.site.bench import meetings, members, orgs, plans, workbench
+from mofan.site.bench import assessment, meetings, members, orgs, plans, workbench
 from mofan.site.bench.measure import Result, measure
 from mofan.site.bench.tree import BenchTree, build_tree, check_tree
 
@@ -37,6 +37,7 @@ SECTIONS = {
     "meetings": "组织生活",
     "plans": "创建任务",
     "workbench": "工作台",
+    "assessment": "考核评价",
 }
 
 
@@ -123,7 +124,7 @@ class Command(BaseCommand):
         )
         results: list[Result] = []
         tree = None
-        if {"orgs", "members", "plans", "workbench"} & set(sections):
+        if {"orgs", "members", "plans", "workbench", "assessment"} & set(sections):
             tree = self.step(f"组织树（{sizes.orgs} 个组织）", lambda: _checked_tree(sizes.orgs))
             # The org pages read the member counters: measure them with the members in place
             # (without the members section, 20 per org, as the default sizes have).
@@ -136,7 +137,7 @@ class Command(BaseCommand):
             found.append(members.import_roster(tree, sizes.imports, min(runs, 3), workdir))
             self.print_results(found[-1:])
             results += found
-        if {"plans", "workbench"} & set(sections):
+        if {"plans", "workbench", "assessment"} & set(sections):
             self.step(f"{sizes.tasks} 项任务", lambda: plans.build_tasks(tree, sizes.tasks))
         if "plans" in sections:
             results += self.section("plans", plans.operations(tree, sizes.tasks), runs)
@@ -146,6 +147,10 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"  {workbench.describe(built)}")
             results += self.section("workbench", workbench.operations(built), runs)
+        if "assessment" in sections:
+            built = self.step("考核方案与两次考核", lambda: assessment.build_assessment(tree))
+            self.stdout.write(f"  {assessment.describe(built)}")
+            results += self.section("assessment", assessment.operations(built), runs)
         if "meetings" in sections:
             built = self.step(
                 f"{sizes.branches} 个支部的一年组织生活",
