@@ -23,8 +23,10 @@ def choose(page, label, option):
     if target.evaluate("e => e.tagName") == "SELECT":
         target.select_option(label=option)
         return
-    target.click()
-    target.fill(option)
+    # Tom Select's search input may sit out of sight in its control: open the control, type.
+    control = target.locator("xpath=ancestor::*[contains(@class, 'ts-control')][1]")
+    (control if control.count() else target).click()
+    page.keyboard.type(option)
     # The dropdown's option whose own name is `option` (not one below it that shows it in its
     # path); the hidden <select>'s options are skipped.
     shown = page.get_by_role("option").locator("visible=true")
