@@ -63,7 +63,11 @@ def check_three_closed_assessments_and_one_in_self_assessment():
     assert len(table) >= 60 and {r.rank for r in table} >= {1, 2}
     assert all(r.grade for r in table) and any(r.total > 0 for r in table)
     assert Round.objects.filter(status=RoundStatus.SELF).count() == 1
-    assert User.objects.get(username="danwei").notifications.filter(title__contains="考核已发布").exists()
+    assert (
+        User.objects.get(username="danwei")
+        .notifications.filter(title__contains="考核已发布")
+        .exists()
+    )
 
 
 def check_about_seventy_units_with_terms_to_watch(root):
