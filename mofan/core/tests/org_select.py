@@ -13,6 +13,9 @@ def org_option(page, name):
 def choose_org(page, label, name):
     """Choose the org called `name` in the org select labelled `label`, as a user does: open
     it, type the name, click its option."""
-    page.get_by_role("combobox", name=label).click()
+    search = page.get_by_role("combobox", name=label)
+    # The search input may sit out of sight inside its control (Tabler's styling): open the
+    # control, then type.
+    search.locator("xpath=ancestor::*[contains(@class, 'ts-control')][1]").click()
     page.keyboard.type(name)
     org_option(page, name).click()

@@ -51,6 +51,8 @@ def test_a_committee_admin_picks_two_units_by_typing_and_saves_them(new_page, tr
     expect(picked.nth(0)).to_contain_text("发改委第一党支部")
     expect(picked.nth(1)).to_contain_text("民政局第一党支部")
 
+    page.keyboard.press("Escape")  # the picker stays open for more units until dismissed
+    expect(page.locator(".field-units .ts-dropdown")).to_be_hidden()
     page.get_by_role("button", name="登记并交办").click()
     expect(page.locator(".flash.success")).to_have_text("已登记督办事项“报送调研报告”")
     main = page.locator("main")
