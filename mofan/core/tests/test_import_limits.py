@@ -52,7 +52,10 @@ def test_checking_grows_linearly_with_bad_rows(tree, users, settings):
     small = xlsx(bad_rows(1500, tree.branch))
     large = xlsx(bad_rows(6000, tree.branch))
     check_seconds(users.unit_admin, small)  # warm up
-    ratio = check_seconds(users.unit_admin, large) / check_seconds(users.unit_admin, small)
+    # The best of a few runs: another process on the machine slows single runs at random.
+    best_large = min(check_seconds(users.unit_admin, large) for _ in range(2))
+    best_small = min(check_seconds(users.unit_admin, small) for _ in range(3))
+    ratio = best_large / best_small
     assert ratio < 8, f"4× the rows took {ratio:.1f}× the time (quadratic would be about 16×)"
 
 

@@ -70,8 +70,11 @@ def test_a_task_goes_down_the_tree_and_its_progress_comes_back_up(new_page, tree
     expect(unit.get_by_role("heading", level=1)).to_contain_text(TASK)
     unit.get_by_role("link", name="分解给下级").click()
     expect(unit.get_by_role("heading", level=1)).to_have_text(f"分解任务：{TASK}")
+    unit.wait_for_load_state("load")  # the deferred scripts have set up the form
     choose_org(unit, "责任单位", "发改委第一党支部")
-    unit.get_by_label("任务", exact=True).fill(SUBTASK)
+    title = unit.get_by_label("任务", exact=True)
+    title.fill(SUBTASK)
+    expect(title).to_have_value(SUBTASK)
     unit.get_by_label("完成须上传佐证材料").check()
     unit.get_by_role("button", name="保存").click()
     expect(flash(unit)).to_have_text("已分解给发改委第一党支部")
