@@ -285,6 +285,40 @@ def _reviewed_value(indicator: Indicator, points) -> dict:
     raise ApplicationError("该指标按记录计分；如需调整请填写调整理由", field="points")
 
 
+def _require_participants(round_: Round, org_ids) -> None:
+    if set(org_ids) - set(round_.participants.values_list("org_id", flat=True)):
+        raise ApplicationError("所列单位不都是本次考核的参评单位", field="org")
+
+
+def _require_adjustable(indicator: Indicator, reason: str) -> None:
+    if indicator.rule in (REVIEWED, BONUS, VETO) or not indicator.fact_code:
+        raise ApplicationError("只有按记录计分的指标可以调整得分", field="points")
+    if not reason.strip():
+        raise ApplicationError("调整按记录计算的得分须填写理由", field="reason")
+
+
+def _write_column(round_: Round, indicator: Indicator, fields: dict[int, dict]) -> None:
+    """Set `fields` ({org id: {field: value}}) on the entries of one indicator, creating the
+    missing ones: a fixed number of queries however many units."""
+    existing = {
+        e.org_id: e
+        for e in Entry.objects.select_for_update().filter(
+            round=round_, indicator=indicator, org_id__in=list(fields)
+        )
+    }
+    new = []
+    for org_id, values in fields.items():
+        entry = existing.get(org_id) or Entry(round=round_, org_id=org_id, indicator=indicator)
+        for name, value in values.items():
+            setattr(entry, name, value)
+        if entry.pk is None:
+            new.append(entry)
+    Entry.objects.bulk_create(new)
+    names = sorted({name for values in fields.values() for name in values})
+    if existing and names:
+        Entry.objects.bulk_update(list(existing.values()), names)
+
+
 @transaction.atomic
 def review_scores(
     *, actor, round_: Round, indicator: Indicator, scores: dict[int, tuple[object, str]]
@@ -296,28 +330,14 @@ def review_scores(
     _require_status(round_, RoundStatus.REVIEW)
     if indicator.scheme_id != round_.scheme_id or indicator.is_area:
         raise ApplicationError("该指标不属于本次考核的方案", field="indicator")
-    taking_part = set(round_.participants.values_list("org_id", flat=True))
-    outside = set(scores) - taking_part
-    if outside:
-        raise ApplicationError("所列单位不都是本次考核的参评单位", field="org")
-    fields = {org_id: _reviewed_value(indicator, points) for org_id, (points, _) in scores.items()}
-    existing = {
-        e.org_id: e
-        for e in Entry.objects.select_for_update().filter(
-            round=round_, indicator=indicator, org_id__in=list(scores)
-        )
-    }
-    new = []
-    for org_id, values in fields.items():
-        entry = existing.get(org_id) or Entry(round=round_, org_id=org_id, indicator=indicator)
-        for name, value in values.items():
-            setattr(entry, name, value)
-        entry.review_reason = scores[org_id][1].strip()
-        if entry.pk is None:
-            new.append(entry)
-    Entry.objects.bulk_create(new)
-    Entry.objects.bulk_update(
-        list(existing.values()), ["review_points", "approved_items", "review_reason"]
+    _require_participants(round_, scores)
+    _write_column(
+        round_,
+        indicator,
+        {
+            org_id: {**_reviewed_value(indicator, points), "review_reason": reason.strip()}
+            for org_id, (points, reason) in scores.items()
+        },
     )
     audit(
         actor=actor,
@@ -336,10 +356,7 @@ def score_adjust(
     _require_runner(actor, round_)
     round_ = locked(round_)
     _require_status(round_, RoundStatus.REVIEW)
-    if indicator.rule in (REVIEWED, BONUS, VETO) or not indicator.fact_code:
-        raise ApplicationError("只有按记录计分的指标可以调整得分", field="points")
-    if not reason.strip():
-        raise ApplicationError("调整按记录计算的得分须填写理由", field="reason")
+    _require_adjustable(indicator, reason)
     entry = _entry(round_, org, indicator)
     try:
         new = reviewed(points, indicator.max_points)
@@ -367,30 +384,20 @@ def adjust_scores(
     _require_runner(actor, round_)
     round_ = locked(round_)
     _require_status(round_, RoundStatus.REVIEW)
-    if indicator.rule in (REVIEWED, BONUS, VETO) or not indicator.fact_code:
-        raise ApplicationError("只有按记录计分的指标可以调整得分", field="points")
-    if not reason.strip():
-        raise ApplicationError("调整按记录计算的得分须填写理由", field="reason")
-    if set(scores) - set(round_.participants.values_list("org_id", flat=True)):
-        raise ApplicationError("所列单位不都是本次考核的参评单位", field="org")
+    _require_adjustable(indicator, reason)
+    _require_participants(round_, scores)
     try:
         checked = {org_id: reviewed(p, indicator.max_points) for org_id, p in scores.items()}
     except RuleError as error:
         raise ApplicationError(str(error), field="points") from error
-    existing = {
-        e.org_id: e
-        for e in Entry.objects.select_for_update().filter(
-            round=round_, indicator=indicator, org_id__in=list(scores)
-        )
-    }
-    new = []
-    for org_id, points in checked.items():
-        entry = existing.get(org_id) or Entry(round=round_, org_id=org_id, indicator=indicator)
-        entry.adjusted_points, entry.adjust_reason = points, reason.strip()
-        if entry.pk is None:
-            new.append(entry)
-    Entry.objects.bulk_create(new)
-    Entry.objects.bulk_update(list(existing.values()), ["adjusted_points", "adjust_reason"])
+    _write_column(
+        round_,
+        indicator,
+        {
+            org_id: {"adjusted_points": points, "adjust_reason": reason.strip()}
+            for org_id, points in checked.items()
+        },
+    )
     audit(
         actor=actor,
         action="assessment.adjust",
