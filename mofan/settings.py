@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "mofan.meetings",
     "mofan.plans",
     "mofan.assessment",
+    "mofan.appraisal",
+    "mofan.brands",
     "mofan.notifications",
     "mofan.site",
 ]

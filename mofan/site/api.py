@@ -1,7 +1,9 @@
 """The REST API at /api/v1/: the shared NinjaAPI with every module's router, mounted once."""
 
 from mofan.accounts.api import router as accounts_router
+from mofan.appraisal.api import router as appraisal_router
 from mofan.assessment.api import router as assessment_router
+from mofan.brands.api import router as brands_router
 from mofan.core.api import api
 from mofan.core.jobs_api import router as jobs_router
 from mofan.meetings.api import router as meetings_router
@@ -21,5 +23,7 @@ for router in (
     meetings_router,
     plans_router,
     assessment_router,
+    appraisal_router,
+    brands_router,
 ):
     api.add_router("", router)

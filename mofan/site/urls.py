@@ -15,6 +15,8 @@ urlpatterns = [
     path("meetings/", include("mofan.meetings.urls")),
     path("plans/", include("mofan.plans.urls")),
     path("assessment/", include("mofan.assessment.urls")),
+    path("appraisal/", include("mofan.appraisal.urls")),
+    path("brands/", include("mofan.brands.urls")),
     path("notifications/", include("mofan.notifications.urls")),
     path("api/v1/", api.urls),
 ]

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from mofan.accounts.models import User
 from mofan.accounts.services import grant_create
+from mofan.appraisal.demo import build_demo_appraisal
 from mofan.assessment.demo import build_demo_assessment
+from mofan.brands.demo import build_demo_brands
 from mofan.core.access import DEMO, Role
 from mofan.core.dates import add_years
 from mofan.core.housekeeping import refresh_query_statistics
@@ -142,9 +144,11 @@ class Command(BaseCommand):
             meetings = build_demo_meetings(timezone.localdate())
             tasks = build_demo_plans(timezone.localdate())
             assessments = build_demo_assessment(timezone.localdate())
+            appraisals = build_demo_appraisal(timezone.localdate())
+            brands = build_demo_brands(timezone.localdate())
         refresh_query_statistics()
         self.stdout.write(
-            f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名（开通账号 {accounts} 个）；组织生活记录 {meetings} 条；任务 {tasks} 项；考核 {assessments} 次。"
+            f"演示数据已就绪：新建组织 {created} 个，共 {Org.objects.count()} 个；新增党员 {members} 名（开通账号 {accounts} 个）；组织生活记录 {meetings} 条；任务 {tasks} 项；考核 {assessments} 次；述职评议 {appraisals} 次；四强党支部和党建品牌申报 {brands} 项。"
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label, _, _ in DEMO_USERS:
