@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-from mofan.assessment.views import naming, rounds, schemes
+from mofan.assessment.views import documents, naming, rounds, schemes
 
 app_name = "assessment"
 
 urlpatterns = [
+    path("", include(documents.urlpatterns)),
     path("", schemes.scheme_index, name="schemes"),
     path("new/", schemes.scheme_new, name="scheme_new"),
     path("<int:scheme_id>/", schemes.scheme_detail, name="scheme"),
