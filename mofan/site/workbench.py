@@ -88,12 +88,17 @@ def _task_todos(actor, today: date) -> list[Todo]:
 
 
 def _supervision_todos(actor, today: date) -> list[Todo]:
-    """Counted as the 督办 register's status filter lists them (one row per assignment)."""
+    """Counted as the 督办 register's status filter lists them: one row per 督办事项 with an
+    assignment in that status (an item sent to two units is one row)."""
     pending = Assignment.Status.PENDING
+
+    def items(condition: Q) -> Count:
+        return Count("instruction", filter=condition, distinct=True)
+
     counts = assignment_list(actor=actor).aggregate(
-        pending=Count("pk", filter=Q(status=pending)),
-        overdue=Count("pk", filter=Q(status=pending, deadline__lt=today)),
-        answered=Count("pk", filter=Q(status=Assignment.Status.ANSWERED)),
+        pending=items(Q(status=pending)),
+        overdue=items(Q(status=pending, deadline__lt=today)),
+        answered=items(Q(status=Assignment.Status.ANSWERED)),
     )
     register = "plans:supervision"
     return [

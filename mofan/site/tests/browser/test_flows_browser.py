@@ -367,11 +367,6 @@ def test_the_committee_admins_todos_each_list_exactly_the_records_they_count(
 PENDING_SUPERVISION = "督办事项待反馈"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the card counts 承办 件次 (one item sent to two units counts 2) while the register "
-    "it opens lists 督办事项 (1 row)",
-)
 def test_the_committee_admins_pending_supervision_count_is_the_items_listed(
     page, users, work, log_in
 ):
