@@ -28,6 +28,7 @@ from mofan.assessment.scoring import (
     grade_for,
     points,
 )
+from mofan.core.facts import shared_work
 from mofan.core.periods import Span
 from mofan.orgs.facts import rollup_under
 
@@ -84,9 +85,11 @@ def leaves_of(indicators: Iterable[Indicator]) -> list[Leaf]:
 def fact_values(leaves: list[Leaf], org_ids: list[int], span: Span, as_of) -> dict:
     """{fact code: {org id: value}}, one roll-up per distinct fact."""
     codes = {leaf.rule.fact_code for leaf in leaves if leaf.rule.fact_code}
-    return {
-        code: rollup_under(code, root_ids=org_ids, span=span, as_of=as_of) for code in sorted(codes)
-    }
+    with shared_work():
+        return {
+            code: rollup_under(code, root_ids=org_ids, span=span, as_of=as_of)
+            for code in sorted(codes)
+        }
 
 
 def _frozen(round_: Round) -> dict[tuple[int, int], tuple]:

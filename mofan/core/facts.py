@@ -10,7 +10,9 @@ A rate is registered by its parts, `{org_id: (numerator, denominator)}`: a sub-t
 the sum of the numerators over the sum of the denominators, never an average of averages.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -107,6 +109,31 @@ def register_rate(
         return parts
 
     return decorate
+
+
+_shared: ContextVar[dict | None] = ContextVar("facts_shared_work", default=None)
+
+
+@contextmanager
+def shared_work():
+    """Within the block, facts that rest on the same costly computation (the compliance
+    rates of each kind of meeting over the same orgs and span) do it once. Outside a block
+    nothing is kept, so a fact never answers from records older than its call."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def reuse(key: Hashable, work: Callable):
+    """`work()`, or inside `shared_work()` the answer it already gave for `key`."""
+    memo = _shared.get()
+    if memo is None:
+        return work()
+    if key not in memo:
+        memo[key] = work()
+    return memo[key]
 
 
 def facts() -> list[Fact]:

@@ -138,7 +138,10 @@ def _frame(orgs_query, span: Span, today: date) -> _Frame:
     rules = list(FrequencyRule.objects.filter(enabled=True))
     monthly = held_by_month(orgs_query, span)
     with_committee = set(
-        CommitteeSeat.objects.filter(org__in=orgs_query).values_list("org_id", flat=True).distinct()
+        CommitteeSeat.objects.filter(org__in=orgs_query)
+        .values_list("org_id", flat=True)
+        .order_by()  # without the default ordering, DISTINCT gives one row per org
+        .distinct()
     )
     # The periods of each frequency, as slices of the span's months, worked out once, with
     # the status each has against today unless enough meetings are held in it.

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, DecimalField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from mofan.core.facts import for_each, reference_day, register_fact, register_rate
+from mofan.core.facts import for_each, reference_day, register_fact, register_rate, reuse
 from mofan.core.periods import Span
 from mofan.meetings.compliance import compliance
 from mofan.meetings.models import USUAL_HOURS, Attendance, Kind, Meeting, MeetingStatus
@@ -63,7 +63,10 @@ def _compliance_parts(org_ids, span: Span, as_of, kind: str | None = None):
     day = reference_day(span, as_of)
     # An org dissolved before the span had nothing to hold in it.
     orgs_query = Org.objects.filter(pk__in=org_ids).exclude(dissolved_on__lte=months.start)
-    lines = compliance(list(orgs_query), orgs_query, months, day)
+    lines = reuse(
+        ("meetings.compliance", tuple(org_ids), months, day),
+        lambda: compliance(list(orgs_query), orgs_query, months, day),
+    )
     for org_id, org_lines in lines.items():
         met = required = 0
         for line in org_lines:

@@ -12,7 +12,7 @@ from functools import reduce
 
 from django.db.models import Q
 
-from mofan.core.facts import for_each, reference_day, register_fact, rollup
+from mofan.core.facts import for_each, reference_day, register_fact, reuse, rollup
 from mofan.core.periods import Span
 from mofan.orgs.health import TERM_ORG_TYPES, health_of, top_paths
 from mofan.orgs.models import Org
@@ -27,21 +27,30 @@ def rollup_under(
     how: str | None = None,
 ) -> dict:
     """The fact `code` for each root org, counting the root and every org below it (dissolved
-    ones too: their records in the span still count). Two queries plus the fact's own."""
-    roots = list(Org.objects.filter(pk__in=list(root_ids)).values_list("id", "path"))
+    ones too: their records in the span still count). Two queries plus the fact's own; inside
+    `shared_work()` the two are made once for the same roots."""
+    roots, below = reuse(("orgs.rollup_under", tuple(root_ids)), lambda: _sub_trees(root_ids))
     if not roots:
         return {}
-    below = Org.objects.filter(
-        reduce(operator.or_, (Q(path__startswith=p) for p in top_paths([p for _, p in roots])))
-    )
     return rollup(
         code,
-        orgs=below.values_list("id", "path"),
+        orgs=below,
         span=span,
         as_of=as_of,
         roots=[org_id for org_id, _ in roots],
         how=how,
     )
+
+
+def _sub_trees(root_ids: Iterable[int]) -> tuple[list, list]:
+    """(the roots' (id, path) rows, the (id, path) rows of every org in their sub-trees)."""
+    roots = list(Org.objects.filter(pk__in=list(root_ids)).values_list("id", "path"))
+    if not roots:
+        return [], []
+    below = Org.objects.filter(
+        reduce(operator.or_, (Q(path__startswith=p) for p in top_paths([p for _, p in roots])))
+    )
+    return roots, list(below.values_list("id", "path"))
 
 
 def _count_findings(org_ids, span, as_of, severity=None) -> dict[int, int]:

@@ -139,3 +139,20 @@ def test_states_are_read_on_the_span_end_or_today_while_it_runs():
     assert reference_day(Span.year(2025), None) == date(2025, 12, 31)
     assert reference_day(Span.year(2026), None) == date(2026, 5, 20)
     assert reference_day(Span.year(2026), date(2026, 3, 1)) == date(2026, 3, 1)
+
+
+def test_inside_shared_work_a_costly_step_runs_once_per_key_and_outside_every_time():
+    runs = []
+
+    def work(key):
+        runs.append(key)
+        return len(runs)
+
+    assert registry.reuse("a", lambda: work("a")) == 1
+    assert registry.reuse("a", lambda: work("a")) == 2  # nothing kept outside a block
+    with registry.shared_work():
+        first = registry.reuse("a", lambda: work("a"))
+        assert registry.reuse("a", lambda: work("a")) == first
+        assert registry.reuse("b", lambda: work("b")) == first + 1
+    assert registry.reuse("a", lambda: work("a")) == first + 2
+    assert runs == ["a", "a", "a", "b", "a"]

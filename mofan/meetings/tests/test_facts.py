@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mofan.core.access import SYSTEM
-from mofan.core.facts import fact, facts
+from mofan.core.facts import fact, facts, shared_work
 from mofan.core.periods import Span
 from mofan.meetings import services
 from mofan.meetings.models import Attendance, Kind
@@ -233,3 +233,19 @@ def test_every_meeting_fact_costs_the_same_queries_for_a_bigger_tree(
             call(code)()
     assert max(small.values()) <= 8
     assert len(MEETING_FACTS) == 22
+
+
+def test_compliance_rates_of_every_kind_share_one_evaluation_inside_shared_work(records):
+    codes = [code for code in MEETING_FACTS if code.startswith("meetings.compliance")]
+    roots = [records.unit.id, records.committee.id]
+    apart = {code: rollup_under(code, root_ids=roots, span=YEAR) for code in codes}
+    with shared_work():
+        first = count_queries(lambda: rollup_under(codes[0], root_ids=roots, span=YEAR))
+        together = {}
+        others = count_queries(
+            lambda: together.update(
+                {code: rollup_under(code, root_ids=roots, span=YEAR) for code in codes[1:]}
+            )
+        )
+    assert first > 0 and others == 0
+    assert together == {code: apart[code] for code in codes[1:]}

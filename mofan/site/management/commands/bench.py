@@ -141,12 +141,14 @@ class Command(BaseCommand):
             self.step(f"{sizes.tasks} 项任务", lambda: plans.build_tasks(tree, sizes.tasks))
         if "plans" in sections:
             results += self.section("plans", plans.operations(tree, sizes.tasks), runs)
-        if "workbench" in sections:
-            built = self.step(
-                "本年组织生活与党费（工作台）", lambda: workbench.build_workbench(tree)
+        if {"workbench", "assessment"} & set(sections):
+            # The assessment scores the same records, so it is measured with them in place.
+            year = self.step(
+                "本年组织生活与党费（工作台、考核）", lambda: workbench.build_workbench(tree)
             )
-            self.stdout.write(f"  {workbench.describe(built)}")
-            results += self.section("workbench", workbench.operations(built), runs)
+            self.stdout.write(f"  {workbench.describe(year)}")
+        if "workbench" in sections:
+            results += self.section("workbench", workbench.operations(year), runs)
         if "assessment" in sections:
             built = self.step("考核方案与两次考核", lambda: assessment.build_assessment(tree))
             self.stdout.write(f"  {assessment.describe(built)}")
