@@ -23,6 +23,9 @@ AUDIT_LABELS = {
     "assessment.revoke": "摘牌",
     "assessment.honours_export": "导出命名表彰名单",
     "assessment.objection_answer": "答复考核异议",
+    "assessment.scheme_export": "导出考核方案",
+    "assessment.scheme_import": "导入考核方案",
+    "assessment.notice": "生成考核结果通报",
 }
 
 
