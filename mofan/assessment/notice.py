@@ -125,6 +125,10 @@ def _heading(document, number: int, text: str) -> None:
     _paragraph(document, f"{CHINESE_NUMBERS[number - 1]}、{text}", name=HEADING_FONT)
 
 
+def _chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _grade_counts(round_: Round, table) -> list[tuple[str, int]]:
     counts = Counter(result.grade for result in table)
     return [(g.label, counts.get(g.label, 0)) for g in round_.scheme.grades.all()]
@@ -140,8 +144,8 @@ def _opening(round_: Round, table) -> str:
     veto = f"，其中被一票否决 {vetoed} 个" if vetoed else ""
     stage = "初步结果已经公示" if round_.status == RoundStatus.PRELIMINARY else "考核结果已经定档"
     return (
-        f"根据《{round_.scheme.name}》，{round_.scheme.org.name}于 "
-        f"{round_.starts_on:%Y年%m月%d日}至{round_.ends_on:%Y年%m月%d日}组织开展了{round_.name}。"
+        f"根据《{round_.scheme.name}》，{round_.scheme.org.name}于"
+        f"{_chinese_date(round_.starts_on)}至{_chinese_date(round_.ends_on)}组织开展了{round_.name}。"
         f"本次考核共有 {len(table)} 个{_what(round_)}参加，{counts}{veto}。"
         f"{stage}，现将有关情况通报如下："
     )
@@ -195,7 +199,7 @@ def _closing(document, round_: Round, today: date) -> None:
     _paragraph(document)
     signature = _paragraph(document, round_.scheme.org.name, indent=False)
     signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    dated = _paragraph(document, f"{today.year}年{today.month}月{today.day}日", indent=False)
+    dated = _paragraph(document, _chinese_date(today), indent=False)
     dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
@@ -221,7 +225,8 @@ def _document(round_: Round, title: str, table, honours, today: date) -> bytes:
     if round_.status == RoundStatus.PRELIMINARY:
         draft = _paragraph(document, "（初步结果，征求意见稿）", indent=False)
         draft.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _paragraph(document, f"各{_what(round_)}党组织：", indent=False)
+    addressees = "各党支部" if round_.scheme.target == Target.BRANCHES else "各单位党组织"
+    _paragraph(document, f"{addressees}：", indent=False)
     _paragraph(document, _opening(round_, table))
     number = 1
     _heading(document, number, "考核结果")
