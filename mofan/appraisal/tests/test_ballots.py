@@ -115,8 +115,6 @@ def test_the_used_flag_is_set_by_a_conditional_update(voting, monkeypatch):
 
 
 def test_voting_only_in_the_voting_stage(round_, users):
-    code = ballots.codes_issue(
-        actor=users.committee_admin, panel=round_.panels.first(), count=1
-    )[0]
+    code = ballots.codes_issue(actor=users.committee_admin, panel=round_.panels.first(), count=1)[0]
     with pytest.raises(ApplicationError, match="不在投票阶段"):
         ballots.code_check(code)

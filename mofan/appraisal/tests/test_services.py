@@ -29,7 +29,11 @@ def test_it_opens_a_round_with_four_panels_summing_to_100(round_):
 def test_it_refuses_a_second_round_of_the_same_year(round_, users, tree):
     with pytest.raises(ApplicationError, match="已有 2026 年度"):
         services.round_create(
-            actor=users.committee_admin, org=tree.committee, year=2026, title="再来", meeting_on=MEETING
+            actor=users.committee_admin,
+            org=tree.committee,
+            year=2026,
+            title="再来",
+            meeting_on=MEETING,
         )
 
 
@@ -123,7 +127,11 @@ def test_comments_and_rectification_items(round_, users):
     services.round_step(actor=admin, round_=round_)
     services.reporter_review(actor=admin, reporter=reporter, presented=True, comment="抓得实")
     item = services.rectification_add(
-        actor=admin, reporter=reporter, problem="台账不全", measure="补齐", deadline=date(2027, 3, 1)
+        actor=admin,
+        reporter=reporter,
+        problem="台账不全",
+        measure="补齐",
+        deadline=date(2027, 3, 1),
     )
     with pytest.raises(PermissionDenied):
         services.rectification_add(
