@@ -1,0 +1,359 @@
+"""四强党支部: the committee's yearly call, a branch's application through the unit's and the
+committee's review, the published recognition, the yearly re-check and the revocation."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from mofan.brands.models import (
+    CRITERIA,
+    EDITABLE,
+    Application,
+    ApplicationFile,
+    Call,
+    CallStatus,
+    Recheck,
+    Status,
+)
+from mofan.brands.prerequisites import failed, prerequisites
+from mofan.brands.services.common import (
+    is_committee_over,
+    link_to,
+    require_committee,
+    require_recorder,
+    require_status,
+    require_text,
+    require_unit,
+    store_files,
+    tell_admins,
+    tell_recorders,
+    tell_unit,
+    user_of,
+)
+from mofan.core.audit import audit, diff, snapshot
+from mofan.core.errors import ApplicationError, full_clean_or_refuse
+from mofan.core.locking import locked, refused_if_taken
+from mofan.notifications.recipients import recorders_of
+from mofan.notifications.services import Message, notifications_send
+from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
+
+CALL_FIELDS = ["title", "criteria", "min_compliance", "negative_list", "deadline"]
+
+
+def default_criteria() -> list[dict]:
+    return [{"name": name, "text": ""} for name in CRITERIA]
+
+
+def _criteria(texts: dict[str, str] | None) -> list[dict]:
+    texts = texts or {}
+    return [{"name": name, "text": (texts.get(name) or "").strip()} for name in CRITERIA]
+
+
+def _check_call(call: Call) -> None:
+    if not 0 <= call.min_compliance <= 100:
+        raise ApplicationError("组织生活按期完成率应在 0 到 100 之间", field="min_compliance")
+    full_clean_or_refuse(call)
+
+
+@transaction.atomic
+def call_create(
+    *,
+    actor,
+    org: Org,
+    year: int,
+    title: str = "",
+    criteria: dict[str, str] | None = None,
+    min_compliance: Decimal = Decimal(90),
+    negative_list: str = "",
+    deadline: date | None = None,
+) -> Call:
+    """Open a year's call; every branch under the committee hears of it."""
+    require_committee(actor, org)
+    if org.org_type != OrgType.WORKING_COMMITTEE:
+        raise ApplicationError("四强党支部创建由机关工委组织", field="org")
+    call = Call(
+        org=org,
+        year=year,
+        title=(title or "").strip() or f"{year}年度“四强”党支部创建",
+        criteria=_criteria(criteria),
+        min_compliance=min_compliance,
+        negative_list=(negative_list or "").strip(),
+        deadline=deadline,
+    )
+    _check_call(call)
+    with refused_if_taken(f"{year}年度已有四强党支部创建申报", field="year"):
+        call.save()
+    audit(actor=actor, action="brands.call_create", target=call)
+    branches = Org.objects.filter(
+        path__startswith=org.path, org_type__in=BRANCH_TYPES, dissolved_on__isnull=True
+    )
+    recipients = recorders_of(branches)
+    notifications_send(
+        actor=actor,
+        messages=[
+            Message(
+                user_ids=users,
+                key=f"brands.call.{call.pk}",
+                title=f"{call.title}开始申报",
+                link=link_to("brands:call", call.pk),
+            )
+            for users in recipients.values()
+        ],
+    )
+    return call
+
+
+@transaction.atomic
+def call_update(*, actor, call: Call, **fields) -> Call:
+    require_committee(actor, call.org)
+    call = locked(call)
+    if not call.is_open:
+        raise ApplicationError("申报已截止，不能再修改")
+    before = snapshot(call, CALL_FIELDS)
+    for name, value in fields.items():
+        if name not in CALL_FIELDS:
+            raise TypeError(f"call_update() got an unexpected field {name!r}")
+        if name == "criteria":
+            value = _criteria(value)
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(call, name, value)
+    _check_call(call)
+    call.save()
+    changes = diff(before, snapshot(call, CALL_FIELDS))
+    if changes:
+        audit(actor=actor, action="brands.call_update", target=call, changes=changes)
+    return call
+
+
+@transaction.atomic
+def call_close(*, actor, call: Call) -> Call:
+    require_committee(actor, call.org)
+    call = locked(call)
+    if not call.is_open:
+        raise ApplicationError("申报已截止")
+    call.status = CallStatus.CLOSED
+    call.save(update_fields=["status"])
+    audit(actor=actor, action="brands.call_close", target=call)
+    return call
+
+
+def _self_evaluation(texts: dict[str, str] | None) -> dict[str, str]:
+    texts = texts or {}
+    return {name: (texts.get(name) or "").strip() for name in CRITERIA}
+
+
+@transaction.atomic
+def application_create(
+    *,
+    actor,
+    call: Call,
+    org: Org,
+    self_evaluation: dict[str, str] | None = None,
+    negative_confirmed: bool = False,
+    files=(),
+) -> Application:
+    require_recorder(actor, org)
+    if not call.is_open:
+        raise ApplicationError("申报已截止")
+    if org.org_type not in BRANCH_TYPES or not org.path.startswith(call.org.path):
+        raise ApplicationError("只有本工委所属的党支部可以申报四强党支部", field="org")
+    application = Application(
+        call=call,
+        org=org,
+        self_evaluation=_self_evaluation(self_evaluation),
+        negative_confirmed=negative_confirmed,
+        created_by=user_of(actor),
+    )
+    full_clean_or_refuse(application, exclude=["call", "org"])
+    with refused_if_taken(f"“{org.name}”已申报{call.year}年度四强党支部", field="org"):
+        application.save()
+    store_files(ApplicationFile, "application", application, files)
+    audit(actor=actor, action="brands.application_create", target=application)
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *,
+    actor,
+    application: Application,
+    self_evaluation: dict[str, str],
+    negative_confirmed: bool,
+    files=(),
+) -> Application:
+    require_recorder(actor, application.org)
+    application = locked(application)
+    require_status(application, EDITABLE, "已提交的申报不能修改")
+    before = snapshot(application, ["self_evaluation", "negative_confirmed"])
+    application.self_evaluation = _self_evaluation(self_evaluation)
+    application.negative_confirmed = negative_confirmed
+    application.save()
+    added = store_files(ApplicationFile, "application", application, files)
+    changes = diff(before, snapshot(application, ["self_evaluation", "negative_confirmed"]))
+    if changes or added:
+        detail = f"增加材料 {added} 个" if added else ""
+        audit(
+            actor=actor,
+            action="brands.application_update",
+            target=application,
+            changes=changes,
+            detail=detail,
+        )
+    return application
+
+
+def _check_complete(application: Application) -> None:
+    missing = [name for name in CRITERIA if not application.self_evaluation.get(name)]
+    if missing:
+        raise ApplicationError(f"请填写“{missing[0]}”的自评", field="self_evaluation")
+    if application.call.negative_items and not application.negative_confirmed:
+        raise ApplicationError("请逐条对照负面清单，确认不存在所列情形", field="negative_confirmed")
+
+
+@transaction.atomic
+def application_submit(*, actor, application: Application, on: date | None = None) -> Application:
+    """Submit to the unit: every criterion evaluated, the negative list confirmed and no
+    prerequisite failed on the records (the values are kept with the application)."""
+    require_recorder(actor, application.org)
+    application = locked(application)
+    require_status(application, EDITABLE, "该申报已提交")
+    if not application.call.is_open:
+        raise ApplicationError("申报已截止")
+    _check_complete(application)
+    found = prerequisites(application.call, application.org)
+    bad = failed(found)
+    if bad:
+        raise ApplicationError(f"不符合申报条件：{bad[0].label}（{bad[0].value}）")
+    application.prerequisites = [p.as_dict() for p in found]
+    application.status = Status.SUBMITTED
+    application.submitted_on = on or timezone.localdate()
+    application.reason = ""
+    application.save()
+    audit(actor=actor, action="brands.application_submit", target=application)
+    tell_unit(
+        actor,
+        application.org,
+        key=f"brands.application.{application.pk}.submitted.{application.submitted_on}",
+        title=f"{application.org.name}申报四强党支部，请审核",
+        link=link_to("brands:application", application.pk),
+    )
+    return application
+
+
+@transaction.atomic
+def application_unit_pass(*, actor, application: Application, note: str = "") -> Application:
+    require_unit(actor, application.org)
+    application = locked(application)
+    require_status(application, [Status.SUBMITTED], "只能审核待单位审核的申报")
+    application.status = Status.UNIT_PASSED
+    application.unit_note = (note or "").strip()
+    application.save(update_fields=["status", "unit_note"])
+    audit(actor=actor, action="brands.application_unit_pass", target=application, detail=note)
+    tell_admins(
+        actor,
+        application.call.org,
+        key=f"brands.application.{application.pk}.unit_passed",
+        title=f"{application.org.name}的四强党支部申报已通过单位审核，请认定",
+        link=link_to("brands:application", application.pk),
+    )
+    return application
+
+
+@transaction.atomic
+def application_return(*, actor, application: Application, reason: str) -> Application:
+    """The unit, or the committee after the unit, sends it back to the branch to change."""
+    application = locked(application)
+    if application.status == Status.UNIT_PASSED:
+        require_committee(actor, application.call.org)
+    else:
+        require_unit(actor, application.org)
+        require_status(application, [Status.SUBMITTED], "只能退回待审核的申报")
+    application.reason = require_text(reason, "请填写退回原因", "reason")
+    application.status = Status.RETURNED
+    application.save(update_fields=["status", "reason"])
+    audit(actor=actor, action="brands.application_return", target=application, detail=reason)
+    _tell_branch(actor, application, "returned", f"四强党支部申报被退回：{application.reason}")
+    return application
+
+
+def _tell_branch(actor, application: Application, step: str, title: str) -> None:
+    tell_recorders(
+        actor,
+        application.org,
+        key=f"brands.application.{application.pk}.{step}.{timezone.now():%Y%m%d%H%M%S%f}",
+        title=title,
+        link=link_to("brands:application", application.pk),
+    )
+
+
+@transaction.atomic
+def application_recognise(
+    *, actor, application: Application, on: date | None = None
+) -> Application:
+    require_committee(actor, application.call.org)
+    application = locked(application)
+    require_status(application, [Status.UNIT_PASSED], "只能认定已通过单位审核的申报")
+    application.status = Status.RECOGNISED
+    application.recognised_on = on or timezone.localdate()
+    application.save(update_fields=["status", "recognised_on"])
+    audit(actor=actor, action="brands.application_recognise", target=application)
+    _tell_branch(actor, application, "recognised", f"已认定为{application.call.year}年度四强党支部")
+    return application
+
+
+@transaction.atomic
+def application_reject(*, actor, application: Application, reason: str) -> Application:
+    require_committee(actor, application.call.org)
+    application = locked(application)
+    require_status(application, [Status.UNIT_PASSED], "只能对已通过单位审核的申报作出认定")
+    application.reason = require_text(reason, "请填写不予认定的原因", "reason")
+    application.status = Status.REJECTED
+    application.save(update_fields=["status", "reason"])
+    audit(actor=actor, action="brands.application_reject", target=application, detail=reason)
+    _tell_branch(actor, application, "rejected", f"四强党支部申报未予认定：{application.reason}")
+    return application
+
+
+@transaction.atomic
+def recognition_recheck(*, actor, application: Application, year: int, note: str) -> Recheck:
+    """The yearly review of a recognised branch that keeps its title (else: revoke)."""
+    require_committee(actor, application.call.org)
+    application = locked(application)
+    require_status(application, [Status.RECOGNISED], "只能复核有效的四强党支部")
+    if year <= application.call.year:
+        raise ApplicationError("复核年度应晚于认定年度", field="year")
+    recheck = Recheck(
+        application=application,
+        year=year,
+        note=require_text(note, "请填写复核意见", "note"),
+        by=user_of(actor),
+    )
+    with refused_if_taken(f"{year}年度已复核", field="year"):
+        recheck.save()
+    audit(actor=actor, action="brands.application_recheck", target=application, detail=note)
+    return recheck
+
+
+@transaction.atomic
+def recognition_revoke(
+    *, actor, application: Application, reason: str, on: date | None = None
+) -> Application:
+    require_committee(actor, application.call.org)
+    application = locked(application)
+    require_status(application, [Status.RECOGNISED], "只能撤销有效的四强党支部")
+    application.revoke_reason = require_text(reason, "请填写撤销原因", "reason")
+    application.revoked_on = on or timezone.localdate()
+    application.status = Status.REVOKED
+    application.save(update_fields=["status", "revoke_reason", "revoked_on"])
+    audit(actor=actor, action="brands.application_revoke", target=application, detail=reason)
+    _tell_branch(
+        actor, application, "revoked", f"四强党支部称号已撤销：{application.revoke_reason}"
+    )
+    return application
+
+
+def may_decide(actor, application: Application) -> bool:
+    return is_committee_over(actor, application.call.org)

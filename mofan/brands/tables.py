@@ -1,0 +1,49 @@
+"""The columns of the review queues (the data table component, core/components.py)."""
+
+from mofan.brands.models import Status
+from mofan.core.components import Column, Table, day, labels, link, tag, url_maker
+
+STATUS_LABELS = labels(Status.choices)
+# One colour per meaning: done green, waiting amber, ended red, not started grey.
+STATUS_TONES = {
+    Status.DRAFT: "tag-todo",
+    Status.SUBMITTED: "tag-due",
+    Status.UNIT_PASSED: "tag-due",
+    Status.RETURNED: "tag-bad",
+    Status.RECOGNISED: "tag-done",
+    Status.REJECTED: "tag-bad",
+    Status.REVOKED: "tag-bad",
+}
+
+
+def status_tag(status: str):
+    return tag(STATUS_TONES.get(status, "tag-todo"), STATUS_LABELS.get(status, status))
+
+
+def application_table() -> Table:
+    detail = url_maker("brands:application")
+    return Table(
+        (
+            Column("党支部", lambda a: link(detail(a.id), a.org.name), sort="org", title=True),
+            Column("年度", lambda a: a.call.year, sort="year", descending=True),
+            Column("申报日期", lambda a: day(a.submitted_on), sort="submitted", key=False),
+            Column("状态", lambda a: status_tag(a.status), sort="status"),
+        ),
+        empty="没有符合条件的申报",
+        hint="换个状态或年度查询，或点“重置”查看全部。",
+    )
+
+
+def brand_table() -> Table:
+    detail = url_maker("brands:brand")
+    return Table(
+        (
+            Column("品牌名称", lambda b: link(detail(b.id), b.name), sort="name", title=True),
+            Column("申报组织", lambda b: b.org.name, sort="org"),
+            Column("申报日期", lambda b: day(b.submitted_on), sort="submitted", key=False),
+            Column("批次", lambda b: str(b.batch) if b.batch else "", key=False),
+            Column("状态", lambda b: status_tag(b.status), sort="status"),
+        ),
+        empty="没有符合条件的品牌申报",
+        hint="换个状态或年度查询，或点“重置”查看全部。",
+    )

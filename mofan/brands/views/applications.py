@@ -1,0 +1,234 @@
+"""A branch's 四强党支部 application: the form (self-evaluation per criterion, evidence, the
+negative list), its page with the prerequisites and their values, the review steps, the
+evidence files, and the review queue of the units and of the committee."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mofan.brands.forms import (
+    ApplicationForm,
+    FilterForm,
+    criterion_initial,
+    criterion_texts,
+)
+from mofan.brands.models import CRITERIA, Status
+from mofan.brands.prerequisites import failed, from_stored, prerequisites
+from mofan.brands.selectors import (
+    application_file_get,
+    application_get,
+    application_list,
+    call_get,
+)
+from mofan.brands.services import four_strong
+from mofan.brands.services.common import is_committee_over
+from mofan.core.access import scope_of
+from mofan.core.errors import ApplicationError
+from mofan.core.views_helpers import paginate_page, run_service, sort_param
+from mofan.orgs.selectors import org_get
+
+SORTS = {"org": "org__path", "year": "call__year", "submitted": "submitted_on", "status": "status"}
+
+
+def _data(form) -> dict:
+    return {
+        "self_evaluation": criterion_texts(form.cleaned_data),
+        "negative_confirmed": form.cleaned_data.get("negative_confirmed", False),
+        "files": form.cleaned_data.get("files") or [],
+    }
+
+
+@login_required
+def application_new(request, call_id):
+    call = call_get(actor=request.user, call_id=call_id)
+    try:
+        org = org_get(actor=request.user, org_id=request.GET.get("org"))
+    except Http404:
+        messages.error(request, "请从本支部的页面申报")
+        return redirect("brands:call", call.id)
+    form = ApplicationForm(request.POST or None, request.FILES or None, call=call)
+    if request.method == "POST" and form.is_valid():
+        application = run_service(
+            form,
+            lambda: four_strong.application_create(
+                actor=request.user, call=call, org=org, **_data(form)
+            ),
+        )
+        if application is not None:
+            messages.success(request, "已保存草稿；核对无误后点“提交申报”")
+            return redirect("brands:application", application.id)
+    return render(
+        request,
+        "brands/application_form.html",
+        {"form": form, "call": call, "org": org, "prerequisites": prerequisites(call, org)},
+    )
+
+
+@login_required
+def application_edit(request, application_id):
+    application = application_get(actor=request.user, application_id=application_id)
+    call = application.call
+    initial = {
+        **criterion_initial(application.self_evaluation),
+        "negative_confirmed": application.negative_confirmed,
+    }
+    form = ApplicationForm(request.POST or None, request.FILES or None, call=call, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: four_strong.application_update(
+                actor=request.user, application=application, **_data(form)
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "已保存")
+            return redirect("brands:application", application.id)
+    return render(
+        request,
+        "brands/application_form.html",
+        {
+            "form": form,
+            "call": call,
+            "org": application.org,
+            "application": application,
+            "prerequisites": prerequisites(call, application.org),
+        },
+    )
+
+
+def _actions(user, application) -> list[str]:
+    """The steps the user may take now (the services check again)."""
+    scope = scope_of(user)
+    status = application.status
+    committee = is_committee_over(user, application.call.org)
+    if status in (Status.DRAFT, Status.RETURNED) and scope.can_record(application.org.path):
+        return ["submit"]
+    if status == Status.SUBMITTED and scope.can_admin_strictly_below(application.org.path):
+        return ["unit_pass", "return"]
+    if status == Status.UNIT_PASSED and committee:
+        return ["recognise", "reject", "return"]
+    if status == Status.RECOGNISED and committee:
+        return ["recheck", "revoke"]
+    return []
+
+
+@login_required
+def application_detail(request, application_id):
+    application = application_get(actor=request.user, application_id=application_id)
+    if application.status in (Status.DRAFT, Status.RETURNED):
+        shown = prerequisites(application.call, application.org)
+        blocking = failed(shown)
+    else:
+        shown, blocking = from_stored(application.prerequisites), []
+    actions = _actions(request.user, application)
+    return render(
+        request,
+        "brands/application.html",
+        {
+            "application": application,
+            "call": application.call,
+            "evaluation": [(n, application.self_evaluation.get(n, "")) for n in CRITERIA],
+            "prerequisites": shown,
+            "blocking": blocking,
+            "actions": actions,
+            "can_edit": application.is_editable and "submit" in actions,
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+STEPS = {
+    "submit": lambda user, a, post: four_strong.application_submit(actor=user, application=a),
+    "unit_pass": lambda user, a, post: four_strong.application_unit_pass(
+        actor=user, application=a, note=post.get("reason", "")
+    ),
+    "return": lambda user, a, post: four_strong.application_return(
+        actor=user, application=a, reason=post.get("reason", "")
+    ),
+    "recognise": lambda user, a, post: four_strong.application_recognise(actor=user, application=a),
+    "reject": lambda user, a, post: four_strong.application_reject(
+        actor=user, application=a, reason=post.get("reason", "")
+    ),
+    "recheck": lambda user, a, post: four_strong.recognition_recheck(
+        actor=user, application=a, year=_year(post), note=post.get("reason", "")
+    ),
+    "revoke": lambda user, a, post: four_strong.recognition_revoke(
+        actor=user, application=a, reason=post.get("reason", "")
+    ),
+}
+DONE = {
+    "submit": "已提交，等待单位审核",
+    "unit_pass": "审核通过，已报机关工委认定",
+    "return": "已退回",
+    "recognise": "已认定为四强党支部",
+    "reject": "已作出不予认定的决定",
+    "recheck": "已记录年度复核",
+    "revoke": "已撤销四强党支部称号",
+}
+
+
+def _year(post) -> int:
+    raw = post.get("year", "")
+    return int(raw) if raw.isdigit() else 0
+
+
+@login_required
+@require_POST
+def application_step(request, application_id):
+    application = application_get(actor=request.user, application_id=application_id)
+    step = STEPS.get(request.POST.get("action", ""))
+    if step is None:
+        messages.error(request, "未知的操作")
+        return redirect("brands:application", application.id)
+    try:
+        step(request.user, application, request.POST)
+        messages.success(request, DONE[request.POST["action"]])
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("brands:application", application.id)
+
+
+@login_required
+def application_file(request, file_id):
+    item = application_file_get(actor=request.user, file_id=file_id)
+    inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=not inline,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+
+
+def default_status(user) -> str:
+    """What waits for the user: the committee decides what units passed, units review."""
+    scope = scope_of(user)
+    if scope.is_committee_admin:
+        return Status.UNIT_PASSED
+    if scope.is_admin:
+        return Status.SUBMITTED
+    return ""
+
+
+@login_required
+def queue(request):
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = default_status(request.user)
+    form = FilterForm(data, statuses=Status.choices)
+    found = application_list(actor=request.user)
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            found = found.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["year"]:
+            found = found.filter(call__year=form.cleaned_data["year"])
+    sort, order = sort_param(request, SORTS, "org")
+    page = paginate_page(request, found.order_by(order, "id"))
+    return render(
+        request,
+        "brands/queue.html",
+        {"form": form, "page": page, "sort": sort, "query": data.urlencode()},
+    )
