@@ -4,7 +4,7 @@ they report in. Results are seen by others only once the round is closed."""
 
 from django.db.models import Count, Q, QuerySet
 
-from mofan.appraisal.models import Panel, Rectification, Reporter, Result, Round, RoundStatus
+from mofan.appraisal.models import Panel, Rectification, Reporter, Round, RoundStatus
 from mofan.core.access import scope_of
 from mofan.core.lookup import get_or_404
 
@@ -49,10 +49,6 @@ def sees_results(actor, round_: Round) -> bool:
     if round_.status == RoundStatus.CLOSED:
         return True  # of the reporters the actor sees
     return scope_of(actor).can_admin(round_.org.path)  # a live count, for those running it
-
-
-def result_of(reporter: Reporter) -> Result | None:
-    return getattr(reporter, "result", None) if hasattr(reporter, "result") else None
 
 
 def panels_with_codes(round_: Round) -> list[Panel]:

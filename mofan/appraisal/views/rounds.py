@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -220,7 +221,7 @@ def codes_issue(request, round_id, panel_id):
     if not codes:
         messages.error(request, form_errors(form))
         return redirect("appraisal:round", round_.id)
-    vote_url = request.build_absolute_uri("/appraisal/vote/")
+    vote_url = request.build_absolute_uri(reverse("appraisal:vote"))
     return render(
         request,
         "appraisal/slips.html",
