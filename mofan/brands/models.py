@@ -36,7 +36,9 @@ class Call(models.Model):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年度")
     title = models.CharField("名称", max_length=100)
-    criteria = models.JSONField("创建标准", default=list)  # [{"name": 政治建设强, "text": …}]
+    criteria = models.JSONField(
+        "创建标准", default=list, blank=True
+    )  # [{"name": 政治建设强, "text": …}]
     min_compliance = models.DecimalField(
         "组织生活按期完成率不低于（%）", max_digits=5, decimal_places=1, default=90
     )
@@ -93,9 +95,11 @@ class Application(Decided):
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
-    self_evaluation = models.JSONField("对照标准自评", default=dict)  # {criterion: text}
+    self_evaluation = models.JSONField(
+        "对照标准自评", default=dict, blank=True
+    )  # {criterion: text}
     negative_confirmed = models.BooleanField("已确认不存在负面清单所列情形", default=False)
-    prerequisites = models.JSONField("申报时的前置条件核验", default=list)
+    prerequisites = models.JSONField("申报时的前置条件核验", default=list, blank=True)
 
     class Meta:
         verbose_name = "四强党支部申报"

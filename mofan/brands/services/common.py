@@ -91,7 +91,7 @@ def tell_admins(actor, org: Org, *, key: str, title: str, link: str) -> None:
 
 def tell_unit(actor, org: Org, *, key: str, title: str, link: str) -> None:
     """The admins of the org's unit (the nearest org above it that has admins)."""
-    parent = org.get_parent()
+    parent = Org.objects.filter(path=org.path[: -Org.steplen]).first() if org.depth > 1 else None
     if parent is not None:
         tell_admins(actor, parent, key=key, title=title, link=link)
 

@@ -82,8 +82,11 @@ def call_create(
         negative_list=(negative_list or "").strip(),
         deadline=deadline,
     )
+    taken = f"{year}年度已有四强党支部创建申报"
+    if Call.objects.filter(org=org, year=year).exists():
+        raise ApplicationError(taken, field="year")
     _check_call(call)
-    with refused_if_taken(f"{year}年度已有四强党支部创建申报", field="year"):
+    with refused_if_taken(taken, field="year"):
         call.save()
     audit(actor=actor, action="brands.call_create", target=call)
     branches = Org.objects.filter(
@@ -168,7 +171,10 @@ def application_create(
         created_by=user_of(actor),
     )
     full_clean_or_refuse(application, exclude=["call", "org"])
-    with refused_if_taken(f"“{org.name}”已申报{call.year}年度四强党支部", field="org"):
+    taken = f"“{org.name}”已申报{call.year}年度四强党支部"
+    if Application.objects.filter(call=call, org=org).exists():
+        raise ApplicationError(taken, field="org")
+    with refused_if_taken(taken, field="org"):
         application.save()
     store_files(ApplicationFile, "application", application, files)
     audit(actor=actor, action="brands.application_create", target=application)
