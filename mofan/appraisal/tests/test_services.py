@@ -143,3 +143,24 @@ def test_comments_and_rectification_items(round_, users):
     assert done.status == "done" and done.done_on == date(2027, 2, 1)
     with pytest.raises(PermissionDenied):
         services.rectification_done(actor=users.outsider, item=item, done=False)
+
+
+def test_reporters_added_while_reports_are_due_are_notified(round_, users, tree, seats):
+    from mofan.appraisal.tests.conftest import seat
+
+    admin = users.committee_admin
+    services.round_step(actor=admin, round_=round_)
+    seat(tree.other_branch, "赵强", users.outsider)
+    services.reporters_add(actor=admin, round_=round_, orgs=[tree.other_branch])
+    assert Notification.objects.filter(
+        user=users.outsider, title__startswith="请提交述职报告"
+    ).exists()
+
+
+def test_grade_values_stay_in_order(round_, users):
+    with pytest.raises(ApplicationError, match="好 ≥ 较好 ≥ 一般 ≥ 差"):
+        services.round_update(
+            actor=users.committee_admin, round_=round_, value_fair=100, value_good=90
+        )
+    services.round_update(actor=users.committee_admin, round_=round_, value_average=50)
+    assert round_.grade_values["average"] == 50

@@ -11,6 +11,7 @@ from mofan.appraisal import ballots, services
 from mofan.appraisal.models import BallotCode, Grade, Round
 from mofan.appraisal.tests.conftest import MEETING, all_good, panel
 from mofan.core.access import Role
+from mofan.core.models import AuditLog
 from mofan.notifications.models import Notification
 from mofan.site.tests.factories import PDF, make_user
 
@@ -128,7 +129,9 @@ def test_the_vote_page_needs_no_login_and_keeps_choices(voting, client):
     assert "还有 1 位述职人未评价" in refused
     assert f'name="grade-{reporters[0].id}" value="fair" checked' in refused
     done = {**partial, f"grade-{reporters[1].id}": "good", f"comment-{reporters[1].id}": "扎实"}
-    assert "投票成功" in text(client.post("/appraisal/vote/", done))
+    assert "投票成功" in text(client.post("/appraisal/vote/", done, REMOTE_ADDR="10.1.2.3"))
+    vote = AuditLog.objects.get(action="appraisal.vote")
+    assert vote.ip in ("", None) and codes[0] not in vote.detail
     assert "已经使用过" in text(client.post("/appraisal/vote/", done))
 
 
