@@ -1,8 +1,8 @@
 """Reads of calls, 四强 applications and brands, limited to the actor's sub-tree.
 
 A call is seen by everyone under its committee (branches read it to apply). An application or
-a brand is seen by those over its org; drafts only by the org itself, as a draft is not yet
-anyone else's business. The showcase lists every recognised brand under the actor's committee.
+a brand is seen by those over its org; drafts only by those who may write them (the org's
+secretary and the admins over it), not by those who only read. The showcase lists every recognised brand under the actor's committee.
 """
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -44,7 +44,7 @@ def call_get(*, actor, call_id) -> Call:
 
 
 def _not_others_drafts(actor) -> Q:
-    """Drafts only for the org that writes them."""
+    """Drafts only for those who may write them: a draft is no one else's business yet."""
     scope = scope_of(actor)
     return ~Q(status=Status.DRAFT) | scope.paths_q(scope.recorder_paths, "org__path")
 

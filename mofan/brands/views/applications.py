@@ -70,6 +70,9 @@ def application_new(request, call_id):
 @login_required
 def application_edit(request, application_id):
     application = application_get(actor=request.user, application_id=application_id)
+    if not application.is_editable:
+        messages.error(request, "已提交的申报不能修改")
+        return redirect("brands:application", application.id)
     call = application.call
     initial = {
         **criterion_initial(application.self_evaluation),

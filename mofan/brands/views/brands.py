@@ -94,6 +94,9 @@ def brand_new(request):
 @login_required
 def brand_edit(request, brand_id):
     brand = brand_get(actor=request.user, brand_id=brand_id)
+    if not brand.is_editable:
+        messages.error(request, "已提交的品牌申报不能修改")
+        return redirect("brands:brand", brand.id)
     form = BrandForm(
         request.POST or None,
         request.FILES or None,
