@@ -189,8 +189,9 @@ def _detail(application) -> dict:
         found = prerequisites(application.call, application.org)
     else:
         found = from_stored(application.prerequisites)
-    plain = {name: getattr(application, name) for name in ApplicationOut.model_fields}
-    plain.update(org_name=application.org.name, year=application.call.year)
+    own = set(ApplicationOut.model_fields) - {"org_name", "year"}
+    plain = {name: getattr(application, name) for name in own}
+    plain.update({"org.name": application.org.name, "call.year": application.call.year})
     return {**plain, "prerequisites": [p.as_dict() for p in found]}
 
 
@@ -306,6 +307,46 @@ def brand_step(request, brand_id: int, payload: BrandStepIn):
         raise ApplicationError("未知的操作", field="action")
     step(request.user, brand, payload)
     return brand_get(actor=request.user, brand_id=brand_id)
+
+
+class BatchIn(Schema):
+    org_id: int
+    brand_ids: list[int] = Field(..., min_length=1, max_length=500)
+    decided_on: date
+    note: str = Field(..., max_length=500)
+
+
+class BatchOut(Schema):
+    id: int
+    number: int
+    name: str
+    decided_on: date
+    note: str
+    brand_ids: list[int]
+
+
+@router.post(
+    "/brands/batches", response={201: BatchOut, **ERRORS}, summary="认定一批党建品牌（第一批 …）"
+)
+def create_batch(request, payload: BatchIn):
+    org = _org(request, payload.org_id)
+    chosen = list(brand_list(actor=request.user).filter(pk__in=payload.brand_ids))
+    if len(chosen) != len(set(payload.brand_ids)):
+        raise ApplicationError("所选品牌不存在", field="brand_ids")
+    batch = brand_services.batch_create(
+        actor=request.user, org=org, brands=chosen, decided_on=payload.decided_on, note=payload.note
+    )
+    return Status(
+        201,
+        {
+            "id": batch.id,
+            "number": batch.number,
+            "name": str(batch),
+            "decided_on": batch.decided_on,
+            "note": batch.note,
+            "brand_ids": sorted(b.pk for b in chosen),
+        },
+    )
 
 
 @router.get("/brands/showcase", response={200: list[BrandOut], **ERRORS}, summary="党建品牌展示")
