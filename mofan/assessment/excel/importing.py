@@ -73,6 +73,7 @@ def _write(actor, found: SchemeImport, org, into, name, year, target) -> Scheme:
         year=year or found.year or timezone.localdate().year,
         target=target or found.target or Target.UNITS,
         bonus_cap=found.bonus_cap or Decimal(0),
+        description=found.description,
     )
     for area in found.areas:
         created = _refusing_at(

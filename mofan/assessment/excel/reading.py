@@ -36,6 +36,9 @@ from mofan.core.excel import (
 )
 from mofan.core.facts import facts
 
+MAX_POINTS = 1000
+MAX_NAME = 200
+
 
 @dataclass
 class ItemRow:
@@ -55,6 +58,7 @@ class AreaRow:
     name: str
     max_points: Decimal | None
     items: list[ItemRow] = field(default_factory=list)
+    refused: int = 0  # item rows under it with an error
 
 
 @dataclass
@@ -69,6 +73,7 @@ class SchemeImport:
     bonus_cap: Decimal | None = None
     grades: list[tuple[str, Decimal]] = field(default_factory=list)
     grades_row: int = 0
+    description: str = ""
     scheme: Scheme | None = None
 
     @property
@@ -94,6 +99,8 @@ def read_scheme(upload) -> SchemeImport:
         if footer and not cell_text(raw.get("item")):
             _read_footer(found, row_number, footer.group(1), footer.group(2).strip())
             continue
+        if text == cell_text(raw.get("number")):
+            continue  # a numbered row left empty
         _read_row(found, row_number, raw, labels)
     _check_areas(found)
     return found
@@ -123,6 +130,8 @@ def _read_footer(found: SchemeImport, row: int, what: str, text: str) -> None:
             found.bonus_cap = decimal_or_refuse(re.sub(r"\s*分$", "", text), "加分上限")
         except RuleError as error:
             found.errors.append(RowError(row, "加分上限", str(error)))
+    elif what == "说明":
+        found.description = text
     elif what == "考核等次" and text != "未设置":
         found.grades = [(label, Decimal(at_least)) for label, at_least in GRADE.findall(text)]
         found.grades_row = row
@@ -142,10 +151,12 @@ def _read_row(found: SchemeImport, row: int, raw: dict, labels: dict[str, str]) 
     if points_text:
         try:
             points = decimal_or_refuse(points_text, "分值")
-            if points < 0:
-                error("points", "分值不能为负数")
+            if not 0 <= points <= MAX_POINTS:
+                error("points", f"分值应在 0 到 {MAX_POINTS} 分之间")
         except RuleError as refused:
             error("points", str(refused))
+    if len(area_name) > MAX_NAME:
+        error("area", f"不能超过 {MAX_NAME} 字")
     if area_name and not item_name:
         found.areas.append(AreaRow(row, area_name, points))
         return
@@ -159,6 +170,8 @@ def _read_row(found: SchemeImport, row: int, raw: dict, labels: dict[str, str]) 
     item = _read_item(row, raw, item_name, points, labels, error)
     if item is not None and not found.errors.has(row):
         area.items.append(item)
+    else:
+        area.refused += 1
 
 
 def _area_for(found: SchemeImport, row: int, name: str) -> AreaRow | None:
@@ -172,8 +185,8 @@ def _area_for(found: SchemeImport, row: int, name: str) -> AreaRow | None:
 
 
 def _read_item(row, raw, name, points, labels, error) -> ItemRow | None:
-    if len(name) > 200:
-        error("item", "不能超过 200 字")
+    if len(name) > MAX_NAME:
+        error("item", f"不能超过 {MAX_NAME} 字")
     source_text = cell_text(raw.get("source"))
     rule_text = cell_text(raw.get("rule"))
     code = _fact_code(source_text, labels, error)
@@ -258,7 +271,7 @@ def _check_areas(found: SchemeImport) -> None:
             a.row for a in found.areas if a.name == area.name
         ):
             found.errors.append(RowError(area.row, "一级指标", f"一级指标“{area.name}”重复"))
-        if not area.items and not any(e.row > area.row for e in found.errors):
+        if not area.items and not area.refused:
             found.errors.append(
                 RowError(area.row, "具体指标", f"一级指标“{area.name}”下没有具体指标")
             )

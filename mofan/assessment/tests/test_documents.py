@@ -61,12 +61,18 @@ def shape(scheme: Scheme):
         ]
         areas.append((area.name, area.max_points, items))
     grades = sorted((g.label, g.at_least) for g in scheme.grades.all())
-    return (scheme.name, scheme.year, scheme.target, scheme.bonus_cap, areas, grades)
+    heading = (scheme.name, scheme.year, scheme.target, scheme.bonus_cap, scheme.description)
+    return (heading, areas, grades)
 
 
 @pytest.fixture
 def model_scheme(users, tree):
-    return defaults.model_organs_scheme(actor=users.committee_admin, org=tree.committee, year=2025)
+    scheme = defaults.model_organs_scheme(
+        actor=users.committee_admin, org=tree.committee, year=2025
+    )
+    scheme.description = "按季度日常监督、年度考评相结合。\n加分项须附佐证材料。"
+    scheme.save()
+    return scheme
 
 
 def test_the_export_reads_like_the_scheme_a_committee_publishes(model_scheme, users, login):
@@ -146,6 +152,8 @@ def test_the_rule_is_read_from_the_words_committees_write(users, tree):
                 [6, None, "服务群众", 10, "评审打分", "走访记录", "活动照片", ""],
                 ["二", "加分项", None, 0],
                 [7, None, "经验推广", 3, "加分项每项 1 分", "", "", ""],
+                [8],  # numbered rows left empty are skipped
+                [9, None, None, None],
             ]
         ),
     )
@@ -183,6 +191,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(users, tree):
                 [7, None, "廉政", 6, "评审打分", "", "", ""],
                 [],
                 ["考核对象：处室"],
+                [8, None, "分值过大", 5000, "评审打分", "", "", ""],
             ]
         ),
     )
@@ -196,7 +205,8 @@ def test_every_bad_row_is_reported_and_nothing_is_written(users, tree):
     assert errors[(8, "分值")] == "必须填写"
     assert errors[(9, "分值")] == "一级指标“正风肃纪”分值 10 分，其下指标合计 6 分"
     assert errors[(12, "考核对象")] == "应为单位或党支部，现为“处室”"
-    assert len(result.errors) == len(errors) == 8  # one reason per bad cell, none invented
+    assert errors[(13, "分值")] == "分值应在 0 到 1000 分之间"
+    assert len(result.errors) == len(errors) == 9  # one reason per bad cell, none invented
     assert Scheme.objects.count() == schemes_before
     assert not AuditLog.objects.filter(action="assessment.scheme_import").exists()
 
