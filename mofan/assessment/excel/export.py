@@ -119,4 +119,17 @@ def import_template():
         ["考核等次：好 ≥90 分；较好 ≥80 分；一般 ≥60 分；差 ≥0 分"],
     ]:
         sheet.append(row)
+    _fact_sheet(workbook)
     return workbook
+
+
+def _fact_sheet(workbook) -> None:
+    """The codes a 数据来源 cell may name, on a second sheet (the import reads the first)."""
+    sheet = workbook.create_sheet("数据来源（统计指标）")
+    sheet.append(["编码", "名称", "单位", "可用于按比例计分"])
+    for cell in sheet[1]:
+        cell.font = AREA_FONT
+    for found in facts():
+        sheet.append([found.code, found.label, found.unit, "是" if found.is_rate else ""])
+    sheet.column_dimensions["A"].width = 40
+    sheet.column_dimensions["B"].width = 36

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from mofan.assessment import defaults, excel, services
 from mofan.assessment.models import Indicator, Scheme
 from mofan.assessment.rules import item_rule
+from mofan.assessment.scoring import RuleError
 from mofan.assessment.tests.conftest import add_area, add_item
 from mofan.core.models import AuditLog
 
@@ -170,6 +171,28 @@ def test_the_rule_is_read_from_the_words_committees_write(users, tree):
     assert items["服务群众"].rule == "reviewed" and items["服务群众"].evidence == "活动照片"
     assert (items["经验推广"].rule, items["经验推广"].params) == ("bonus", {"each": "1"})
     assert [g.label for g in scheme.grades.all()] == ["好", "较好", "一般", "差"]  # defaults
+
+
+@pytest.mark.parametrize(
+    ("words", "reason"),
+    [
+        ("按次计分", "须写明每次（每项）的分值，如“每次加 1 分，最多 5 分”"),
+        ("扣分", "须写明每次（每项）的分值，如“每次扣 2 分”"),
+        ("加分", "须写明每次（每项）的分值，如“加分项每项 1 分”"),
+        ("按档次计分", "按档次计分须写明各档，如“≥95% 满分 ≥80% 得80%”"),
+    ],
+)
+def test_a_rule_named_without_its_numbers_says_what_is_missing(words, reason):
+    with pytest.raises(RuleError) as refused:
+        excel.rule_from_text(words, maximum=Decimal(5))
+    assert str(refused.value) == reason
+
+
+def test_points_written_per_band_become_shares_of_the_maximum():
+    assert excel.rule_from_text("≥90 得 6 分；≥80 得 3 分", maximum=Decimal(6)) == (
+        "thresholds",
+        {"bands": [["90", "100"], ["80", "50"]]},
+    )
 
 
 def test_every_bad_row_is_reported_and_nothing_is_written(users, tree):
@@ -360,6 +383,9 @@ def test_the_template_download_imports_as_it_is(users, tree, login):
     )
     assert result.ok, list(result.errors)
     assert result.item_count == 3 and result.scheme.bonus_cap == 5
+    codes = load_workbook(io.BytesIO(response.content))["数据来源（统计指标）"]
+    listed = {row[0]: row for row in codes.iter_rows(min_row=2, values_only=True)}
+    assert listed["meetings.attendance"][3] == "是" and listed["plans.tasks.overdue"][3] is None
 
 
 def test_the_import_page_lists_the_bad_rows_and_keeps_what_was_typed(users, tree, login):
