@@ -35,6 +35,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = "考核评价"
 
     def ready(self):
+        import mofan.assessment.facts  # noqa: F401  (registers the assessment facts)
         from mofan.core.registry import MenuEntry, register_audit_labels, register_menu
 
         register_menu(MenuEntry("考核评价", "assessment:rounds", 75, icon="award"))
