@@ -14,9 +14,7 @@ from mofan.assessment.models import Scheme, Target
 from mofan.core.access import scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
-from mofan.core.excel import (
-    RowError,
-)
+from mofan.core.excel import RowError
 
 
 class _Refused(Exception):
@@ -38,9 +36,9 @@ def scheme_import(
     every row is right; the result lists every bad row with its column and reason."""
     if into is None and org is None:
         raise ApplicationError("请选择制定组织", field="org")
+    if not scope_of(actor).can_admin((into.org if into else org).path):
+        raise PermissionDenied(services.NO_PERMISSION)
     if into is not None:
-        if not scope_of(actor).can_admin(into.org.path):
-            raise PermissionDenied(services.NO_PERMISSION)
         if not into.is_draft:
             raise ApplicationError("方案已发布，不能导入指标；如需调整请生成新版本")
     found = read_scheme(upload)

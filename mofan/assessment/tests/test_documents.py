@@ -8,6 +8,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
 
 from mofan.assessment import defaults, excel, services
@@ -15,6 +16,7 @@ from mofan.assessment.models import Indicator, Scheme
 from mofan.assessment.rules import item_rule
 from mofan.assessment.scoring import RuleError
 from mofan.assessment.tests.conftest import add_area, add_item
+from mofan.core.errors import ApplicationError
 from mofan.core.models import AuditLog
 
 
@@ -373,6 +375,20 @@ def test_importing_into_a_draft_adds_its_areas_and_refuses_a_name_it_has(scheme,
         actor=users.committee_admin, upload=workbook_bytes(rows), into=scheme
     )
     assert [(e.row, e.reason) for e in again.errors] == [(2, "方案中已有一级指标“正风肃纪”")]
+
+
+def test_the_import_service_refuses_other_orgs_and_published_schemes(ready_scheme, users, tree):
+    rows = [excel.HEADERS, ["一", "正风肃纪", None, 8], [1, None, "廉政", 8, "评审打分"]]
+    with pytest.raises(PermissionDenied):
+        excel.scheme_import(actor=users.unit_admin, upload=workbook_bytes(rows), org=tree.committee)
+    with pytest.raises(PermissionDenied):
+        excel.scheme_import(actor=users.unit_admin, upload=workbook_bytes(rows), into=ready_scheme)
+    services.scheme_publish(actor=users.committee_admin, scheme=ready_scheme)
+    with pytest.raises(ApplicationError, match="方案已发布"):
+        excel.scheme_import(
+            actor=users.committee_admin, upload=workbook_bytes(rows), into=ready_scheme
+        )
+    assert Indicator.objects.filter(scheme=ready_scheme).count() == 2
 
 
 def test_the_template_download_imports_as_it_is(users, tree, login):
