@@ -38,9 +38,8 @@ def scheme_import(
         raise ApplicationError("请选择制定组织", field="org")
     if not scope_of(actor).can_admin((into.org if into else org).path):
         raise PermissionDenied(services.NO_PERMISSION)
-    if into is not None:
-        if not into.is_draft:
-            raise ApplicationError("方案已发布，不能导入指标；如需调整请生成新版本")
+    if into is not None and not into.is_draft:
+        raise ApplicationError("方案已发布，不能导入指标；如需调整请生成新版本")
     found = read_scheme(upload)
     if found.ok:
         _check_names(found, into)
