@@ -36,6 +36,7 @@ class CallOut(Schema):
     title: str
     criteria: list[dict]
     min_compliance: Decimal
+    require_checklist: bool
     negative_items: list[str]
     deadline: date | None
     status: str
@@ -51,6 +52,7 @@ class CallIn(Schema):
     title: str = Field("", max_length=100)
     criteria: dict[str, str] = Field({}, description=f"标准文字，键为：{'、'.join(CRITERIA)}")
     min_compliance: Decimal = Field(Decimal(90), ge=0, le=100, max_digits=4, decimal_places=1)
+    require_checklist: bool = True
     negative_list: str = Field("", max_length=5000)
     deadline: date | None = None
 

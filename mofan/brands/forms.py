@@ -44,6 +44,12 @@ class CallForm(Form):
         decimal_places=1,
         initial=90,
     )
+    require_checklist = forms.BooleanField(
+        label="须党支部标准化规范化建设达标",
+        required=False,
+        initial=True,
+        help_text="当年的标准化规范化建设检查已定档时勾选",
+    )
     negative_list = forms.CharField(
         label="负面清单",
         required=False,

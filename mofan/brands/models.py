@@ -42,6 +42,11 @@ class Call(models.Model):
     min_compliance = models.DecimalField(
         "组织生活按期完成率不低于（%）", max_digits=5, decimal_places=1, default=90
     )
+    require_checklist = models.BooleanField(
+        "须党支部标准化规范化建设达标",
+        default=True,
+        help_text="当年的标准化规范化建设检查已定档时勾选；否则不作为前置条件",
+    )
     negative_list = models.TextField("负面清单", blank=True)
     deadline = models.DateField("申报截止日期", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=CallStatus, default=CallStatus.OPEN)
@@ -78,7 +83,7 @@ class Decided(models.Model):
     revoked_on = models.DateField("撤销日期", null=True, blank=True)
     revoke_reason = models.CharField("撤销原因", max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -120,7 +125,7 @@ class Recheck(models.Model):
     year = models.PositiveSmallIntegerField("复核年度")
     note = models.CharField("复核意见", max_length=500)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
 

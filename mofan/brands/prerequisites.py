@@ -65,6 +65,8 @@ def prerequisites(call: Call, org: Org) -> list[Prerequisite]:
         found.append(Prerequisite(label, VETOES, UNVERIFIED, None))
     else:
         found.append(Prerequisite(label, VETOES, f"{vetoes} 项", not vetoes))
+    if not call.require_checklist:
+        return found
     passed, known = _read(CHECKLIST, org, span)
     label = f"{call.year}年党支部标准化规范化建设达标"
     if not known or passed is None:

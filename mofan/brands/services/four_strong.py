@@ -39,7 +39,14 @@ from mofan.notifications.recipients import recorders_of
 from mofan.notifications.services import Message, notifications_send
 from mofan.orgs.models import BRANCH_TYPES, Org, OrgType
 
-CALL_FIELDS = ["title", "criteria", "min_compliance", "negative_list", "deadline"]
+CALL_FIELDS = [
+    "title",
+    "criteria",
+    "min_compliance",
+    "require_checklist",
+    "negative_list",
+    "deadline",
+]
 
 
 def default_criteria() -> list[dict]:
@@ -66,6 +73,7 @@ def call_create(
     title: str = "",
     criteria: dict[str, str] | None = None,
     min_compliance: Decimal = Decimal(90),
+    require_checklist: bool = True,
     negative_list: str = "",
     deadline: date | None = None,
 ) -> Call:
@@ -79,6 +87,7 @@ def call_create(
         title=(title or "").strip() or f"{year}年度“四强”党支部创建",
         criteria=_criteria(criteria),
         min_compliance=min_compliance,
+        require_checklist=require_checklist,
         negative_list=(negative_list or "").strip(),
         deadline=deadline,
     )

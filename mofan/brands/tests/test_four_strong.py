@@ -222,3 +222,15 @@ def test_each_step_writes_an_audit_record(recognised):
         "brands.application_recognise",
     }
     assert Application.objects.get().prerequisites[0]["fact_code"] == "meetings.compliance"
+
+
+def test_a_call_may_leave_the_checklist_out_of_its_prerequisites(call, users, tree, records):
+    records.checklist[tree.branch.pk] = 0
+    four_strong.call_update(actor=users.committee_admin, call=call, require_checklist=False)
+    assert [p.fact_code for p in prerequisites(call, tree.branch)] == [
+        "meetings.compliance",
+        "assessment.vetoes",
+    ]
+    four_strong.application_submit(
+        actor=users.secretary, application=draft(call, users.secretary, tree.branch)
+    )

@@ -44,6 +44,7 @@ def _call_data(cleaned: dict) -> dict:
         "title": cleaned["title"],
         "deadline": cleaned["deadline"],
         "min_compliance": cleaned["min_compliance"],
+        "require_checklist": cleaned["require_checklist"],
         "negative_list": cleaned["negative_list"],
         "criteria": criterion_texts(cleaned),
     }
@@ -79,6 +80,7 @@ def call_edit(request, call_id):
         "title": call.title,
         "deadline": call.deadline,
         "min_compliance": call.min_compliance,
+        "require_checklist": call.require_checklist,
         "negative_list": call.negative_list,
         **criterion_initial(texts),
     }
