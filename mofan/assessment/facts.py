@@ -62,7 +62,7 @@ def checklist_passed(*, org_ids, span, as_of=None):
     return for_each(org_ids, passed)
 
 
-@register_fact("assessment.units_assessed", "参加考核的单位数", "个")
+@register_fact("assessment.units_assessed", "参加考核单位数", "个")
 def units_assessed(*, org_ids, span, as_of=None):
     """1 for an org that took part in a final round of a unit scheme ending in the span."""
     taking_part = Participant.objects.filter(
