@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, User
+from mofan.appraisal.tests.demo_checks import check_demo_appraisal
 from mofan.assessment.compute import results
 from mofan.assessment.models import Round, RoundStatus
 from mofan.core.access import Role
@@ -49,6 +50,7 @@ def test_it_builds_the_demo_once_and_running_it_again_changes_nothing():
     check_members_pipeline_dues_and_meetings()
     check_every_member_has_an_account_that_logs_in()
     check_three_closed_assessments_and_one_in_self_assessment()
+    check_demo_appraisal()
     before = counts()
     call_command("demo")
     call_command("demo", "--if-empty")
