@@ -144,7 +144,7 @@ class BrandStepIn(Schema):
 
 
 class Filters(Schema):
-    year: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
     status: str = ""
     page: int = 1
     page_size: int = 50

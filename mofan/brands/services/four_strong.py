@@ -53,9 +53,21 @@ def default_criteria() -> list[dict]:
     return [{"name": name, "text": ""} for name in CRITERIA]
 
 
-def _criteria(texts: dict[str, str] | None) -> list[dict]:
+TEXT_LIMIT = 3000
+
+
+def _texts(texts: dict[str, str] | None, field: str) -> dict[str, str]:
+    """The text for each criterion (the five, whatever else was sent), none too long."""
     texts = texts or {}
-    return [{"name": name, "text": (texts.get(name) or "").strip()} for name in CRITERIA]
+    found = {name: str(texts.get(name) or "").strip() for name in CRITERIA}
+    for name, text in found.items():
+        if len(text) > TEXT_LIMIT:
+            raise ApplicationError(f"“{name}”最多 {TEXT_LIMIT} 字", field=field)
+    return found
+
+
+def _criteria(texts: dict[str, str] | None) -> list[dict]:
+    return [{"name": name, "text": text} for name, text in _texts(texts, "criteria").items()]
 
 
 def _check_call(call: Call) -> None:
@@ -153,8 +165,7 @@ def call_close(*, actor, call: Call) -> Call:
 
 
 def _self_evaluation(texts: dict[str, str] | None) -> dict[str, str]:
-    texts = texts or {}
-    return {name: (texts.get(name) or "").strip() for name in CRITERIA}
+    return _texts(texts, "self_evaluation")
 
 
 @transaction.atomic
@@ -251,7 +262,7 @@ def application_submit(*, actor, application: Application, on: date | None = Non
     tell_unit(
         actor,
         application.org,
-        key=f"brands.application.{application.pk}.submitted.{application.submitted_on}",
+        key=f"brands.application.{application.pk}.submitted.{timezone.now():%Y%m%d%H%M%S%f}",
         title=f"{application.org.name}申报四强党支部，请审核",
         link=link_to("brands:application", application.pk),
     )

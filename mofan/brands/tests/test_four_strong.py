@@ -234,3 +234,8 @@ def test_a_call_may_leave_the_checklist_out_of_its_prerequisites(call, users, tr
     four_strong.application_submit(
         actor=users.secretary, application=draft(call, users.secretary, tree.branch)
     )
+
+
+def test_a_self_evaluation_too_long_is_refused_with_its_criterion(call, users, tree):
+    with pytest.raises(ApplicationError, match="“队伍建设强”最多 3000 字"):
+        draft(call, users.secretary, tree.branch, self_evaluation={"队伍建设强": "长" * 3001})

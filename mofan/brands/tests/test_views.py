@@ -312,3 +312,19 @@ def test_a_phone_gets_the_card_layout(users, tree, login):
     )
     page = text(login(users.member).get("/brands/showcase/"))
     assert 'class="col-12 col-md-6 col-xl-4"' in page
+
+
+def test_the_edit_pages_show_what_was_saved_and_a_submitted_one_is_not_edited(
+    call, users, tree, login
+):
+    application = draft(call, users.secretary, tree.branch)
+    brand = brand_draft(users.secretary, tree.branch)
+    client = login(users.secretary)
+    assert EVALUATION["政治建设强"] in text(
+        client.get(f"/brands/applications/{application.id}/edit/")
+    )
+    assert "以党建引领业务发展" in text(client.get(f"/brands/brands/{brand.id}/edit/"))
+    four_strong.application_submit(actor=users.secretary, application=application)
+    response = client.get(f"/brands/applications/{application.id}/edit/", follow=True)
+    assert "已提交的申报不能修改" in flash(response)
+    assert login(users.outsider).get(f"/brands/brands/{brand.id}/edit/").status_code == 404
