@@ -159,14 +159,4 @@ def recognised(request):
     by_year: dict[int, list] = {}
     for application in shown:
         by_year.setdefault(application.call.year, []).append(application)
-    scope = scope_of(request.user)
-    return render(
-        request,
-        "brands/recognised.html",
-        {
-            "by_year": by_year,
-            "year": year,
-            "this_year": timezone.localdate().year,
-            "can_manage": scope.is_committee_admin,
-        },
-    )
+    return render(request, "brands/recognised.html", {"by_year": by_year, "year": year})
