@@ -15,6 +15,12 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from mofan.appraisal.models import RoundStatus as AppraisalStatus
+from mofan.appraisal.selectors import round_list as appraisal_round_list
+from mofan.assessment.models import RoundStatus as AssessmentStatus
+from mofan.assessment.selectors import round_list as assessment_round_list
+from mofan.brands.models import Status as ApplicationStatus
+from mofan.brands.selectors import application_list, brand_list
 from mofan.core.access import RECORDER_ROLES, scope_of
 from mofan.core.periods import Span
 from mofan.meetings.compliance import by_unit as compliance_by_unit
@@ -130,6 +136,42 @@ def _other_todos(actor, today: date) -> list[Todo]:
         Todo("任期将满或已满的组织", terms, _url("meetings:terms")),
         Todo("发展党员逾期未办的步骤", steps_due, _url("members:development", overdue=1), "danger"),
         Todo("本年度欠缴党费的党员", arrears, _url("members:list", arrears=1), "danger"),
+    ]
+
+
+def _assessment_todos(actor) -> list[Todo]:
+    """Steps of 考核评价, 述职评议 and 四强/党建品牌 that wait for the actor."""
+    scope = scope_of(actor)
+    writes = scope.paths_q(scope.recorder_paths, "participants__org__path")
+    to_assess = (
+        assessment_round_list(actor=actor)
+        .filter(writes, status=AssessmentStatus.SELF)
+        .values("pk")
+        .distinct()
+        .count()
+    )
+    reports = (
+        appraisal_round_list(actor=actor)
+        .filter(status=AppraisalStatus.REPORTS, reporters__user=actor, reporters__report="")
+        .count()
+    )
+    if scope.is_committee_admin:
+        waiting, verb = ApplicationStatus.UNIT_PASSED, "认定"
+    else:
+        waiting, verb = ApplicationStatus.SUBMITTED, "审核"
+    reviews = scope.is_admin
+    four_strong = application_list(actor=actor).filter(status=waiting).count() if reviews else 0
+    brands = brand_list(actor=actor).filter(status=waiting).count() if reviews else 0
+    return [
+        Todo("考核待单位自评", to_assess, _url("assessment:rounds"), "warning"),
+        Todo("述职报告待提交", reports, _url("appraisal:rounds"), "warning"),
+        Todo(
+            f"四强党支部申报待{verb}",
+            four_strong,
+            _url("brands:queue", status=waiting),
+            "warning",
+        ),
+        Todo(f"党建品牌申报待{verb}", brands, _url("brands:brands", status=waiting), "warning"),
     ]
 
 
@@ -337,6 +379,7 @@ def workbench_for(*, actor, today: date) -> Workbench:
             _task_todos(actor, today)
             + _supervision_todos(actor, today)
             + _other_todos(actor, today)
+            + _assessment_todos(actor)
         )
         bench.owed = _owed_lines(actor, today, units)
     return bench
