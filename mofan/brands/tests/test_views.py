@@ -328,3 +328,41 @@ def test_the_edit_pages_show_what_was_saved_and_a_submitted_one_is_not_edited(
     response = client.get(f"/brands/applications/{application.id}/edit/", follow=True)
     assert "已提交的申报不能修改" in flash(response)
     assert login(users.outsider).get(f"/brands/brands/{brand.id}/edit/").status_code == 404
+
+
+def _recognised_last_year(users, tree, branches):
+    last = four_strong.call_create(actor=users.committee_admin, org=tree.committee, year=YEAR - 1)
+    for branch in branches:
+        application = draft(last, users.committee_admin, branch)
+        four_strong.application_submit(
+            actor=users.committee_admin, application=application, on=date(YEAR - 1, 5, 1)
+        )
+        four_strong.application_unit_pass(actor=users.committee_admin, application=application)
+        four_strong.application_recognise(
+            actor=users.committee_admin, application=application, on=date(YEAR - 1, 7, 1)
+        )
+    return last
+
+
+def test_the_committee_sees_this_years_records_of_each_title_held(users, tree, login, records):
+    _recognised_last_year(users, tree, [tree.branch])
+    records.vetoes[tree.branch.pk] = 1
+    page = text(login(users.committee_admin).get("/brands/recognised/"))
+    assert f"{YEAR}年记录核验" in page and f"{YEAR}年无一票否决事项" in page and "1 项" in page
+    assert "复核或撤销" in page
+    assert f"{YEAR}年记录核验" not in text(login(users.member).get("/brands/recognised/"))
+
+
+def test_the_recognised_list_costs_the_same_for_more_titles(
+    users, tree, login, records, django_assert_max_num_queries
+):
+    from mofan.orgs.models import OrgType
+    from mofan.site.tests.factories import make_org
+
+    branches = [make_org(tree.unit, OrgType.BRANCH, f"四强支部{i}") for i in range(8)]
+    records.good(*branches)
+    _recognised_last_year(users, tree, branches)
+    client = login(users.committee_admin)
+    with django_assert_max_num_queries(14):
+        page = text(client.get("/brands/recognised/"))
+    assert page.count("四强支部") == 8

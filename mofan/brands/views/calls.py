@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from mofan.brands import exports
 from mofan.brands.forms import CallForm, criterion_initial, criterion_texts
 from mofan.brands.models import CRITERIA, Status
-from mofan.brands.prerequisites import prerequisites
+from mofan.brands.prerequisites import prerequisites, prerequisites_of
 from mofan.brands.selectors import application_list, call_get, call_list, recognised_list
 from mofan.brands.services import four_strong
 from mofan.brands.services.common import is_committee_over
@@ -159,4 +159,24 @@ def recognised(request):
     by_year: dict[int, list] = {}
     for application in shown:
         by_year.setdefault(application.call.year, []).append(application)
-    return render(request, "brands/recognised.html", {"by_year": by_year, "year": year})
+    this_year = timezone.localdate().year
+    checks = _yearly_checks(shown, this_year) if scope_of(request.user).is_committee_admin else {}
+    return render(
+        request,
+        "brands/recognised.html",
+        {"by_year": by_year, "year": year, "checks": checks, "this_year": this_year},
+    )
+
+
+def _yearly_checks(applications, year: int) -> dict[int, list]:
+    """{application id: its prerequisites in `year`} for the titles held from earlier years:
+    what the committee's yearly re-check reads from the records (one read per call)."""
+    held: dict = {}
+    for application in applications:
+        if application.status == Status.RECOGNISED and application.call.year < year:
+            held.setdefault(application.call, []).append(application)
+    checks = {}
+    for call, items in held.items():
+        found = prerequisites_of(call, [a.org for a in items], year=year)
+        checks.update({a.pk: found[a.org_id] for a in items})
+    return checks
