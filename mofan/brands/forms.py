@@ -86,16 +86,26 @@ class ApplicationForm(Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=texts.get(name, ""),
             )
-        if call.negative_items:
-            self.fields["negative_confirmed"] = forms.BooleanField(
-                label="已逐条对照负面清单，确认本支部不存在所列情形", required=False
+        self.negative_items = call.negative_items
+        if self.negative_items:
+            self.fields["negative"] = forms.MultipleChoiceField(
+                label="负面清单：逐条确认本支部不存在所列情形",
+                choices=[(str(i), f"不存在：{line}") for i, line in enumerate(self.negative_items)],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
             )
-        self.order_fields([*(_criterion_field(n) for n in CRITERIA), "negative_confirmed", "files"])
+        self.order_fields([*(_criterion_field(n) for n in CRITERIA), "negative", "files"])
         self.wide_fields = (*(_criterion_field(n) for n in CRITERIA), "files")
 
 
-class ReasonForm(Form):
-    reason = forms.CharField(label="原因", max_length=500, required=False)
+def negative_initial(call, confirmed: bool) -> list[str]:
+    return [str(i) for i in range(len(call.negative_items))] if confirmed else []
+
+
+def negative_confirmed(form) -> bool:
+    """Every line of the negative list ticked (a call without one asks nothing)."""
+    ticked = set(form.cleaned_data.get("negative") or [])
+    return bool(form.negative_items) and ticked == {str(i) for i in range(len(form.negative_items))}
 
 
 class BrandForm(Form):

@@ -80,7 +80,7 @@ def test_a_secretary_sees_the_prerequisites_of_the_branch_before_applying(
 
 def test_a_branch_applies_with_evidence_and_then_submits(call, users, tree, login):
     client = login(users.secretary)
-    data = {**criterion_initial(EVALUATION), "negative_confirmed": "on"}
+    data = {**criterion_initial(EVALUATION), "negative": ["0", "1"]}
     data["files"] = SimpleUploadedFile("台账.pdf", PDF, content_type="application/pdf")
     response = client.post(f"/brands/calls/{call.id}/apply/?org={tree.branch.id}", data)
     application = Application.objects.get()
@@ -366,3 +366,23 @@ def test_the_recognised_list_costs_the_same_for_more_titles(
     with django_assert_max_num_queries(14):
         page = text(client.get("/brands/recognised/"))
     assert page.count("四强支部") == 8
+
+
+def test_each_line_of_the_negative_list_is_confirmed_on_its_own(call, users, tree, login):
+    client = login(users.secretary)
+    data = {**criterion_initial(EVALUATION), "negative": ["0"]}
+    page = text(client.get(f"/brands/calls/{call.id}/apply/?org={tree.branch.id}"))
+    assert "不存在：班子成员受到党纪处分" in page and "不存在：发生重大安全责任事故" in page
+    client.post(f"/brands/calls/{call.id}/apply/?org={tree.branch.id}", data)
+    application = Application.objects.get()
+    assert not application.negative_confirmed
+    response = client.post(
+        f"/brands/applications/{application.id}/step/", {"action": "submit"}, follow=True
+    )
+    assert "请逐条对照负面清单，确认不存在所列情形" in flash(response)
+    client.post(f"/brands/applications/{application.id}/edit/", {**data, "negative": ["0", "1"]})
+    application.refresh_from_db()
+    assert application.negative_confirmed
+    edit = text(client.get(f"/brands/applications/{application.id}/edit/"))
+    assert 'value="0" id="id_negative_0" checked' in edit
+    assert 'value="1" id="id_negative_1" checked' in edit

@@ -14,6 +14,8 @@ from mofan.brands.forms import (
     FilterForm,
     criterion_initial,
     criterion_texts,
+    negative_confirmed,
+    negative_initial,
 )
 from mofan.brands.models import CRITERIA, Status
 from mofan.brands.prerequisites import failed, from_stored, prerequisites
@@ -36,7 +38,7 @@ SORTS = {"org": "org__path", "year": "call__year", "submitted": "submitted_on", 
 def _data(form) -> dict:
     return {
         "self_evaluation": criterion_texts(form.cleaned_data),
-        "negative_confirmed": form.cleaned_data.get("negative_confirmed", False),
+        "negative_confirmed": negative_confirmed(form),
         "files": form.cleaned_data.get("files") or [],
     }
 
@@ -76,7 +78,7 @@ def application_edit(request, application_id):
     call = application.call
     initial = {
         **criterion_initial(application.self_evaluation),
-        "negative_confirmed": application.negative_confirmed,
+        "negative": negative_initial(call, application.negative_confirmed),
     }
     form = ApplicationForm(request.POST or None, request.FILES or None, call=call, initial=initial)
     if request.method == "POST" and form.is_valid():
