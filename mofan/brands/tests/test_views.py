@@ -386,3 +386,33 @@ def test_each_line_of_the_negative_list_is_confirmed_on_its_own(call, users, tre
     edit = text(client.get(f"/brands/applications/{application.id}/edit/"))
     assert 'value="0" id="id_negative_0" checked' in edit
     assert 'value="1" id="id_negative_1" checked' in edit
+
+
+def test_the_call_page_and_the_showcase_cost_the_same_for_more_rows(
+    call, users, tree, login, records, django_assert_max_num_queries
+):
+    from mofan.orgs.models import OrgType
+    from mofan.site.tests.factories import make_org
+
+    brands = []
+    for index in range(10):
+        branch = make_org(tree.unit, OrgType.BRANCH, f"多行支部{index}")
+        records.good(branch)
+        four_strong.application_submit(
+            actor=users.unit_admin, application=draft(call, users.unit_admin, branch)
+        )
+        brands.append(brand_passed(users, branch, submitter=users.unit_admin, name=f"品牌{index}"))
+    brand_services.batch_create(
+        actor=users.committee_admin,
+        org=tree.committee,
+        brands=brands,
+        decided_on=date(2026, 6, 1),
+        note="8 号",
+    )
+    client = login(users.committee_admin)
+    with django_assert_max_num_queries(10):
+        page = text(client.get(f"/brands/calls/{call.id}/"))
+    assert page.count("多行支部") == 10
+    with django_assert_max_num_queries(10):
+        page = text(client.get("/brands/showcase/"))
+    assert page.count("多行支部") == 10
