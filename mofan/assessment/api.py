@@ -106,6 +106,8 @@ class RoundOut(Schema):
     status: str
     self_deadline: date | None
     as_of: date | None
+    annual_weight: Decimal
+    supervision_weight: Decimal
 
 
 class RoundPage(Page):
@@ -119,6 +121,8 @@ class RoundIn(Schema):
     starts_on: date
     ends_on: date
     self_deadline: date | None = None
+    annual_weight: Decimal | None = Field(None, description="三年总评：三个年度合计权重（%）")
+    supervision_weight: Decimal | None = Field(None, description="三年总评：日常监督权重（%）")
 
 
 class ItemScoreOut(Schema):
@@ -142,6 +146,10 @@ class UnitResultOut(Schema):
     rank: int
     vetoed: bool
     items: list[ItemScoreOut]
+    years: dict[str, Decimal | None] = Field(
+        default_factory=dict, description="三年总评：各年度定档得分（折合百分制）"
+    )
+    supervision: Decimal | None = Field(None, description="三年总评：日常监督平均（百分制）")
 
 
 class EntryOut(Schema):
@@ -322,6 +330,8 @@ def round_results(request, round_id: int, filters: Query[ResultsFilters]):
                 )
             },
             "items": [{**s.__dict__, "rule": rules[i]} for i, s in r.items.items()],
+            "years": {str(year): v for year, v in getattr(r, "years", {}).items()},
+            "supervision": getattr(r, "supervision", None),
         }
         for r in compute.results(round_)
         if r.org_id in seen

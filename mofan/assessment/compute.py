@@ -12,7 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from mofan.assessment.models import Entry, Finding, FrozenValue, Indicator, Participant, Round
+from mofan.assessment.models import (
+    Entry,
+    Finding,
+    FrozenValue,
+    Indicator,
+    Participant,
+    Round,
+    RoundKind,
+)
 from mofan.assessment.rules import ItemRule, item_rule
 from mofan.assessment.scoring import (
     BONUS,
@@ -155,7 +163,12 @@ def _score(leaf: Leaf, org_id: int, values, entry: Entry | None, findings, froze
 
 def results(round_: Round, *, recompute: bool = False, only: int | None = None) -> list[UnitResult]:
     """Every participant's result, ranked within its category (best first); with `only`, the
-    result of that one unit, unranked (a unit's sheet while the round is open)."""
+    result of that one unit, unranked (a unit's sheet while the round is open). A 三年总评
+    combines other rounds' results instead (triennial.py)."""
+    if round_.kind == RoundKind.TRIENNIAL:
+        from mofan.assessment.triennial import triennial_results  # it builds on this module
+
+        return triennial_results(round_, only=only)
     scheme = round_.scheme
     indicators = list(Indicator.objects.filter(scheme=scheme))
     leaves = leaves_of(indicators)
@@ -178,7 +191,7 @@ def results(round_: Round, *, recompute: bool = False, only: int | None = None) 
         for p in participants
     ]
     if only is None:
-        _rank(table)
+        rank_within_categories(table)
     return table
 
 
@@ -209,7 +222,7 @@ def _unit_result(participant, leaves, values, entries, findings, frozen, cap, gr
     return result
 
 
-def _rank(table: list[UnitResult]) -> None:
+def rank_within_categories(table: list[UnitResult]) -> None:
     """Competition ranking (1, 2, 2, 4) by total within each category; a vetoed unit ranks
     after every unit that was not."""
     by_category = defaultdict(list)

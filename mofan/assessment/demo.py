@@ -1,5 +1,5 @@
 """Demo assessment: unit categories, the annual scheme of each of the last three years with its
-closed round, this year's scheme with its fourth-quarter round in self-assessment, and the
+closed round, their 三年一总评 naming 模范机关, this year's scheme with its fourth-quarter round in self-assessment, and the
 branch checklist of the demo unit. Written through the services, like a committee would."""
 
 import random
@@ -32,15 +32,7 @@ def build_demo_assessment(today: date) -> int:
         services.scheme_publish(actor=DEMO, scheme=scheme)
         _closed_round(scheme, year, rng)
         built += 1
-    model_organs = Org.objects.filter(pk__in=naming.model_organ_candidates(year=today.year - 1))
-    if model_organs:
-        naming.model_organ_name(
-            actor=DEMO,
-            committee=root,
-            year=today.year - 1,
-            orgs=model_organs,
-            decision=f"市直机关工委〔{today.year}〕12 号",
-        )
+    _triennial_naming(scheme, today)
     current = model_organs_scheme(actor=DEMO, org=root, year=today.year)
     services.scheme_publish(actor=DEMO, scheme=current)
     _quarter_in_self_assessment(current, today)
@@ -89,6 +81,33 @@ def _closed_round(scheme, year: int, rng: random.Random) -> None:
         org_ids=proposed,
         decision=f"市直机关工委〔{year + 1}〕{3 + year % 10} 号",
     )
+
+
+def _triennial_naming(scheme, today: date) -> None:
+    """The 三年一总评 of the last three years, on the last year's scheme and grades. Daily
+    supervision began with the platform this year, so the three years carry the whole weight."""
+    first, last = today.year - 3, today.year - 1
+    round_ = rounds.round_create(
+        actor=DEMO,
+        scheme=scheme,
+        name=f"{first}—{last}年模范机关创建三年一总评",
+        kind=RoundKind.TRIENNIAL,
+        starts_on=date(first, 1, 1),
+        ends_on=date(last, 12, 31),
+        annual_weight=100,
+        supervision_weight=0,
+    )
+    rounds.round_open(actor=DEMO, round_=round_)
+    for _ in range(3):  # → review → preliminary → final
+        rounds.round_advance(actor=DEMO, round_=round_)
+    candidates = naming.model_organ_candidates(round_)
+    if candidates:
+        naming.model_organ_name(
+            actor=DEMO,
+            round_=round_,
+            org_ids=[r.org_id for r in candidates],
+            decision=f"市直机关工委〔{today.year}〕12 号",
+        )
 
 
 def _quarter_in_self_assessment(scheme, today: date) -> None:

@@ -218,6 +218,26 @@ class RoundForm(Form):
     starts_on = forms.DateField(label="考核期开始")
     ends_on = forms.DateField(label="考核期结束")
     self_deadline = forms.DateField(label="自评截止", required=False)
+    annual_weight = forms.DecimalField(
+        label="三年年度考评合计权重（%）",
+        initial=70,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        help_text="仅三年总评：三个年度平均分配",
+    )
+    supervision_weight = forms.DecimalField(
+        label="日常监督权重（%）",
+        initial=30,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        help_text="仅三年总评：三年内各季度日常监督结果的平均；两项合计 100%",
+    )
 
 
 class SelfAssessForm(Form):

@@ -192,6 +192,13 @@ class Round(models.Model):
     )
     self_deadline = models.DateField("自评截止", null=True, blank=True)
     as_of = models.DateField("数据截至", null=True, blank=True)
+    # 三年总评 only: the three annual results together, split equally, and daily supervision.
+    annual_weight = models.DecimalField(
+        "三年年度考评合计权重（%）", max_digits=5, decimal_places=2, default=70
+    )
+    supervision_weight = models.DecimalField(
+        "日常监督权重（%）", max_digits=5, decimal_places=2, default=30
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -217,6 +224,10 @@ class Participant(models.Model):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
     category = models.ForeignKey(
         Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField("自评提交时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
     class Meta:
@@ -287,6 +298,29 @@ class FrozenValue(models.Model):
 
     def __str__(self):
         return f"{self.org}：{self.indicator}"
+
+
+class Evidence(models.Model):
+    """A file a unit attaches to its self-assessment of an item (台账、照片、文件)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="evidence")
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField("文件", upload_to="assessment/evidence/%Y/")
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "自评佐证材料"
+        verbose_name_plural = "自评佐证材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
 
 
 class Finding(models.Model):

@@ -1,5 +1,5 @@
 """Naming after a round (评先命名): advanced units or branches within a quota per category,
-模范机关 after three advanced years running, and revoking (摘牌) when a veto event follows.
+模范机关 from a 三年总评 (for units also advanced each of its three years), and revoking (摘牌) when a veto event follows.
 
 Only units are named, never people. The proposal is the top of each category by total, without
 vetoed units or units in the lowest grade; the committee decides, and its decision is checked
@@ -23,7 +23,6 @@ from mofan.core.errors import ApplicationError
 from mofan.core.locking import locked, refused_if_taken
 
 DEFAULT_SHARE = 20  # % of each category
-MODEL_ORGAN_YEARS = 3
 
 
 def _require_committee(actor, org) -> None:
@@ -126,53 +125,78 @@ def _user(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
-def model_organ_candidates(*, year: int, kind: str = HonourKind.ADVANCED_UNIT):
-    """Org ids named advanced in each of the three years up to `year`, not yet 模范机关."""
-    years = set(range(year - MODEL_ORGAN_YEARS + 1, year + 1))
+def _advanced_every_year(org_ids, years: set[int], kind: str) -> set[int]:
     held = defaultdict(set)
     for org_id, named_year in Honour.objects.filter(
-        kind=kind, year__in=years, revoked_on__isnull=True
+        org_id__in=org_ids, kind=kind, year__in=years, revoked_on__isnull=True
     ).values_list("org_id", "year"):
         held[org_id].add(named_year)
+    return {org_id for org_id, named in held.items() if named == years}
+
+
+def model_organ_candidates(round_: Round) -> list:
+    """The results of a final 三年总评 that may be named 模范机关, ranked: not vetoed, above
+    the lowest grade, named advanced in each of its three years and not yet 模范机关."""
+    if not round_.is_final or round_.kind != RoundKind.TRIENNIAL:
+        return []
+    table = compute.results(round_)
+    grades = list(round_.scheme.grades.order_by("at_least"))
+    lowest = grades[0].label if grades else ""
+    org_ids = [r.org_id for r in table]
+    years = set(range(round_.starts_on.year, round_.ends_on.year + 1))
+    advanced = _advanced_every_year(org_ids, years, HonourKind.ADVANCED_UNIT)
     already = set(
-        Honour.objects.filter(kind=HonourKind.MODEL_ORGAN, revoked_on__isnull=True).values_list(
-            "org_id", flat=True
-        )
+        Honour.objects.filter(
+            org_id__in=org_ids, kind=HonourKind.MODEL_ORGAN, revoked_on__isnull=True
+        ).values_list("org_id", flat=True)
     )
-    return sorted(
-        org_id for org_id, named in held.items() if named == years and org_id not in already
-    )
+    return [
+        r
+        for r in table
+        if _eligible(r, lowest) and r.org_id in advanced and r.org_id not in already
+    ]
 
 
 @transaction.atomic
-def model_organ_name(*, actor, committee, year: int, orgs, decision: str) -> list[Honour]:
-    _require_committee(actor, committee)
+def model_organ_name(*, actor, round_: Round, org_ids, decision: str) -> list[Honour]:
+    """Name the chosen candidates of a final 三年总评 模范机关 of its last year."""
+    _require_committee(actor, round_.scheme.org)
+    round_ = locked(round_)
+    if not round_.is_final or round_.kind != RoundKind.TRIENNIAL:
+        raise ApplicationError("只能根据已定档的三年总评命名模范机关")
     if not decision.strip():
         raise ApplicationError("请填写命名决定（文号）", field="decision")
-    allowed = set(model_organ_candidates(year=year))
-    orgs = list(orgs)
-    refused = [o.name for o in orgs if o.pk not in allowed or not o.path.startswith(committee.path)]
-    if refused or not orgs:
+    candidates = {r.org_id: r for r in model_organ_candidates(round_)}
+    names = dict(round_.participants.values_list("org_id", "org__name"))
+    chosen = list(dict.fromkeys(org_ids))
+    if not chosen:
+        raise ApplicationError("请选择单位", field="org_ids")
+    refused = [org_id for org_id in chosen if org_id not in candidates]
+    if refused:
+        name = names.get(refused[0], "所选单位")
         raise ApplicationError(
-            f"“{refused[0]}”不是连续三年的先进单位，不能命名为模范机关"
-            if refused
-            else "请选择单位",
+            f"“{name}”不符合命名条件（三年总评未被否决、等次不是最低，且三年均被评为先进单位）",
             field="org_ids",
         )
-    honours = Honour.objects.bulk_create(
+    year = round_.ends_on.year
+    honours = [
         Honour(
             kind=HonourKind.MODEL_ORGAN,
-            org=o,
+            org_id=org_id,
             year=year,
+            round=round_,
             decision=decision.strip(),
             decided_by=_user(actor),
         )
-        for o in orgs
-    )
+        for org_id in chosen
+    ]
+    with refused_if_taken(f"所选单位中已有{year}年度的模范机关命名"):
+        Honour.objects.bulk_create(honours)
     audit(
         actor=actor,
         action="assessment.name",
-        detail=f"模范机关 {len(orgs)} 个：{'、'.join(o.name for o in orgs)}",
+        target=round_,
+        detail=f"模范机关 {len(chosen)} 个：{'、'.join(candidates[o].org_name for o in chosen)}",
     )
     return honours
 

@@ -40,6 +40,7 @@ from mofan.notifications.recipients import admins_of, recorders_of
 from mofan.notifications.services import Message, notifications_send
 from mofan.orgs.models import BRANCH_TYPES, Org
 
+DEFAULT_ANNUAL_WEIGHT = 70  # 三年总评: the three years 70%, daily supervision 30%
 NO_PERMISSION = "只有制定考核方案的组织的管理员可以组织考核"
 NEXT = {
     RoundStatus.DRAFT: RoundStatus.SELF,
@@ -86,6 +87,8 @@ def round_create(
     starts_on: date,
     ends_on: date,
     self_deadline: date | None = None,
+    annual_weight=None,
+    supervision_weight=None,
 ) -> Round:
     _require_runner(actor, scheme)
     if scheme.status != SchemeStatus.PUBLISHED:
@@ -96,6 +99,12 @@ def round_create(
         raise ApplicationError("请填写考核名称", field="name")
     if ends_on < starts_on:
         raise ApplicationError("考核期结束日期不能早于开始日期", field="ends_on")
+    annual_weight = DEFAULT_ANNUAL_WEIGHT if annual_weight is None else annual_weight
+    supervision_weight = (
+        100 - DEFAULT_ANNUAL_WEIGHT if supervision_weight is None else supervision_weight
+    )
+    if kind == RoundKind.TRIENNIAL:
+        _check_triennial(starts_on, ends_on, annual_weight, supervision_weight)
     round_ = Round.objects.create(
         scheme=scheme,
         name=name.strip(),
@@ -103,10 +112,24 @@ def round_create(
         starts_on=starts_on,
         ends_on=ends_on,
         self_deadline=self_deadline,
+        annual_weight=annual_weight,
+        supervision_weight=supervision_weight,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit(actor=actor, action="assessment.round_create", target=round_, detail=scheme.name)
     return round_
+
+
+def _check_triennial(starts_on: date, ends_on: date, annual_weight, supervision_weight) -> None:
+    if ends_on.year - starts_on.year != 2:
+        raise ApplicationError("三年总评的考核期应跨三个年度", field="ends_on")
+    if annual_weight < 0 or supervision_weight < 0:
+        raise ApplicationError("权重不能为负数", field="annual_weight")
+    if annual_weight + supervision_weight != 100:
+        raise ApplicationError(
+            f"年度考评与日常监督的权重合计应为 100%，现为 {annual_weight + supervision_weight}%",
+            field="annual_weight",
+        )
 
 
 def _round_link(round_: Round) -> str:
@@ -187,6 +210,8 @@ def _freeze(round_: Round) -> None:
     """Store each record-based value and its points, so later corrections of the records do
     not change a closed round."""
     round_.as_of = min(timezone.localdate(), round_.ends_on)
+    if round_.kind == RoundKind.TRIENNIAL:
+        return  # it reads the frozen results of the rounds it combines
     table = compute.results(round_)
     leaves = compute.leaves_of(round_.scheme.indicators.all())
     reads_records = [leaf.indicator.pk for leaf in leaves if leaf.rule.reads_records]

@@ -14,6 +14,7 @@ from mofan.assessment.models import (
     Objection,
     Participant,
     Round,
+    RoundKind,
     RoundStatus,
     Scheme,
     SchemeStatus,
@@ -145,3 +146,17 @@ def honour_list(*, actor) -> QuerySet[Honour]:
 
 def honour_get(*, actor, honour_id) -> Honour:
     return get_or_404(honour_list(actor=actor), honour_id, "未找到该命名")
+
+
+def latest_triennial_run(*, actor) -> Round | None:
+    """The latest final 三年总评 the user runs (the basis of naming 模范机关), or None."""
+    scope = scope_of(actor)
+    if not scope.admin_paths:
+        return None
+    return (
+        round_list(actor=actor)
+        .filter(scope.paths_q(scope.admin_paths, "scheme__org__path"))
+        .filter(kind=RoundKind.TRIENNIAL, status=RoundStatus.FINAL)
+        .order_by("-ends_on", "-id")
+        .first()
+    )

@@ -5,18 +5,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mofan.assessment import exports, naming
 from mofan.assessment.forms import NamingForm, RevokeForm
 from mofan.assessment.models import HonourKind, RoundKind
-from mofan.assessment.selectors import honour_get, honour_list, round_get
+from mofan.assessment.selectors import (
+    honour_get,
+    honour_list,
+    latest_triennial_run,
+    round_get,
+)
 from mofan.core.access import scope_of
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import run_service
-from mofan.orgs.selectors import org_list
 
 
 def _share(request) -> int:
@@ -75,11 +78,8 @@ def honours(request):
         export = exports.honours_export(actor=request.user, honours=found)
         return xlsx_response(export.workbook, export.filename)
     scope = scope_of(request.user)
-    this_year = timezone.localdate().year - 1
-    candidates = []
-    if scope.is_committee_admin:
-        ids = naming.model_organ_candidates(year=this_year)
-        candidates = list(org_list(actor=request.user).filter(pk__in=ids).order_by("path"))
+    triennial = latest_triennial_run(actor=request.user)
+    candidates = naming.model_organ_candidates(triennial) if triennial else []
     shown = list(found)
     return render(
         request,
@@ -89,7 +89,7 @@ def honours(request):
             "year": year,
             "suggestions": naming.revoke_suggestions(shown),
             "candidates": candidates,
-            "candidate_year": this_year,
+            "triennial": triennial,
             "can_revoke": {h.pk for h in shown if scope.can_admin_strictly_below(h.org.path)},
             "model_organ": HonourKind.MODEL_ORGAN,
         },
@@ -99,19 +99,15 @@ def honours(request):
 @login_required
 @require_POST
 def model_organs(request):
-    scope = scope_of(request.user)
-    if not scope.is_committee_admin:
-        raise PermissionDenied("只有工委管理员可以命名模范机关")
-    committee = (
-        org_list(actor=request.user).filter(path__in=scope.admin_paths).order_by("depth").first()
-    )
+    round_ = round_get(actor=request.user, round_id=request.POST.get("round") or 0)
+    if not scope_of(request.user).can_admin(round_.scheme.org.path):
+        raise PermissionDenied("只有组织考核的单位的管理员可以命名模范机关")
     ids = [int(v) for v in request.POST.getlist("org") if v.isdigit()]
     try:
         named = naming.model_organ_name(
             actor=request.user,
-            committee=committee,
-            year=int(request.POST.get("year") or 0),
-            orgs=org_list(actor=request.user).filter(pk__in=ids),
+            round_=round_,
+            org_ids=ids,
             decision=request.POST.get("decision", ""),
         )
         messages.success(request, f"已命名 {len(named)} 个模范机关")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mofan.assessment import compute, exports, rounds
+from mofan.assessment import compute, exports, rounds, triennial
 from mofan.assessment.forms import (
     AdjustForm,
     AnswerForm,
@@ -18,7 +18,7 @@ from mofan.assessment.forms import (
     RoundForm,
     SelfAssessForm,
 )
-from mofan.assessment.models import RoundStatus
+from mofan.assessment.models import RoundKind, RoundStatus
 from mofan.assessment.rules import item_rule
 from mofan.assessment.scoring import BONUS, DEDUCTION, REVIEWED, VETO
 from mofan.assessment.selectors import (
@@ -109,6 +109,7 @@ def round_detail(request, round_id):
             "round": round_,
             "runs": runs,
             "areas": _area_columns(scheme),
+            "years": triennial.years_of(round_) if round_.kind == RoundKind.TRIENNIAL else [],
             "table": table,
             "own": seen if not table else [],
             "advance_label": ADVANCE_LABELS.get(round_.status, ""),

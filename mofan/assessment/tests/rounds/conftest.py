@@ -70,3 +70,13 @@ def round_(scheme, users):
         ends_on=date(2026, 12, 31),
         self_deadline=date(2026, 12, 20),
     )
+
+
+@pytest.fixture
+def total_scheme(users, scheme):
+    """The scheme of the 三年总评 itself: its grades on the 100-point scale."""
+    copy = services.scheme_new_version(actor=users.committee_admin, scheme=scheme)
+    services.grades_set(
+        actor=users.committee_admin, scheme=copy, grades=[("好", 90), ("较好", 75), ("差", 0)]
+    )
+    return services.scheme_publish(actor=users.committee_admin, scheme=copy)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from mofan.assessment import naming, rounds, services
 from mofan.assessment.models import Honour, HonourKind
 from mofan.assessment.tests.rounds.test_services import item
+from mofan.assessment.tests.rounds.test_triennial import triennial
 from mofan.core.errors import ApplicationError
 
 
@@ -105,8 +106,8 @@ def test_a_vetoed_unit_cannot_be_named(users, tree, scheme, values):
         )
 
 
-def test_three_advanced_years_running_make_a_model_organ_and_a_later_veto_suggests_revoking(
-    users, tree, scheme, values
+def test_a_veto_after_naming_a_model_organ_suggests_revoking(
+    users, tree, scheme, total_scheme, values
 ):
     for year in (2023, 2024, 2025):
         round_ = final_round(
@@ -122,25 +123,17 @@ def test_three_advanced_years_running_make_a_model_organ_and_a_later_veto_sugges
             org_ids=[tree.unit.pk],
             decision=f"{year} 命名",
         )
-    assert naming.model_organ_candidates(year=2025) == [tree.unit.pk]
-    assert naming.model_organ_candidates(year=2026) == []  # 2026 not named yet
-    with pytest.raises(ApplicationError, match="不是连续三年的先进单位"):
-        naming.model_organ_name(
-            actor=users.committee_admin,
-            committee=tree.committee,
-            year=2025,
-            orgs=[tree.far_unit],
-            decision="x",
-        )
+    total = triennial(users, total_scheme, annual=100, supervision=0)
+    for _ in range(3):
+        rounds.round_advance(actor=users.committee_admin, round_=total)
+    total.refresh_from_db()
     [model] = naming.model_organ_name(
         actor=users.committee_admin,
-        committee=tree.committee,
-        year=2025,
-        orgs=[tree.unit],
+        round_=total,
+        org_ids=[tree.unit.pk],
         decision="工委〔2026〕3 号",
     )
-    assert naming.model_organ_candidates(year=2025) == []
-    copy = services.scheme_new_version(actor=users.committee_admin, scheme=scheme)
+    copy = services.scheme_new_version(actor=users.committee_admin, scheme=total_scheme)
     services.scheme_publish(actor=users.committee_admin, scheme=copy)
     later = rounds.round_create(
         actor=users.committee_admin,
