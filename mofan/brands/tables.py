@@ -47,3 +47,21 @@ def brand_table() -> Table:
         empty="没有符合条件的品牌申报",
         hint="换个状态或年度查询，或点“重置”查看全部。",
     )
+
+
+VERDICT_TONES = {True: "tag-done", False: "tag-bad", None: "tag-todo"}
+
+
+def prerequisite_table() -> Table:
+    """Rows are Prerequisite values: what is required, the value in the records, the verdict
+    and the fact it was read from."""
+    return Table(
+        (
+            Column("前置条件", lambda p: p.label, title=True),
+            Column("记录中的值", lambda p: p.value),
+            Column("核验", lambda p: tag(VERDICT_TONES[p.met], p.verdict)),
+            Column("数据来源", lambda p: p.fact_code, css="muted"),
+        ),
+        empty="没有前置条件",
+        row_class=lambda p: "row-bad" if p.met is False else "",
+    )
