@@ -164,7 +164,14 @@ def recognised(request):
     return render(
         request,
         "brands/recognised.html",
-        {"by_year": by_year, "year": year, "checks": checks, "this_year": this_year},
+        {
+            "years": [
+                (y, items, {a.pk: checks[a.pk] for a in items if a.pk in checks})
+                for y, items in by_year.items()
+            ],
+            "year": year,
+            "this_year": this_year,
+        },
     )
 
 
