@@ -28,11 +28,7 @@ def _committee_paths(actor) -> list[str]:
 
 
 def _under_committees(actor, field: str) -> Q:
-    paths = _committee_paths(actor)
-    query = Q(pk__in=[])
-    for path in paths:
-        query |= Q(**{f"{field}__startswith": path})
-    return query
+    return scope_of(actor).paths_q(_committee_paths(actor), field)
 
 
 def call_list(*, actor) -> QuerySet[Call]:

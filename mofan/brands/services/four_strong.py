@@ -19,7 +19,6 @@ from mofan.brands.models import (
 )
 from mofan.brands.prerequisites import failed, prerequisites
 from mofan.brands.services.common import (
-    is_committee_over,
     link_to,
     require_committee,
     require_recorder,
@@ -47,10 +46,6 @@ CALL_FIELDS = [
     "negative_list",
     "deadline",
 ]
-
-
-def default_criteria() -> list[dict]:
-    return [{"name": name, "text": ""} for name in CRITERIA]
 
 
 TEXT_LIMIT = 3000
@@ -379,7 +374,3 @@ def recognition_revoke(
         actor, application, "revoked", f"四强党支部称号已撤销：{application.revoke_reason}"
     )
     return application
-
-
-def may_decide(actor, application: Application) -> bool:
-    return is_committee_over(actor, application.call.org)
