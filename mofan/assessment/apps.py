@@ -26,6 +26,9 @@ AUDIT_LABELS = {
     "assessment.scheme_export": "导出考核方案",
     "assessment.scheme_import": "导入考核方案",
     "assessment.notice": "生成考核结果通报",
+    "assessment.self_submit": "提交考核自评",
+    "assessment.evidence_add": "上传自评佐证材料",
+    "assessment.evidence_remove": "删除自评佐证材料",
 }
 
 

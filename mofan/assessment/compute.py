@@ -10,7 +10,10 @@ closed instead of the records as they are now; `recompute` says what would diffe
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+
+from django.utils import timezone
 
 from mofan.assessment.models import (
     Entry,
@@ -129,6 +132,8 @@ def _score(leaf: Leaf, org_id: int, values, entry: Entry | None, findings, froze
             indicator_id, clamp(rule.each * approved, rule.maximum), Decimal(approved), "加分认定"
         )
     events = findings.get((org_id, indicator_id), [])
+    if rule.missing_report:
+        return _missing_report_score(leaf, events)
     if not rule.reads_records:
         if rule.rule == VETO:
             return ItemScore(
@@ -161,6 +166,45 @@ def _score(leaf: Leaf, org_id: int, values, entry: Entry | None, findings, froze
     return score
 
 
+def missed_report(round_: Round, participant: Participant, today: date) -> bool:
+    """Whether a unit had not submitted its self-assessment by the round's deadline, once the
+    deadline is over (a report submitted late still counts as missed)."""
+    deadline = round_.self_deadline
+    if deadline is None or today <= deadline:
+        return False
+    submitted = participant.submitted_at
+    return submitted is None or timezone.localdate(submitted) > deadline
+
+
+def _missing_report_score(leaf: Leaf, events: list[Event]) -> ItemScore:
+    rule = leaf.rule
+    source = events[0].label if events else "按期提交"
+    return ItemScore(
+        leaf.indicator.pk,
+        after_deduction(events, rule.each, rule.maximum),
+        Decimal(len(events)),
+        source,
+    )
+
+
+def _missing_reports(round_: Round, participants, leaves, findings, today: date) -> None:
+    """Each unit that missed its report gets one event on every missing-report item."""
+    items = [leaf.indicator.pk for leaf in leaves if leaf.rule.missing_report]
+    if not items:
+        return
+    for participant in participants:
+        if not missed_report(round_, participant, today):
+            continue
+        submitted = participant.submitted_at
+        label = f"自评截止 {round_.self_deadline:%Y-%m-%d} 未提交" + (
+            f"（{timezone.localtime(submitted):%Y-%m-%d %H:%M} 逾期提交）" if submitted else ""
+        )
+        for indicator_id in items:
+            findings[(participant.org_id, indicator_id)].append(
+                Event(f"assessment.missing_report:{round_.pk}:{participant.org_id}", label)
+            )
+
+
 def results(round_: Round, *, recompute: bool = False, only: int | None = None) -> list[UnitResult]:
     """Every participant's result, ranked within its category (best first); with `only`, the
     result of that one unit, unranked (a unit's sheet while the round is open). A 三年总评
@@ -185,6 +229,7 @@ def results(round_: Round, *, recompute: bool = False, only: int | None = None) 
         else {}
     )
     entries, findings = _written(round_)
+    _missing_reports(round_, participants, leaves, findings, timezone.localdate())
     grades = [Grade(g.label, g.at_least) for g in scheme.grades.all()]
     table = [
         _unit_result(p, leaves, values, entries, findings, frozen, scheme.bonus_cap, grades)

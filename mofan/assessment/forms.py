@@ -85,6 +85,11 @@ class ItemForm(Form):
         initial=0,
         help_text="一票否决时填写：数据超过此值即否决（如 0 表示发生一次即否决）",
     )
+    missing_report = forms.BooleanField(
+        label="扣分依据：未按期提交季度报告",
+        required=False,
+        help_text="扣分时可选：单位在自评截止日前未提交季度自评即扣“每次分值”（日常监督）",
+    )
     guidance = forms.CharField(
         label="评分标准", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -123,6 +128,8 @@ class ItemForm(Form):
             ]
         if rule == VETO:
             params["above"] = str(data["above"] or 0)
+        if data.get("missing_report"):
+            params["missing_report"] = True
         return {
             "parent": data["parent"],
             "name": data["name"],
@@ -144,6 +151,7 @@ class ItemForm(Form):
             "fact_code": indicator.fact_code,
             "each": indicator.params.get("each"),
             "above": indicator.params.get("above", 0),
+            "missing_report": bool(indicator.params.get("missing_report")),
             "guidance": indicator.guidance,
             "evidence": indicator.evidence,
         }

@@ -40,6 +40,7 @@ class ItemRule:
     bands: tuple[Band, ...] = ()
     each: Decimal = Decimal(0)
     veto_above: Decimal = Decimal(0)
+    missing_report: bool = False  # a deduction for a quarterly report not submitted in time
 
     @property
     def label(self) -> str:
@@ -87,7 +88,9 @@ _DESCRIBE: dict[str, Callable[[ItemRule], str]] = {
     THRESHOLDS: lambda r: f"{_fact_label(r.fact_code)}：{_describe_bands(r)}",
     PER_OCCURRENCE: lambda r: f"{_fact_label(r.fact_code)}每次加 {_number(r.each)} 分，加满为止",
     DEDUCTION: lambda r: (
-        f"{_fact_label(r.fact_code) if r.fact_code else '每发现一次'}每次扣 {_number(r.each)} 分，扣完为止"
+        f"自评截止日前未提交季度报告扣 {_number(r.each)} 分"
+        if r.missing_report
+        else f"{_fact_label(r.fact_code) if r.fact_code else '每发现一次'}每次扣 {_number(r.each)} 分，扣完为止"
     ),
     BONUS: lambda r: f"每项经认定加 {_number(r.each)} 分，本项最多 {_number(r.maximum)} 分",
     VETO: lambda r: (
@@ -149,4 +152,7 @@ def item_rule(
             raise RuleError("每次分值应大于 0")
     bands = _bands(params.get("bands")) if rule == THRESHOLDS else ()
     veto_above = decimal_or_refuse(params.get("above", 0), "否决条件") if rule == VETO else 0
-    return ItemRule(rule, maximum, fact_code, bands, each, Decimal(veto_above))
+    missing_report = bool(params.get("missing_report"))
+    if missing_report and (rule != DEDUCTION or fact_code):
+        raise RuleError("“未按期提交季度报告”只能用于不从统计指标取数的扣分指标")
+    return ItemRule(rule, maximum, fact_code, bands, each, Decimal(veto_above), missing_report)

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from mofan.assessment.models import (
     Category,
+    Evidence,
     Finding,
     Honour,
     Indicator,
@@ -160,3 +161,28 @@ def latest_triennial_run(*, actor) -> Round | None:
         .order_by("-ends_on", "-id")
         .first()
     )
+
+
+def evidence_of(*, round_: Round, org) -> dict[int, list[Evidence]]:
+    """A unit's evidence files in a round, by indicator (the caller has checked that the user
+    may see the unit)."""
+    found: dict[int, list[Evidence]] = {}
+    for evidence in Evidence.objects.filter(round=round_, org=org):
+        found.setdefault(evidence.indicator_id, []).append(evidence)
+    return found
+
+
+def evidence_get(*, actor, evidence_id) -> Evidence:
+    """An evidence file, for the unit that attached it and those who see its round's sheets."""
+    try:
+        found = (
+            Evidence.objects.select_related("round__scheme__org", "org", "indicator")
+            .filter(pk=int(evidence_id))
+            .first()
+        )
+    except (ValueError, TypeError, OverflowError):
+        found = None
+    if found is None or not round_list(actor=actor).filter(pk=found.round_id).exists():
+        raise Http404("未找到该佐证材料")
+    participant_get(actor=actor, round_=found.round, org_id=found.org_id)
+    return found

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from mofan.assessment.views import documents, naming, rounds, schemes
+from mofan.assessment.views import documents, evidence, naming, rounds, schemes
 
 app_name = "assessment"
 
@@ -24,6 +24,14 @@ urlpatterns = [
     path("rounds/<int:round_id>/step/", rounds.round_step, name="round_step"),
     path("rounds/<int:round_id>/export/", rounds.round_export, name="round_export"),
     path("rounds/<int:round_id>/naming/", naming.round_naming, name="round_naming"),
+    path("rounds/<int:round_id>/submit/", evidence.submit, name="self_submit"),
+    path(
+        "rounds/<int:round_id>/<int:indicator_id>/evidence/",
+        evidence.upload,
+        name="evidence_upload",
+    ),
+    path("evidence/<int:evidence_id>/", evidence.download, name="evidence"),
+    path("evidence/<int:evidence_id>/delete/", evidence.remove, name="evidence_remove"),
     path("honours/", naming.honours, name="honours"),
     path("honours/model-organs/", naming.model_organs, name="model_organs"),
     path("honours/<int:honour_id>/revoke/", naming.revoke, name="revoke"),

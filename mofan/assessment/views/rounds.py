@@ -22,6 +22,7 @@ from mofan.assessment.models import RoundKind, RoundStatus
 from mofan.assessment.rules import item_rule
 from mofan.assessment.scoring import BONUS, DEDUCTION, REVIEWED, VETO
 from mofan.assessment.selectors import (
+    evidence_of,
     findings_of,
     indicator_get,
     objection_get,
@@ -136,7 +137,7 @@ def _fact_words(code: str) -> str:
     return f"{found.label}（{found.unit}）"
 
 
-def _sheet_rows(round_, scheme, result, entries, findings, objections):
+def _sheet_rows(round_, scheme, result, entries, findings, objections, evidence):
     rows = []
     for area in scheme.areas:
         items = []
@@ -156,6 +157,7 @@ def _sheet_rows(round_, scheme, result, entries, findings, objections):
                     "entry": entries.get(indicator.pk),
                     "findings": findings.get(indicator.pk, []),
                     "objections": objections.get(indicator.pk, []),
+                    "evidence": evidence.get(indicator.pk, []),
                 }
             )
         rows.append((area, result.areas.get(area.pk), items))
@@ -186,6 +188,7 @@ def _unit_sheet(request, round_, org_id):
                 entries,
                 findings,
                 objections_of(round_=round_, org=participant.org),
+                evidence_of(round_=round_, org=participant.org),
             ),
             "can_object": round_.status == RoundStatus.PRELIMINARY
             and scope.can_record(participant.org.path),
