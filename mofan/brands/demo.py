@@ -86,7 +86,7 @@ def _call(root: Org, year: int, branches: list[Org], *, paper: bool = False) -> 
         min_compliance=0 if paper else 80,
         require_checklist=_checklist_ran(year, branches),
         negative_list=NEGATIVE,
-        deadline=date(year, 9, 30),
+        deadline=date(year, 12, 31),
     )
 
 

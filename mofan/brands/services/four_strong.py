@@ -234,6 +234,10 @@ def _check_complete(application: Application) -> None:
         raise ApplicationError("请逐条对照负面清单，确认不存在所列情形", field="negative_confirmed")
 
 
+def _closed_message(call: Call) -> str:
+    return f"申报已截止（{call.deadline:%Y-%m-%d}）" if call.deadline else "申报已截止"
+
+
 @transaction.atomic
 def application_submit(*, actor, application: Application, on: date | None = None) -> Application:
     """Submit to the unit: every criterion evaluated, the negative list confirmed and no
@@ -241,8 +245,12 @@ def application_submit(*, actor, application: Application, on: date | None = Non
     require_recorder(actor, application.org)
     application = locked(application)
     require_status(application, EDITABLE, "该申报已提交")
-    if not application.call.is_open:
-        raise ApplicationError("申报已截止")
+    call = application.call
+    day = on or timezone.localdate()
+    if not call.is_open or (call.deadline and day > call.deadline):
+        raise ApplicationError(
+            f"申报已截止{f'（{call.deadline:%Y-%m-%d}）' if call.deadline else ''}"
+        )
     _check_complete(application)
     found = prerequisites(application.call, application.org)
     bad = failed(found)
@@ -250,7 +258,7 @@ def application_submit(*, actor, application: Application, on: date | None = Non
         raise ApplicationError(f"不符合申报条件：{bad[0].label}（{bad[0].value}）")
     application.prerequisites = [p.as_dict() for p in found]
     application.status = Status.SUBMITTED
-    application.submitted_on = on or timezone.localdate()
+    application.submitted_on = day
     application.reason = ""
     application.save()
     audit(actor=actor, action="brands.application_submit", target=application)

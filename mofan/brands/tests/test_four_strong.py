@@ -2,6 +2,7 @@
 is not registered), the negative list, each step of the review, who may take it, the yearly
 re-check and the revocation, and who hears of each step."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -239,3 +240,13 @@ def test_a_call_may_leave_the_checklist_out_of_its_prerequisites(call, users, tr
 def test_a_self_evaluation_too_long_is_refused_with_its_criterion(call, users, tree):
     with pytest.raises(ApplicationError, match="“队伍建设强”最多 3000 字"):
         draft(call, users.secretary, tree.branch, self_evaluation={"队伍建设强": "长" * 3001})
+
+
+def test_no_submission_after_the_deadline(call, users, tree):
+    four_strong.call_update(actor=users.committee_admin, call=call, deadline=date(YEAR, 9, 30))
+    application = draft(call, users.secretary, tree.branch)
+    with pytest.raises(ApplicationError, match="申报已截止（2026-09-30）"):
+        four_strong.application_submit(actor=users.secretary, application=application)
+    four_strong.application_submit(
+        actor=users.secretary, application=application, on=date(YEAR, 9, 30)
+    )
