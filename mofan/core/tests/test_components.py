@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.paginator import Paginator
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from mofan.core.registry import menu_entries
@@ -75,3 +76,14 @@ def test_every_menu_icon_is_in_the_vendored_sprite(db):
     symbols = set(re.findall(r'<symbol id="([^"]+)"', SPRITE.read_text()))
     icons = {entry.icon for entry in menu_entries(is_admin=True)} | {"bell", "logout", "menu-2"}
     assert icons <= symbols
+
+
+def test_a_stat_card_with_nothing_waiting_is_grey_whatever_its_tone():
+    def card(number):
+        return render_to_string(
+            "components/stat_card.html",
+            {"label": "逾期任务", "number": number, "link": "/plans/tasks/", "tone": "danger"},
+        )
+
+    assert "stat-zero" in card(0) and "text-danger" not in card(0)
+    assert "stat-zero" not in card(3) and "text-danger" in card(3)

@@ -133,10 +133,10 @@ def test_it_fits_a_375_px_phone(new_page, users, tree, log_in):
         page.goto(url)
         menu = page.locator("nav.menu")
         expect(menu).to_be_hidden()
-        page.get_by_text("菜单", exact=True).click()
+        page.get_by_role("button", name="菜单").click()
         expect(menu).to_be_visible()
         expect(menu.get_by_role("link", name="组织体系")).to_be_visible()
-        page.get_by_text("菜单", exact=True).click()
+        page.get_by_role("button", name="菜单").click()
         expect(menu).to_be_hidden()
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= 375 + 2, f"{url} scrolls sideways: {overflow} px wide"
