@@ -1,11 +1,11 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from mofan.assessment import compute, exports, rounds, services
+from mofan.assessment import compute, exports, rounds, services, submissions
 from mofan.assessment.models import RoundKind, RoundStatus, Target
 from mofan.assessment.selectors import (
     indicator_get,
@@ -364,6 +364,26 @@ def self_assess(request, round_id: int, payload: ScoreIn):
         note=payload.note,
     )
     return entry
+
+
+class SubmitIn(Schema):
+    org_id: int
+
+
+class SubmissionOut(Schema):
+    org_id: int
+    submitted_at: datetime | None
+
+
+@router.post(
+    "/assessment/rounds/{round_id}/submit",
+    response={200: SubmissionOut, **ERRORS},
+    summary="单位提交本期自评（日常监督按自评截止日核对是否按期报送）",
+)
+def submit(request, round_id: int, payload: SubmitIn):
+    round_ = round_get(actor=request.user, round_id=round_id)
+    org = participant_get(actor=request.user, round_=round_, org_id=payload.org_id).org
+    return submissions.self_submit(actor=request.user, round_=round_, org=org)
 
 
 @router.post(

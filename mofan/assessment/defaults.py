@@ -1,6 +1,6 @@
-"""The two schemes a committee starts from, as data: the annual 模范机关创建 assessment of
-units (five areas, most items scored from the records) and the 党支部标准化规范化建设
-checklist of branches. `scheme_from_template` writes one through the services, so a template
+"""The schemes a committee starts from, as data: the annual 模范机关创建 assessment of
+units (five areas, most items scored from the records), the quarterly 日常监督 and the
+党支部标准化规范化建设 checklist of branches. `scheme_from_template` writes one through the services, so a template
 obeys the same rules as a scheme typed in by hand."""
 
 from decimal import Decimal
@@ -227,6 +227,41 @@ BRANCH_CHECKLIST = [
     ("工作台账和基础保障", 10, [("工作台账齐全", 10, "reviewed", "", {}, "各类台账按年归档")]),
 ]
 
+# 日常监督 each quarter: organisational life from the records, the unit's quarterly report
+# reviewed, and points lost when the report is not submitted by the round's deadline.
+DAILY_SUPERVISION = [
+    (
+        "组织生活",
+        60,
+        [
+            ("组织生活按期开展", 35, "ratio", "meetings.compliance", {}, "按期完成率计分"),
+            ("党员参加组织生活", 25, "ratio", "meetings.attendance", {}, "出席率计分"),
+        ],
+    ),
+    (
+        "季度工作报送",
+        40,
+        [
+            (
+                "季度工作情况",
+                30,
+                "reviewed",
+                "",
+                {},
+                "重点任务推进、问题整改、下季度打算，内容具体、佐证齐全",
+            ),
+            (
+                "按期报送",
+                10,
+                "deduction",
+                "",
+                {"each": "10", "missing_report": True},
+                "自评截止日前未提交季度自评的扣 10 分",
+            ),
+        ],
+    ),
+]
+
 
 def scheme_from_template(
     *, actor, org, year: int, name: str, template, target, grades, bonus_cap=Decimal(0)
@@ -276,4 +311,16 @@ def branch_checklist_scheme(*, actor, org, year: int) -> Scheme:
         template=BRANCH_CHECKLIST,
         target=Target.BRANCHES,
         grades=GRADES_BRANCHES,
+    )
+
+
+def daily_supervision_scheme(*, actor, org, year: int) -> Scheme:
+    return scheme_from_template(
+        actor=actor,
+        org=org,
+        year=year,
+        name=f"{year}年度日常监督（季度）考核方案",
+        template=DAILY_SUPERVISION,
+        target=Target.UNITS,
+        grades=GRADES_UNITS,
     )

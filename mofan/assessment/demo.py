@@ -1,12 +1,19 @@
 """Demo assessment: unit categories, the annual scheme of each of the last three years with its
-closed round, their 三年一总评 naming 模范机关, this year's scheme with its fourth-quarter round in self-assessment, and the
-branch checklist of the demo unit. Written through the services, like a committee would."""
+closed round, their 三年一总评 naming 模范机关, this year's annual scheme, this year's 日常监督
+(the quarters over closed, one unit having missed a report, the current one in
+self-assessment) and the branch checklist of the demo unit. Written through the services, like a committee would."""
 
 import random
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from mofan.assessment import naming, rounds, services
-from mofan.assessment.defaults import branch_checklist_scheme, model_organs_scheme
+from django.utils import timezone
+
+from mofan.assessment import naming, rounds, services, submissions
+from mofan.assessment.defaults import (
+    branch_checklist_scheme,
+    daily_supervision_scheme,
+    model_organs_scheme,
+)
 from mofan.assessment.models import Category, Indicator, RoundKind
 from mofan.assessment.scoring import BONUS, REVIEWED, VETO
 from mofan.core.access import DEMO
@@ -35,11 +42,57 @@ def build_demo_assessment(today: date) -> int:
     _triennial_naming(scheme, today)
     current = model_organs_scheme(actor=DEMO, org=root, year=today.year)
     services.scheme_publish(actor=DEMO, scheme=current)
-    _quarter_in_self_assessment(current, today)
+    built += _daily_supervision(root, today, rng)
     demo_unit = Org.objects.get(code="SZJG-001")
     checklist = branch_checklist_scheme(actor=DEMO, org=demo_unit, year=today.year)
     services.scheme_publish(actor=DEMO, scheme=checklist)
     return built + 1
+
+
+def _daily_supervision(root: Org, today: date, rng: random.Random) -> int:
+    """This year's quarterly rounds: the quarters already over closed, one unit having missed
+    its report in the last of them, and the current quarter in self-assessment."""
+    scheme = daily_supervision_scheme(actor=DEMO, org=root, year=today.year)
+    services.scheme_publish(actor=DEMO, scheme=scheme)
+    current = Span.quarter_of(today)
+    over = [Span.quarter(today.year, q) for q in range(1, (current.start.month - 1) // 3 + 1)]
+    for span in over:
+        _closed_quarter(scheme, span, rng, missing=span == over[-1])
+    _quarter_in_self_assessment(scheme, today)
+    return len(over) + 1
+
+
+def _report_deadline(span: Span) -> date:
+    return span.end + timedelta(days=9)  # the 10th of the month after the quarter
+
+
+def _closed_quarter(scheme, span: Span, rng: random.Random, *, missing: bool) -> None:
+    deadline = _report_deadline(span)
+    round_ = rounds.round_create(
+        actor=DEMO,
+        scheme=scheme,
+        name=f"{span.label}日常监督",
+        kind=RoundKind.QUARTERLY,
+        starts_on=span.start,
+        ends_on=span.last,
+        self_deadline=deadline,
+    )
+    rounds.round_open(actor=DEMO, round_=round_)
+    participants = list(round_.participants.order_by("org__path"))
+    submitted_at = timezone.make_aware(datetime.combine(deadline - timedelta(days=2), time(16)))
+    for participant in participants[1:] if missing else participants:
+        submissions.self_submit(actor=DEMO, round_=round_, org=participant.org, at=submitted_at)
+    rounds.round_advance(actor=DEMO, round_=round_)  # → review
+    org_ids = [p.org_id for p in participants]
+    for indicator in Indicator.objects.filter(scheme=scheme, rule=REVIEWED):
+        rounds.review_scores(
+            actor=DEMO,
+            round_=round_,
+            indicator=indicator,
+            scores={org_id: _demo_review(indicator, org_id, rng) for org_id in org_ids},
+        )
+    rounds.round_advance(actor=DEMO, round_=round_)  # → preliminary
+    rounds.round_advance(actor=DEMO, round_=round_)  # → final
 
 
 def _place(root: Org, units: list[Org]) -> None:
@@ -119,7 +172,7 @@ def _quarter_in_self_assessment(scheme, today: date) -> None:
         kind=RoundKind.QUARTERLY,
         starts_on=span.start,
         ends_on=span.last,
-        self_deadline=span.last,
+        self_deadline=_report_deadline(span),
     )
     rounds.round_open(actor=DEMO, round_=round_)
 

@@ -11,6 +11,7 @@ from mofan.assessment.scoring import (
 )
 from mofan.core.facts import facts
 from mofan.core.forms import Form
+from mofan.core.widgets import OrgPicker, OrgTreeSelect, offer_orgs
 
 BAND_ROWS = 4
 GRADE_ROWS = 5
@@ -21,7 +22,9 @@ def fact_choices():
 
 
 class SchemeForm(Form):
-    org = forms.ModelChoiceField(label="制定组织", queryset=None, empty_label="请选择")
+    org = forms.ModelChoiceField(
+        label="制定组织", queryset=None, empty_label="请选择", widget=OrgTreeSelect
+    )
     name = forms.CharField(label="方案名称", max_length=100)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     target = forms.ChoiceField(label="考核对象", choices=Target.choices)
@@ -45,7 +48,7 @@ class SchemeForm(Form):
 
     def __init__(self, *args, orgs, categories, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs
+        offer_orgs(self.fields["org"], orgs)
         self.fields["categories"].queryset = categories
 
 
@@ -212,12 +215,14 @@ class CategoryForm(Form):
 
 class PlacementForm(Form):
     category = forms.ModelChoiceField(label="考核类别", queryset=None, empty_label="请选择")
-    units = forms.ModelMultipleChoiceField(label="单位", queryset=None)
+    units = forms.ModelMultipleChoiceField(
+        label="单位（可多选，可搜索）", queryset=None, widget=OrgPicker
+    )
 
     def __init__(self, *args, categories, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
-        self.fields["units"].queryset = units
+        offer_orgs(self.fields["units"], units)
 
 
 class RoundForm(Form):

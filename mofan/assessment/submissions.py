@@ -37,19 +37,24 @@ def _participant(round_: Round, org: Org) -> Participant:
 
 
 @transaction.atomic
-def self_submit(*, actor, round_: Round, org: Org) -> Participant:
-    """The unit declares its self-assessment complete, with the time it did so."""
+def self_submit(*, actor, round_: Round, org: Org, at=None) -> Participant:
+    """The unit declares its self-assessment complete, with the time it did so (`at`, a
+    moment already past when the submission is recorded afterwards; now by default)."""
     _require_recorder(actor, org)
+    now = timezone.now()
+    at = at or now
+    if at > now:
+        raise ApplicationError("提交时间不能晚于现在", field="at")
     round_ = locked(round_)
     _require_self_assessment(round_)
     participant = _participant(round_, org)
     if participant.submitted_at is not None:
         when = timezone.localtime(participant.submitted_at)
         raise ApplicationError(f"本单位已于 {when:%Y-%m-%d %H:%M} 提交自评")
-    participant.submitted_at = timezone.now()
+    participant.submitted_at = at
     participant.submitted_by = actor if getattr(actor, "pk", None) else None
     participant.save(update_fields=["submitted_at", "submitted_by"])
-    late = round_.self_deadline and timezone.localdate() > round_.self_deadline
+    late = round_.self_deadline and timezone.localdate(at) > round_.self_deadline
     audit(
         actor=actor,
         action="assessment.self_submit",

@@ -188,3 +188,12 @@ def test_categories_are_defined_and_units_placed_through_the_page(users, tree, l
     assert "已将 2 个单位列入“综合管理类”" in " ".join(flash(response))
     page = text(client.get("/assessment/categories/"))
     assert "市发改委机关党委、市民政局机关党总支" in page
+
+
+def test_org_fields_use_the_searchable_tree_select_and_unit_picker(users, login):
+    client = login(users.committee_admin)
+    client.post("/assessment/categories/", {"name": "综合管理类"})
+    categories = client.get("/assessment/categories/").content.decode()
+    assert 'name="units"' in categories and "data-org-picker" in categories
+    new_scheme = client.get("/assessment/new/").content.decode()
+    assert "data-org-select" in new_scheme

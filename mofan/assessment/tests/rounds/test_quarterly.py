@@ -193,3 +193,24 @@ def test_the_sheet_submits_uploads_downloads_and_removes_with_confirmation(
     unit = login(users.unit_admin)
     unit.post(f"/assessment/evidence/{evidence.pk}/delete/")
     assert not Evidence.objects.exists()
+
+
+def test_the_api_submits_for_the_unit_and_refuses_others(users, tree, quarter, api):
+    url = f"/api/v1/assessment/rounds/{quarter.id}/submit"
+    with at(date(2026, 3, 30)):
+        done = api(users.unit_admin).post(
+            url, data={"org_id": tree.unit.pk}, content_type="application/json"
+        )
+    assert done.status_code == 200 and done.json()["submitted_at"].startswith("2026-03-30")
+    again = api(users.unit_admin).post(
+        url, data={"org_id": tree.unit.pk}, content_type="application/json"
+    )
+    assert again.status_code == 400 and "已于" in again.json()["detail"]
+    outsider = api(users.outsider).post(
+        url, data={"org_id": tree.far_unit.pk}, content_type="application/json"
+    )
+    assert outsider.status_code == 404
+    leader = api(users.leader).post(
+        url, data={"org_id": tree.far_unit.pk}, content_type="application/json"
+    )
+    assert leader.status_code == 403
