@@ -5,6 +5,7 @@ tree) and, once published, by every org it assesses: the orgs below the one that
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from mofan.assessment.models import (
     Category,
@@ -186,3 +187,50 @@ def evidence_get(*, actor, evidence_id) -> Evidence:
         raise Http404("未找到该佐证材料")
     participant_get(actor=actor, round_=found.round, org_id=found.org_id)
     return found
+
+
+def _one_or_list(count: int, single: str) -> str:
+    return single if count == 1 else reverse("assessment:rounds")
+
+
+def open_steps_for(*, actor, today) -> list[tuple[str, int, str]]:
+    """The assessment steps waiting for the user, for the workbench, each as (label, count,
+    link): self-assessments of the units they record to submit (in rounds they do not run),
+    objections to answer and reviews to do in the rounds they run. Steps with nothing to do
+    are left out; three queries whatever the number of rounds."""
+    scope = scope_of(actor)
+    runs = scope.paths_q(scope.admin_paths, "round__scheme__org__path")
+    steps = []
+    to_submit = list(
+        Participant.objects.filter(round__status=RoundStatus.SELF, submitted_at__isnull=True)
+        .exclude(round__kind=RoundKind.TRIENNIAL)  # it combines other rounds: nothing to fill
+        .filter(scope.paths_q(scope.recorder_paths, "org__path"))
+        .exclude(runs)
+        .values_list("round_id", "org_id", "round__self_deadline")
+    )
+    if to_submit:
+        round_id, org_id, _ = to_submit[0]
+        late = sum(1 for *_, deadline in to_submit if deadline and deadline < today)
+        label = "待提交的考核自评" + (f"（{late} 项已过截止日）" if late else "")
+        sheet = f"{reverse('assessment:round', args=[round_id])}?org={org_id}"
+        steps.append((label, len(to_submit), _one_or_list(len(to_submit), sheet)))
+    objections = list(
+        Objection.objects.filter(answered_at__isnull=True, round__status=RoundStatus.PRELIMINARY)
+        .filter(runs)
+        .values_list("round_id", "org_id", "indicator_id")
+    )
+    if objections:
+        round_id, org_id, indicator_id = objections[0]
+        link = (
+            f"{reverse('assessment:round', args=[round_id])}?org={org_id}#indicator-{indicator_id}"
+        )
+        steps.append(("待答复的考核异议", len(objections), _one_or_list(len(objections), link)))
+    reviews = list(
+        Round.objects.filter(status=RoundStatus.REVIEW)
+        .filter(scope.paths_q(scope.admin_paths, "scheme__org__path"))
+        .values_list("id", flat=True)
+    )
+    if reviews:
+        link = reverse("assessment:round", args=[reviews[0]])
+        steps.append(("评审打分中的考核", len(reviews), _one_or_list(len(reviews), link)))
+    return steps

@@ -164,8 +164,25 @@ def _sheet_rows(round_, scheme, result, entries, findings, objections, evidence)
     return rows
 
 
+def _triennial_row(request, round_, participant):
+    """A unit's 三年总评 row: its components, ranked once the results are published."""
+    ranked = round_.status in PUBLIC_STEPS
+    table = compute.results(round_, only=None if ranked else participant.org_id)
+    return render(
+        request,
+        "assessment/round.html",
+        {
+            "round": round_,
+            "years": triennial.years_of(round_),
+            "table": [r for r in table if r.org_id == participant.org_id],
+        },
+    )
+
+
 def _unit_sheet(request, round_, org_id):
     participant = participant_get(actor=request.user, round_=round_, org_id=org_id)
+    if round_.kind == RoundKind.TRIENNIAL:
+        return _triennial_row(request, round_, participant)
     scheme = scheme_with_indicators(actor=request.user, scheme_id=round_.scheme_id)
     ranked = round_.status in PUBLIC_STEPS
     table = compute.results(round_, only=None if ranked else participant.org_id)

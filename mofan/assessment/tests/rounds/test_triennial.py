@@ -9,6 +9,7 @@ import pytest
 
 from mofan.assessment import compute, naming, rounds
 from mofan.assessment.models import HonourKind
+from mofan.assessment.selectors import open_steps_for
 from mofan.assessment.tests.rounds.test_services import by_org, item
 from mofan.core.errors import ApplicationError
 
@@ -199,6 +200,9 @@ def test_the_results_page_shows_each_component_and_the_honours_page_names_from_i
             decision=f"{year} 命名",
         )
     total = triennial(users, total_scheme, annual=80, supervision=20)
+    own = login(users.unit_admin).get(f"/assessment/rounds/{total.id}/?org={tree.unit.pk}")
+    assert own.status_code == 200 and "2025 年度" in own.content.decode()
+    assert open_steps_for(actor=users.unit_admin, today=date(2026, 1, 5)) == []
     for _ in range(3):
         rounds.round_advance(actor=users.committee_admin, round_=total)
     client = login(users.committee_admin)
