@@ -12,7 +12,10 @@ from mofan.assessment.models import HonourKind
 from mofan.assessment.selectors import open_steps_for
 from mofan.assessment.tests.rounds.test_services import by_org, item
 from mofan.core.errors import ApplicationError
+from mofan.orgs.models import OrgType
+from mofan.site.tests.factories import make_org
 
+QUERIES = 32  # 3 annual and 1 quarterly round combined: their frozen results, a few queries each
 FULL, HALF = Decimal(100), Decimal(10)  # compliance: 10 + 8 of 18 points, or 1 + 8 (50 %)
 
 
@@ -227,3 +230,17 @@ def test_the_results_page_shows_each_component_and_the_honours_page_names_from_i
     results = api(users.committee_admin).get(f"/api/v1/assessment/rounds/{total.id}/results")
     unit = next(r for r in results.json() if r["org_id"] == tree.unit.pk)
     assert unit["years"]["2024"] == "100.00" and unit["supervision"] is None
+
+
+@pytest.mark.parametrize("more_units", [0, 4])
+def test_the_results_cost_the_same_queries_whatever_the_number_of_units(
+    users, tree, scheme, total_scheme, values, more_units, django_assert_max_num_queries
+):
+    for _ in range(more_units):
+        make_org(tree.committee, OrgType.ORGAN_COMMITTEE)
+    years(users, tree, scheme, values)
+    closed(users, scheme, values, "quarterly", date(2025, 1, 1), date(2025, 3, 31), {})
+    round_ = triennial(users, total_scheme)
+    with django_assert_max_num_queries(QUERIES):
+        table = compute.results(round_)
+    assert len(table) == 2 + more_units
