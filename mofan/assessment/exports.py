@@ -5,7 +5,7 @@ within the unit's category. The page and the API call this; each export is audit
 from openpyxl.styles import Alignment
 
 from mofan.assessment import compute
-from mofan.assessment.models import Indicator, Round
+from mofan.assessment.models import Indicator, Round, RoundKind
 from mofan.assessment.scoring import BONUS
 from mofan.core.audit import audit
 from mofan.core.excel import HEADER_FILL, HEADER_FONT, Export, new_sheet
@@ -46,7 +46,34 @@ def _group_headers(sheet, columns) -> None:
     sheet.freeze_panes = "D4"
 
 
+def _triennial_export(round_: Round) -> tuple[Export, int]:
+    """A 三年总评: each year's result and the daily supervision instead of the items."""
+    from mofan.assessment.triennial import years_of  # it builds on compute, as this does
+
+    years = years_of(round_)
+    headers = LEADING + [f"{year}年度" for year in years] + ["日常监督", "加权总分", "等次"]
+    workbook, sheet = new_sheet(f"{round_.name}结果", headers, sheet_name="三年总评")
+    table = compute.results(round_)
+    for result in table:
+        sheet.append(
+            [result.rank, result.org_name, result.category]
+            + [None if result.years[y] is None else float(result.years[y]) for y in years]
+            + [
+                None if result.supervision is None else float(result.supervision),
+                float(result.total),
+                "一票否决" if result.vetoed else result.grade,
+            ]
+        )
+    return Export(workbook, f"{round_.name}结果.xlsx"), len(table)
+
+
 def round_export(*, actor, round_: Round) -> Export:
+    if round_.kind == RoundKind.TRIENNIAL:
+        export, count = _triennial_export(round_)
+        audit(
+            actor=actor, action="assessment.round_export", target=round_, detail=f"{count} 个单位"
+        )
+        return export
     columns = _columns(round_)
     area_row = LEADING + [area.name for area, _ in columns] + TRAILING
     workbook, sheet = new_sheet(f"{round_.name}得分表", area_row, sheet_name="得分表")

@@ -4,8 +4,10 @@ weighted as the round says, ranked within categories, vetoed when any of them wa
 
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from mofan.assessment import compute, naming, rounds
 from mofan.assessment.models import HonourKind
@@ -227,6 +229,12 @@ def test_the_results_page_shows_each_component_and_the_honours_page_names_from_i
     )
     assert named.status_code == 302
     assert total.honours.get().org_id == tree.unit.pk
+    export = client.get(f"/assessment/rounds/{total.id}/export/")
+    sheet = load_workbook(BytesIO(export.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if "加权总分" in row)
+    assert header[3:] == ["2023年度", "2024年度", "2025年度", "日常监督", "加权总分", "等次"]
+    assert [1, "市发改委机关党委", None, 100, 100, 100, None, 80, "较好"] in rows
     results = api(users.committee_admin).get(f"/api/v1/assessment/rounds/{total.id}/results")
     unit = next(r for r in results.json() if r["org_id"] == tree.unit.pk)
     assert unit["years"]["2024"] == "100.00" and unit["supervision"] is None
