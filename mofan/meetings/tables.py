@@ -28,3 +28,36 @@ def meeting_table() -> Table:
 
 def _status(meeting):
     return tag(STATUS_TONES.get(meeting.status, "tag-todo"), STATUSES.get(meeting.status, ""))
+
+
+def _rate(present: int, expected: int) -> str:
+    return f"{round(100 * present / expected)}%" if expected else "—"
+
+
+def attendance_by_org_table() -> Table:
+    """The 出席率 page's branches: rows of `attendance_by_org` (names and counts)."""
+    return Table(
+        (
+            Column("支部", lambda o: o["meeting__org__name"], title=True),
+            Column("应参加人次", lambda o: o["expected"]),
+            Column("实参加人次", lambda o: o["present"]),
+            Column("出席率", lambda o: _rate(o["present"], o["expected"])),
+        ),
+        empty="考核期内没有召开组织生活",
+        table_id="by-org",
+    )
+
+
+def attendance_member_table() -> Table:
+    """The 出席率 page's members: {member, present, expected} rows of one page."""
+    detail = url_maker("members:detail")
+    return Table(
+        (
+            Column("姓名", lambda r: link(detail(r["member"].id), r["member"].name), title=True),
+            Column("支部", lambda r: r["member"].org.name),
+            Column("应参加", lambda r: r["expected"]),
+            Column("实参加", lambda r: r["present"]),
+            Column("出席率", lambda r: _rate(r["present"], r["expected"])),
+        ),
+        empty="没有党员",
+    )
