@@ -38,7 +38,9 @@ def test_it_moves_a_term_ending_on_29_february_to_28_february_of_the_start_year(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("today", ["2028-02-29 10:00 +0800", "2027-12-31 23:00 +0800"])
+@pytest.mark.parametrize(
+    "today", ["2028-02-29 10:00 +0800", "2027-12-31 23:00 +0800", "2027-01-05 09:00 +0800"]
+)
 def test_it_runs_the_whole_demo_on_a_leap_day_and_on_new_years_eve(today):
     with time_machine.travel(today, tick=False):
         call_command("demo")
