@@ -197,3 +197,26 @@ def test_org_fields_use_the_searchable_tree_select_and_unit_picker(users, login)
     assert 'name="units"' in categories and "data-org-picker" in categories
     new_scheme = client.get("/assessment/new/").content.decode()
     assert "data-org-select" in new_scheme
+
+
+def test_a_missing_report_deduction_is_set_and_shown_through_the_item_form(scheme, users, login):
+    client = login(users.committee_admin)
+    client.post(f"/assessment/{scheme.id}/areas/", {"name": "日常监督", "max_points": "10"})
+    area = Indicator.objects.get(scheme=scheme, name="日常监督")
+    client.post(
+        f"/assessment/{scheme.id}/items/new/",
+        {
+            "parent": area.id,
+            "name": "按期报送",
+            "max_points": "10",
+            "rule": "deduction",
+            "each": "10",
+            "missing_report": "on",
+        },
+    )
+    item = Indicator.objects.get(scheme=scheme, name="按期报送")
+    assert item.params == {"each": "10", "missing_report": True}
+    assert "自评截止日前未提交季度报告扣 10 分" in text(client.get(f"/assessment/{scheme.id}/"))
+    edit = client.get(f"/assessment/indicators/{item.id}/").content.decode()
+    box = re.search(r'<input type="checkbox" name="missing_report"[^>]*>', edit).group(0)
+    assert "checked" in box
