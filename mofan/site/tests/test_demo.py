@@ -11,7 +11,8 @@ from django.utils import timezone
 from mofan.accounts.models import Grant, User
 from mofan.appraisal.tests.demo_checks import check_demo_appraisal
 from mofan.assessment.compute import results
-from mofan.assessment.models import Round, RoundStatus
+from mofan.assessment.models import Round, RoundKind, RoundStatus
+from mofan.brands.tests.demo_checks import check_demo_brands
 from mofan.core.access import Role
 from mofan.meetings.models import Meeting
 from mofan.members.models import Candidate, DuesPayment, Member
@@ -51,6 +52,7 @@ def test_it_builds_the_demo_once_and_running_it_again_changes_nothing():
     check_every_member_has_an_account_that_logs_in()
     check_three_closed_assessments_and_one_in_self_assessment()
     check_demo_appraisal()
+    check_demo_brands()
     before = counts()
     call_command("demo")
     call_command("demo", "--if-empty")
@@ -59,8 +61,13 @@ def test_it_builds_the_demo_once_and_running_it_again_changes_nothing():
 
 
 def check_three_closed_assessments_and_one_in_self_assessment():
-    closed = Round.objects.filter(status=RoundStatus.FINAL).order_by("ends_on")
-    assert closed.count() == 3
+    final = Round.objects.filter(status=RoundStatus.FINAL)
+    closed = final.filter(kind=RoundKind.ANNUAL).order_by("ends_on")
+    year = timezone.localdate().year
+    assert [r.ends_on.year for r in closed] == [year - 3, year - 2, year - 1]
+    assert final.filter(kind=RoundKind.TRIENNIAL, starts_on__year=year - 3).count() == 1
+    quarters_over = (timezone.localdate().month - 1) // 3  # the current one is in self-assessment
+    assert final.filter(kind=RoundKind.QUARTERLY).count() == quarters_over
     table = results(closed.last())
     assert len(table) >= 60 and {r.rank for r in table} >= {1, 2}
     assert all(r.grade for r in table) and any(r.total > 0 for r in table)
