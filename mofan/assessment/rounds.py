@@ -172,7 +172,9 @@ def round_open(*, actor, round_: Round) -> int:
     round_.status = RoundStatus.SELF
     round_.save(update_fields=["status"])
     deadline = (
-        f"，请于 {round_.self_deadline:%Y-%m-%d} 前完成自评"
+        "（按三年年度考评和日常监督结果计算，无需自评）"
+        if round_.kind == RoundKind.TRIENNIAL
+        else f"，请于 {round_.self_deadline:%Y-%m-%d} 前完成自评"
         if round_.self_deadline
         else "，请完成自评"
     )

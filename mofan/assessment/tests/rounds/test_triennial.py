@@ -14,6 +14,7 @@ from mofan.assessment.models import HonourKind
 from mofan.assessment.selectors import open_steps_for
 from mofan.assessment.tests.rounds.test_services import by_org, item
 from mofan.core.errors import ApplicationError
+from mofan.notifications.models import Notification
 from mofan.orgs.models import OrgType
 from mofan.site.tests.factories import make_org
 
@@ -205,6 +206,8 @@ def test_the_results_page_shows_each_component_and_the_honours_page_names_from_i
             decision=f"{year} 命名",
         )
     total = triennial(users, total_scheme, annual=80, supervision=20)
+    told = Notification.objects.filter(user=users.unit_admin, link__contains=f"/{total.id}/")
+    assert told.get().title == "考核已发布（按三年年度考评和日常监督结果计算，无需自评）"
     own = login(users.unit_admin).get(f"/assessment/rounds/{total.id}/?org={tree.unit.pk}")
     assert own.status_code == 200 and "2025 年度" in own.content.decode()
     assert open_steps_for(actor=users.unit_admin, today=date(2026, 1, 5)) == []
