@@ -5,22 +5,18 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from mofan.brands.models import EDITABLE, ENDED, Batch, Brand, BrandFile, Status
+from mofan.brands.services import steps
 from mofan.brands.services.common import (
-    link_to,
     require_committee,
     require_recorder,
     require_status,
     require_text,
-    require_unit,
     store_files,
-    tell_admins,
-    tell_recorders,
-    tell_unit,
     user_of,
 )
+from mofan.brands.services.steps import tell_applicant
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.core.locking import locked, refused_if_taken
@@ -88,81 +84,54 @@ def brand_update(*, actor, brand: Brand, files=(), **fields) -> Brand:
 
 @transaction.atomic
 def brand_submit(*, actor, brand: Brand, on: date | None = None) -> Brand:
-    require_recorder(actor, brand.org)
-    brand = locked(brand)
-    require_status(brand, EDITABLE, "该品牌申报已提交")
-    brand.status = Status.SUBMITTED
-    brand.submitted_on = on or timezone.localdate()
-    brand.reason = ""
-    brand.save(update_fields=["status", "submitted_on", "reason"])
-    audit(actor=actor, action="brands.brand_submit", target=brand)
-    tell_unit(
-        actor,
-        brand.org,
-        key=f"brands.brand.{brand.pk}.submitted.{timezone.now():%Y%m%d%H%M%S%f}",
+    return steps.submit(
+        brand,
+        actor=actor,
+        action="brands.brand_submit",
+        refused="该品牌申报已提交",
         title=f"{brand.org.name}申报党建品牌“{brand.name}”，请审核",
-        link=link_to("brands:brand", brand.pk),
+        on=on,
     )
-    return brand
 
 
 @transaction.atomic
 def brand_unit_pass(*, actor, brand: Brand, note: str = "") -> Brand:
-    require_unit(actor, brand.org)
-    brand = locked(brand)
-    require_status(brand, [Status.SUBMITTED], "只能审核待单位审核的品牌申报")
-    brand.status = Status.UNIT_PASSED
-    brand.unit_note = (note or "").strip()
-    brand.save(update_fields=["status", "unit_note"])
-    audit(actor=actor, action="brands.brand_unit_pass", target=brand, detail=note)
-    committee = Org.objects.filter(depth=1, path=brand.org.path[: Org.steplen]).first()
-    if committee is not None:
-        tell_admins(
-            actor,
-            committee,
-            key=f"brands.brand.{brand.pk}.unit_passed",
-            title=f"党建品牌“{brand.name}”已通过单位审核，待认定",
-            link=link_to("brands:brand", brand.pk),
-        )
-    return brand
-
-
-def _tell_org(actor, brand: Brand, step: str, title: str) -> None:
-    tell_recorders(
-        actor,
-        brand.org,
-        key=f"brands.brand.{brand.pk}.{step}.{timezone.now():%Y%m%d%H%M%S%f}",
-        title=title,
-        link=link_to("brands:brand", brand.pk),
+    return steps.unit_pass(
+        brand,
+        actor=actor,
+        note=note,
+        action="brands.brand_unit_pass",
+        refused="只能审核待单位审核的品牌申报",
+        committee=Org.objects.filter(depth=1, path=brand.org.path[: Org.steplen]).first(),
+        title=f"党建品牌“{brand.name}”已通过单位审核，待认定",
     )
 
 
 @transaction.atomic
 def brand_return(*, actor, brand: Brand, reason: str) -> Brand:
-    brand = locked(brand)
-    if brand.status == Status.UNIT_PASSED:
-        require_committee(actor, brand.org)
-    else:
-        require_unit(actor, brand.org)
-        require_status(brand, [Status.SUBMITTED], "只能退回待审核的品牌申报")
-    brand.reason = require_text(reason, "请填写退回原因", "reason")
-    brand.status = Status.RETURNED
-    brand.save(update_fields=["status", "reason"])
-    audit(actor=actor, action="brands.brand_return", target=brand, detail=reason)
-    _tell_org(actor, brand, "returned", f"党建品牌“{brand.name}”被退回：{brand.reason}")
+    brand = steps.send_back(
+        brand,
+        actor=actor,
+        reason=reason,
+        committee=brand.org,
+        action="brands.brand_return",
+        refused="只能退回待审核的品牌申报",
+    )
+    tell_applicant(actor, brand, "returned", f"党建品牌“{brand.name}”被退回：{brand.reason}")
     return brand
 
 
 @transaction.atomic
 def brand_reject(*, actor, brand: Brand, reason: str) -> Brand:
-    require_committee(actor, brand.org)
-    brand = locked(brand)
-    require_status(brand, [Status.UNIT_PASSED], "只能对已通过单位审核的品牌作出认定")
-    brand.reason = require_text(reason, "请填写不予认定的原因", "reason")
-    brand.status = Status.REJECTED
-    brand.save(update_fields=["status", "reason"])
-    audit(actor=actor, action="brands.brand_reject", target=brand, detail=reason)
-    _tell_org(actor, brand, "rejected", f"党建品牌“{brand.name}”未予认定：{brand.reason}")
+    brand = steps.reject(
+        brand,
+        actor=actor,
+        reason=reason,
+        committee=brand.org,
+        action="brands.brand_reject",
+        refused="只能对已通过单位审核的品牌作出认定",
+    )
+    tell_applicant(actor, brand, "rejected", f"党建品牌“{brand.name}”未予认定：{brand.reason}")
     return brand
 
 
@@ -192,19 +161,21 @@ def batch_create(*, actor, org: Org, brands, decided_on: date, note: str) -> Bat
         detail=f"认定党建品牌 {len(chosen)} 个：{'、'.join(b.name for b in chosen)}",
     )
     for brand in chosen:
-        _tell_org(actor, brand, "recognised", f"党建品牌“{brand.name}”已认定（{batch}）")
+        tell_applicant(actor, brand, "recognised", f"党建品牌“{brand.name}”已认定（{batch}）")
     return batch
 
 
 @transaction.atomic
 def brand_revoke(*, actor, brand: Brand, reason: str, on: date | None = None) -> Brand:
-    require_committee(actor, brand.org)
-    brand = locked(brand)
-    require_status(brand, [Status.RECOGNISED], "只能撤销已认定的党建品牌")
-    brand.revoke_reason = require_text(reason, "请填写撤销原因", "reason")
-    brand.revoked_on = on or timezone.localdate()
-    brand.status = Status.REVOKED
-    brand.save(update_fields=["status", "revoke_reason", "revoked_on"])
-    audit(actor=actor, action="brands.brand_revoke", target=brand, detail=reason)
-    _tell_org(actor, brand, "revoked", f"党建品牌“{brand.name}”已撤销：{brand.revoke_reason}")
+    brand = steps.revoke(
+        brand,
+        actor=actor,
+        reason=reason,
+        on=on,
+        committee=brand.org,
+        action="brands.brand_revoke",
+        refused="只能撤销已认定的党建品牌",
+    )
+    title = f"党建品牌“{brand.name}”已撤销：{brand.revoke_reason}"
+    tell_applicant(actor, brand, "revoked", title)
     return brand

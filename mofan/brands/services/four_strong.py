@@ -18,19 +18,17 @@ from mofan.brands.models import (
     Status,
 )
 from mofan.brands.prerequisites import failed, prerequisites
+from mofan.brands.services import steps
 from mofan.brands.services.common import (
     link_to,
     require_committee,
     require_recorder,
     require_status,
     require_text,
-    require_unit,
     store_files,
-    tell_admins,
-    tell_recorders,
-    tell_unit,
     user_of,
 )
+from mofan.brands.services.steps import tell_applicant
 from mofan.core.audit import audit, diff, snapshot
 from mofan.core.errors import ApplicationError, full_clean_or_refuse
 from mofan.core.locking import locked, refused_if_taken
@@ -234,19 +232,10 @@ def _check_complete(application: Application) -> None:
         raise ApplicationError("请逐条对照负面清单，确认不存在所列情形", field="negative_confirmed")
 
 
-def _closed_message(call: Call) -> str:
-    return f"申报已截止（{call.deadline:%Y-%m-%d}）" if call.deadline else "申报已截止"
-
-
-@transaction.atomic
-def application_submit(*, actor, application: Application, on: date | None = None) -> Application:
-    """Submit to the unit: every criterion evaluated, the negative list confirmed and no
-    prerequisite failed on the records (the values are kept with the application)."""
-    require_recorder(actor, application.org)
-    application = locked(application)
-    require_status(application, EDITABLE, "该申报已提交")
+def _submittable(application: Application, day: date) -> dict:
+    """Refuse it after the deadline, incomplete or with a prerequisite failed on the records;
+    else the prerequisites' values to keep with the application."""
     call = application.call
-    day = on or timezone.localdate()
     if not call.is_open or (call.deadline and day > call.deadline):
         raise ApplicationError(
             f"申报已截止{f'（{call.deadline:%Y-%m-%d}）' if call.deadline else ''}"
@@ -256,93 +245,89 @@ def application_submit(*, actor, application: Application, on: date | None = Non
     bad = failed(found)
     if bad:
         raise ApplicationError(f"不符合申报条件：{bad[0].label}（{bad[0].value}）")
-    application.prerequisites = [p.as_dict() for p in found]
-    application.status = Status.SUBMITTED
-    application.submitted_on = day
-    application.reason = ""
-    application.save()
-    audit(actor=actor, action="brands.application_submit", target=application)
-    tell_unit(
-        actor,
-        application.org,
-        key=f"brands.application.{application.pk}.submitted.{timezone.now():%Y%m%d%H%M%S%f}",
+    return {"prerequisites": [p.as_dict() for p in found]}
+
+
+@transaction.atomic
+def application_submit(*, actor, application: Application, on: date | None = None) -> Application:
+    """Submit to the unit: every criterion evaluated, the negative list confirmed and no
+    prerequisite failed on the records (the values are kept with the application)."""
+    return steps.submit(
+        application,
+        actor=actor,
+        action="brands.application_submit",
+        refused="该申报已提交",
         title=f"{application.org.name}申报四强党支部，请审核",
-        link=link_to("brands:application", application.pk),
+        on=on,
+        check=_submittable,
     )
-    return application
 
 
 @transaction.atomic
 def application_unit_pass(*, actor, application: Application, note: str = "") -> Application:
-    require_unit(actor, application.org)
-    application = locked(application)
-    require_status(application, [Status.SUBMITTED], "只能审核待单位审核的申报")
-    application.status = Status.UNIT_PASSED
-    application.unit_note = (note or "").strip()
-    application.save(update_fields=["status", "unit_note"])
-    audit(actor=actor, action="brands.application_unit_pass", target=application, detail=note)
-    tell_admins(
-        actor,
-        application.call.org,
-        key=f"brands.application.{application.pk}.unit_passed",
+    return steps.unit_pass(
+        application,
+        actor=actor,
+        note=note,
+        action="brands.application_unit_pass",
+        refused="只能审核待单位审核的申报",
+        committee=application.call.org,
         title=f"{application.org.name}的四强党支部申报已通过单位审核，请认定",
-        link=link_to("brands:application", application.pk),
     )
-    return application
 
 
 @transaction.atomic
 def application_return(*, actor, application: Application, reason: str) -> Application:
     """The unit, or the committee after the unit, sends it back to the branch to change."""
-    application = locked(application)
-    if application.status == Status.UNIT_PASSED:
-        require_committee(actor, application.call.org)
-    else:
-        require_unit(actor, application.org)
-        require_status(application, [Status.SUBMITTED], "只能退回待审核的申报")
-    application.reason = require_text(reason, "请填写退回原因", "reason")
-    application.status = Status.RETURNED
-    application.save(update_fields=["status", "reason"])
-    audit(actor=actor, action="brands.application_return", target=application, detail=reason)
-    _tell_branch(actor, application, "returned", f"四强党支部申报被退回：{application.reason}")
-    return application
-
-
-def _tell_branch(actor, application: Application, step: str, title: str) -> None:
-    tell_recorders(
-        actor,
-        application.org,
-        key=f"brands.application.{application.pk}.{step}.{timezone.now():%Y%m%d%H%M%S%f}",
-        title=title,
-        link=link_to("brands:application", application.pk),
+    application = steps.send_back(
+        application,
+        actor=actor,
+        reason=reason,
+        committee=application.call.org,
+        action="brands.application_return",
+        refused="只能退回待审核的申报",
     )
+    title = f"四强党支部申报被退回：{application.reason}"
+    tell_applicant(actor, application, "returned", title)
+    return application
 
 
 @transaction.atomic
 def application_recognise(
     *, actor, application: Application, on: date | None = None
 ) -> Application:
-    require_committee(actor, application.call.org)
-    application = locked(application)
-    require_status(application, [Status.UNIT_PASSED], "只能认定已通过单位审核的申报")
-    application.status = Status.RECOGNISED
+    application = steps.committee_takes(
+        application,
+        actor=actor,
+        committee=application.call.org,
+        needs=Status.UNIT_PASSED,
+        refused="只能认定已通过单位审核的申报",
+    )
     application.recognised_on = on or timezone.localdate()
-    application.save(update_fields=["status", "recognised_on"])
-    audit(actor=actor, action="brands.application_recognise", target=application)
-    _tell_branch(actor, application, "recognised", f"已认定为{application.call.year}年度四强党支部")
+    steps.moved(
+        application,
+        Status.RECOGNISED,
+        ["recognised_on"],
+        actor=actor,
+        action="brands.application_recognise",
+    )
+    title = f"已认定为{application.call.year}年度四强党支部"
+    tell_applicant(actor, application, "recognised", title)
     return application
 
 
 @transaction.atomic
 def application_reject(*, actor, application: Application, reason: str) -> Application:
-    require_committee(actor, application.call.org)
-    application = locked(application)
-    require_status(application, [Status.UNIT_PASSED], "只能对已通过单位审核的申报作出认定")
-    application.reason = require_text(reason, "请填写不予认定的原因", "reason")
-    application.status = Status.REJECTED
-    application.save(update_fields=["status", "reason"])
-    audit(actor=actor, action="brands.application_reject", target=application, detail=reason)
-    _tell_branch(actor, application, "rejected", f"四强党支部申报未予认定：{application.reason}")
+    application = steps.reject(
+        application,
+        actor=actor,
+        reason=reason,
+        committee=application.call.org,
+        action="brands.application_reject",
+        refused="只能对已通过单位审核的申报作出认定",
+    )
+    title = f"四强党支部申报未予认定：{application.reason}"
+    tell_applicant(actor, application, "rejected", title)
     return application
 
 
@@ -370,15 +355,15 @@ def recognition_recheck(*, actor, application: Application, year: int, note: str
 def recognition_revoke(
     *, actor, application: Application, reason: str, on: date | None = None
 ) -> Application:
-    require_committee(actor, application.call.org)
-    application = locked(application)
-    require_status(application, [Status.RECOGNISED], "只能撤销有效的四强党支部")
-    application.revoke_reason = require_text(reason, "请填写撤销原因", "reason")
-    application.revoked_on = on or timezone.localdate()
-    application.status = Status.REVOKED
-    application.save(update_fields=["status", "revoke_reason", "revoked_on"])
-    audit(actor=actor, action="brands.application_revoke", target=application, detail=reason)
-    _tell_branch(
-        actor, application, "revoked", f"四强党支部称号已撤销：{application.revoke_reason}"
+    application = steps.revoke(
+        application,
+        actor=actor,
+        reason=reason,
+        on=on,
+        committee=application.call.org,
+        action="brands.application_revoke",
+        refused="只能撤销有效的四强党支部",
     )
+    title = f"四强党支部称号已撤销：{application.revoke_reason}"
+    tell_applicant(actor, application, "revoked", title)
     return application
