@@ -17,8 +17,7 @@ from django.urls import reverse
 
 from mofan.appraisal.models import RoundStatus as AppraisalStatus
 from mofan.appraisal.selectors import round_list as appraisal_round_list
-from mofan.assessment.models import RoundStatus as AssessmentStatus
-from mofan.assessment.selectors import round_list as assessment_round_list
+from mofan.assessment.selectors import open_steps_for
 from mofan.brands.models import Status as ApplicationStatus
 from mofan.brands.selectors import application_list, brand_list
 from mofan.core.access import RECORDER_ROLES, scope_of
@@ -139,17 +138,13 @@ def _other_todos(actor, today: date) -> list[Todo]:
     ]
 
 
-def _assessment_todos(actor) -> list[Todo]:
+def _assessment_todos(actor, today: date) -> list[Todo]:
     """Steps of 考核评价, 述职评议 and 四强/党建品牌 that wait for the actor."""
     scope = scope_of(actor)
-    writes = scope.paths_q(scope.recorder_paths, "participants__org__path")
-    to_assess = (
-        assessment_round_list(actor=actor)
-        .filter(writes, status=AssessmentStatus.SELF)
-        .values("pk")
-        .distinct()
-        .count()
-    )
+    steps = [
+        Todo(label, count, url, "warning")
+        for label, count, url in open_steps_for(actor=actor, today=today)
+    ]
     reports = (
         appraisal_round_list(actor=actor)
         .filter(status=AppraisalStatus.REPORTS, reporters__user=actor, reporters__report="")
@@ -162,8 +157,7 @@ def _assessment_todos(actor) -> list[Todo]:
     reviews = scope.is_admin
     four_strong = application_list(actor=actor).filter(status=waiting).count() if reviews else 0
     brands = brand_list(actor=actor).filter(status=waiting).count() if reviews else 0
-    return [
-        Todo("考核待单位自评", to_assess, _url("assessment:rounds"), "warning"),
+    return steps + [
         Todo("述职报告待提交", reports, _url("appraisal:rounds"), "warning"),
         Todo(
             f"四强党支部申报待{verb}",
@@ -379,7 +373,7 @@ def workbench_for(*, actor, today: date) -> Workbench:
             _task_todos(actor, today)
             + _supervision_todos(actor, today)
             + _other_todos(actor, today)
-            + _assessment_todos(actor)
+            + _assessment_todos(actor, today)
         )
         bench.owed = _owed_lines(actor, today, units)
     return bench

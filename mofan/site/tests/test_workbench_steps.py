@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mofan.appraisal import services as appraisal
 from mofan.appraisal.tests.conftest import seat
-from mofan.assessment import rounds, services
+from mofan.assessment import rounds, services, submissions
 from mofan.assessment.models import Target
 from mofan.assessment.tests.conftest import GRADES, add_area, add_item
 from mofan.brands.services import brands
@@ -53,16 +53,30 @@ def self_assessment(users, tree):
     return round_
 
 
-def test_a_unit_in_an_open_self_assessment_sees_it_waiting_and_a_branch_does_not(
-    users, self_assessment, login
+def labels(user) -> set[str]:
+    return {t.label for t in workbench_for(actor=user, today=TODAY).todos}
+
+
+def test_a_unit_in_an_open_self_assessment_sees_it_until_it_submits(
+    users, tree, self_assessment, login
 ):
-    waiting = todo(users.unit_admin, "考核待单位自评")
-    assert waiting.count == 1 and waiting.url == "/assessment/rounds/"
+    waiting = todo(users.unit_admin, "待提交的考核自评")
+    assert waiting.count == 1
+    assert waiting.url == f"/assessment/rounds/{self_assessment.id}/?org={tree.unit.id}"
     page = login(users.unit_admin).get(waiting.url).content.decode()
-    assert self_assessment.name in page
-    assert todo(users.secretary, "考核待单位自评").count == 0  # the unit assesses, not a branch
+    assert self_assessment.name in page and tree.unit.name in page
+    assert "待提交的考核自评" not in labels(users.secretary)  # the unit assesses, not a branch
+    assert "待提交的考核自评" not in labels(users.committee_admin)  # it runs the round
+    submissions.self_submit(actor=users.unit_admin, round_=self_assessment, org=tree.unit)
+    assert "待提交的考核自评" not in labels(users.unit_admin)
+
+
+def test_the_committee_sees_a_round_waiting_for_its_scores(users, self_assessment):
+    assert "评审打分中的考核" not in labels(users.committee_admin)
     rounds.round_advance(actor=users.committee_admin, round_=self_assessment)
-    assert todo(users.unit_admin, "考核待单位自评").count == 0
+    waiting = todo(users.committee_admin, "评审打分中的考核")
+    assert waiting.count == 1 and waiting.url == f"/assessment/rounds/{self_assessment.id}/"
+    assert "评审打分中的考核" not in labels(users.unit_admin)
 
 
 def test_a_secretary_asked_for_a_report_sees_it_until_it_is_uploaded(users, tree, login):
