@@ -22,6 +22,7 @@ from mofan.brands.selectors import (
 )
 from mofan.brands.services import brands as brand_services
 from mofan.brands.services import four_strong
+from mofan.brands.steps import APPLICATION_STEPS, BRAND_STEPS
 from mofan.core.api import ERRORS, Page, paginate
 from mofan.core.errors import ApplicationError
 from mofan.orgs.selectors import org_get
@@ -226,25 +227,11 @@ def create_application(request, payload: ApplicationIn):
     return Status(201, _detail(application))
 
 
-APPLICATION_STEPS = {
-    "submit": lambda user, a, p: four_strong.application_submit(actor=user, application=a),
-    "unit_pass": lambda user, a, p: four_strong.application_unit_pass(
-        actor=user, application=a, note=p.reason
-    ),
-    "return": lambda user, a, p: four_strong.application_return(
-        actor=user, application=a, reason=p.reason
-    ),
-    "recognise": lambda user, a, p: four_strong.application_recognise(actor=user, application=a),
-    "reject": lambda user, a, p: four_strong.application_reject(
-        actor=user, application=a, reason=p.reason
-    ),
-    "recheck": lambda user, a, p: four_strong.recognition_recheck(
-        actor=user, application=a, year=p.year or 0, note=p.reason
-    ),
-    "revoke": lambda user, a, p: four_strong.recognition_revoke(
-        actor=user, application=a, reason=p.reason
-    ),
-}
+def _take_step(request, item, steps: dict, action: str, reason: str, year: int = 0) -> None:
+    step = steps.get(action)
+    if step is None:
+        raise ApplicationError("未知的操作", field="action")
+    step(request.user, item, reason, year)
 
 
 @router.post(
@@ -254,10 +241,8 @@ APPLICATION_STEPS = {
 )
 def application_step(request, application_id: int, payload: StepIn):
     application = application_get(actor=request.user, application_id=application_id)
-    step = APPLICATION_STEPS.get(payload.action)
-    if step is None:
-        raise ApplicationError("未知的操作", field="action")
-    step(request.user, application, payload)
+    action, reason, year = payload.action, payload.reason, payload.year or 0
+    _take_step(request, application, APPLICATION_STEPS, action, reason, year)
     return _detail(application_get(actor=request.user, application_id=application_id))
 
 
@@ -286,17 +271,6 @@ def get_brand(request, brand_id: int):
     return brand_get(actor=request.user, brand_id=brand_id)
 
 
-BRAND_STEPS = {
-    "submit": lambda user, b, p: brand_services.brand_submit(actor=user, brand=b),
-    "unit_pass": lambda user, b, p: brand_services.brand_unit_pass(
-        actor=user, brand=b, note=p.reason
-    ),
-    "return": lambda user, b, p: brand_services.brand_return(actor=user, brand=b, reason=p.reason),
-    "reject": lambda user, b, p: brand_services.brand_reject(actor=user, brand=b, reason=p.reason),
-    "revoke": lambda user, b, p: brand_services.brand_revoke(actor=user, brand=b, reason=p.reason),
-}
-
-
 @router.post(
     "/brands/brands/{brand_id}/steps",
     response={200: BrandOut, **ERRORS},
@@ -304,10 +278,7 @@ BRAND_STEPS = {
 )
 def brand_step(request, brand_id: int, payload: BrandStepIn):
     brand = brand_get(actor=request.user, brand_id=brand_id)
-    step = BRAND_STEPS.get(payload.action)
-    if step is None:
-        raise ApplicationError("未知的操作", field="action")
-    step(request.user, brand, payload)
+    _take_step(request, brand, BRAND_STEPS, payload.action, payload.reason)
     return brand_get(actor=request.user, brand_id=brand_id)
 
 

@@ -4,14 +4,13 @@ evidence files, and the review queue of the units and of the committee."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mofan.brands.forms import (
     ApplicationForm,
-    FilterForm,
     criterion_initial,
     criterion_texts,
     negative_confirmed,
@@ -27,9 +26,10 @@ from mofan.brands.selectors import (
 )
 from mofan.brands.services import four_strong
 from mofan.brands.services.common import is_committee_over
+from mofan.brands.steps import APPLICATION_STEPS
+from mofan.brands.views.common import file_response, queue_context, take_step
 from mofan.core.access import scope_of
-from mofan.core.errors import ApplicationError
-from mofan.core.views_helpers import paginate_page, run_service, sort_param
+from mofan.core.views_helpers import run_service
 from mofan.orgs.selectors import org_get
 
 SORTS = {"org": "org__path", "year": "call__year", "submitted": "submitted_on", "status": "status"}
@@ -145,25 +145,6 @@ def application_detail(request, application_id):
     )
 
 
-STEPS = {
-    "submit": lambda user, a, post: four_strong.application_submit(actor=user, application=a),
-    "unit_pass": lambda user, a, post: four_strong.application_unit_pass(
-        actor=user, application=a, note=post.get("reason", "")
-    ),
-    "return": lambda user, a, post: four_strong.application_return(
-        actor=user, application=a, reason=post.get("reason", "")
-    ),
-    "recognise": lambda user, a, post: four_strong.application_recognise(actor=user, application=a),
-    "reject": lambda user, a, post: four_strong.application_reject(
-        actor=user, application=a, reason=post.get("reason", "")
-    ),
-    "recheck": lambda user, a, post: four_strong.recognition_recheck(
-        actor=user, application=a, year=_year(post), note=post.get("reason", "")
-    ),
-    "revoke": lambda user, a, post: four_strong.recognition_revoke(
-        actor=user, application=a, reason=post.get("reason", "")
-    ),
-}
 DONE = {
     "submit": "已提交，等待单位审核",
     "unit_pass": "审核通过，已报机关工委认定",
@@ -175,65 +156,22 @@ DONE = {
 }
 
 
-def _year(post) -> int:
-    raw = post.get("year", "")
-    return int(raw) if raw.isdigit() else 0
-
-
 @login_required
 @require_POST
 def application_step(request, application_id):
     application = application_get(actor=request.user, application_id=application_id)
-    step = STEPS.get(request.POST.get("action", ""))
-    if step is None:
-        messages.error(request, "未知的操作")
-        return redirect("brands:application", application.id)
-    try:
-        step(request.user, application, request.POST)
-        messages.success(request, DONE[request.POST["action"]])
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect("brands:application", application.id)
+    return take_step(
+        request, application, steps=APPLICATION_STEPS, done=DONE, page="brands:application"
+    )
 
 
 @login_required
 def application_file(request, file_id):
-    item = application_file_get(actor=request.user, file_id=file_id)
-    inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
-    return FileResponse(
-        item.file.open("rb"),
-        as_attachment=not inline,
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
-
-
-def default_status(user) -> str:
-    """What waits for the user: the committee decides what units passed, units review."""
-    scope = scope_of(user)
-    if scope.is_committee_admin:
-        return Status.UNIT_PASSED
-    if scope.is_admin:
-        return Status.SUBMITTED
-    return ""
+    return file_response(application_file_get(actor=request.user, file_id=file_id))
 
 
 @login_required
 def queue(request):
-    data = request.GET.copy()
-    if "status" not in data:
-        data["status"] = default_status(request.user)
-    form = FilterForm(data, statuses=Status.choices)
     found = application_list(actor=request.user)
-    if form.is_valid():
-        if form.cleaned_data["status"]:
-            found = found.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["year"]:
-            found = found.filter(call__year=form.cleaned_data["year"])
-    sort, order = sort_param(request, SORTS, "org")
-    page = paginate_page(request, found.order_by(order, "id"))
-    return render(
-        request,
-        "brands/queue.html",
-        {"form": form, "page": page, "sort": sort, "query": data.urlencode()},
-    )
+    context = queue_context(request, found, sorts=SORTS, year_field="call__year")
+    return render(request, "brands/queue.html", context)

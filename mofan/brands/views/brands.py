@@ -4,13 +4,12 @@ committee's batches and the showcase of recognised brands."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mofan.brands import exports
-from mofan.brands.forms import BatchForm, BrandForm, FilterForm
+from mofan.brands.forms import BatchForm, BrandForm
 from mofan.brands.models import Status
 from mofan.brands.selectors import (
     batch_list,
@@ -22,11 +21,11 @@ from mofan.brands.selectors import (
 )
 from mofan.brands.services import brands as services
 from mofan.brands.services.common import is_committee_over
-from mofan.brands.views.applications import default_status
+from mofan.brands.steps import BRAND_STEPS
+from mofan.brands.views.common import file_response, queue_context, take_step
 from mofan.core.access import RECORDER_ROLES, Role, scope_of
-from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
-from mofan.core.views_helpers import paginate_page, run_service, sort_param
+from mofan.core.views_helpers import run_service
 from mofan.orgs.models import OrgType
 from mofan.orgs.selectors import orgs_under_roles
 
@@ -43,29 +42,10 @@ def _applying_orgs(user):
 
 @login_required
 def brand_queue(request):
-    data = request.GET.copy()
-    if "status" not in data:
-        data["status"] = default_status(request.user)
-    form = FilterForm(data, statuses=Status.choices)
     found = brand_list(actor=request.user)
-    if form.is_valid():
-        if form.cleaned_data["status"]:
-            found = found.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["year"]:
-            found = found.filter(submitted_on__year=form.cleaned_data["year"])
-    sort, order = sort_param(request, SORTS, "org")
-    page = paginate_page(request, found.order_by(order, "id"))
-    return render(
-        request,
-        "brands/brands.html",
-        {
-            "form": form,
-            "page": page,
-            "sort": sort,
-            "query": data.urlencode(),
-            "can_apply": _applying_orgs(request.user).exists(),
-        },
-    )
+    context = queue_context(request, found, sorts=SORTS, year_field="submitted_on__year")
+    context["can_apply"] = _applying_orgs(request.user).exists()
+    return render(request, "brands/brands.html", context)
 
 
 @login_required
@@ -141,21 +121,6 @@ def brand_detail(request, brand_id):
     )
 
 
-STEPS = {
-    "submit": lambda user, b, post: services.brand_submit(actor=user, brand=b),
-    "unit_pass": lambda user, b, post: services.brand_unit_pass(
-        actor=user, brand=b, note=post.get("reason", "")
-    ),
-    "return": lambda user, b, post: services.brand_return(
-        actor=user, brand=b, reason=post.get("reason", "")
-    ),
-    "reject": lambda user, b, post: services.brand_reject(
-        actor=user, brand=b, reason=post.get("reason", "")
-    ),
-    "revoke": lambda user, b, post: services.brand_revoke(
-        actor=user, brand=b, reason=post.get("reason", "")
-    ),
-}
 DONE = {
     "submit": "已提交，等待单位审核",
     "unit_pass": "审核通过，已报机关工委认定",
@@ -169,28 +134,12 @@ DONE = {
 @require_POST
 def brand_step(request, brand_id):
     brand = brand_get(actor=request.user, brand_id=brand_id)
-    step = STEPS.get(request.POST.get("action", ""))
-    if step is None:
-        messages.error(request, "未知的操作")
-        return redirect("brands:brand", brand.id)
-    try:
-        step(request.user, brand, request.POST)
-        messages.success(request, DONE[request.POST["action"]])
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect("brands:brand", brand.id)
+    return take_step(request, brand, steps=BRAND_STEPS, done=DONE, page="brands:brand")
 
 
 @login_required
 def brand_file(request, file_id):
-    item = brand_file_get(actor=request.user, file_id=file_id)
-    inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
-    return FileResponse(
-        item.file.open("rb"),
-        as_attachment=not inline,
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
+    return file_response(brand_file_get(actor=request.user, file_id=file_id))
 
 
 def _committee(user):

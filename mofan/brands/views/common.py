@@ -1,0 +1,70 @@
+"""What the 四强 application pages and the 党建品牌 pages share: the review queue with its
+filter, a review step posted from the item's page, an evidence file."""
+
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import redirect
+
+from mofan.brands.forms import FilterForm
+from mofan.brands.models import Status
+from mofan.core.access import scope_of
+from mofan.core.errors import ApplicationError
+from mofan.core.views_helpers import paginate_page, sort_param
+
+
+def default_status(user) -> str:
+    """What waits for the user: the committee decides what units passed, units review."""
+    scope = scope_of(user)
+    if scope.is_committee_admin:
+        return Status.UNIT_PASSED
+    if scope.is_admin:
+        return Status.SUBMITTED
+    return ""
+
+
+def queue_context(request, found, *, sorts: dict[str, str], year_field: str) -> dict:
+    """The queue filtered by status (what waits for the user unless chosen) and year, sorted
+    and paged, for the list template."""
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = default_status(request.user)
+    form = FilterForm(data, statuses=Status.choices)
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            found = found.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["year"]:
+            found = found.filter(**{year_field: form.cleaned_data["year"]})
+    sort, order = sort_param(request, sorts, "org")
+    page = paginate_page(request, found.order_by(order, "id"))
+    return {"form": form, "page": page, "sort": sort, "query": data.urlencode()}
+
+
+def _year(post) -> int:
+    raw = post.get("year", "")
+    return int(raw) if raw.isdigit() else 0
+
+
+def take_step(request, item, *, steps: dict, done: dict[str, str], page: str):
+    """Run the posted step on the item; its message (or the rule refused) shows on its page."""
+    action = request.POST.get("action", "")
+    step = steps.get(action)
+    if step is None:
+        messages.error(request, "未知的操作")
+        return redirect(page, item.id)
+    try:
+        step(request.user, item, request.POST.get("reason", ""), _year(request.POST))
+        messages.success(request, done[action])
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(page, item.id)
+
+
+def file_response(item) -> FileResponse:
+    """Images and PDFs open in the browser, other files download."""
+    inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=not inline,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
