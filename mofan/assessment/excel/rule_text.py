@@ -66,7 +66,10 @@ def rule_from_text(text: str, *, label: str = "", maximum: Decimal | None = None
     if "加分项" in words or "每项" in words or "认定" in words or words == "加分":
         return BONUS, _each(words, rf"(?:每项|认定)\D{{0,6}}?{NUM}\s*分", "加分项每项 1 分")
     if "扣" in words:
-        return DEDUCTION, _each(words, rf"扣\s*{NUM}\s*分", "每次扣 2 分")
+        params = _each(words, rf"扣\s*{NUM}\s*分", "每次扣 2 分")
+        if "未提交" in words and "报告" in words:  # 自评截止日前未提交季度报告扣 N 分
+            params["missing_report"] = True
+        return DEDUCTION, params
     if ("每" in words and "加" in words) or "按次" in words:
         return PER_OCCURRENCE, _each(words, rf"加\s*{NUM}\s*分", "每次加 1 分，最多 5 分")
     if "≥" in words or ">=" in words or "档" in words:

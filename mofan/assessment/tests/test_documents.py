@@ -129,6 +129,21 @@ def test_the_branch_checklist_survives_the_round_trip_too(users, tree, login):
     assert shape(result.scheme) == shape(checklist)
 
 
+def test_the_daily_supervision_scheme_keeps_its_missing_report_item_through_the_round_trip(
+    users, tree, login
+):
+    daily = defaults.daily_supervision_scheme(
+        actor=users.committee_admin, org=tree.committee, year=2026
+    )
+    exported = login(users.committee_admin).get(f"/assessment/{daily.id}/export/").content
+    result = excel.scheme_import(
+        actor=users.committee_admin, upload=upload(exported), org=tree.committee
+    )
+    assert shape(result.scheme) == shape(daily)
+    missing = [i for i in result.scheme.indicators.all() if i.params.get("missing_report")]
+    assert len(missing) == 1
+
+
 def test_the_rule_is_read_from_the_words_committees_write(users, tree):
     result = excel.scheme_import(
         actor=users.committee_admin,
