@@ -109,30 +109,28 @@ def brand_unit_pass(*, actor, brand: Brand, note: str = "") -> Brand:
 
 @transaction.atomic
 def brand_return(*, actor, brand: Brand, reason: str) -> Brand:
-    brand = steps.send_back(
+    return steps.send_back(
         brand,
         actor=actor,
         reason=reason,
         committee=brand.org,
         action="brands.brand_return",
         refused="只能退回待审核的品牌申报",
+        title=lambda b: f"党建品牌“{b.name}”被退回：{b.reason}",
     )
-    tell_applicant(actor, brand, "returned", f"党建品牌“{brand.name}”被退回：{brand.reason}")
-    return brand
 
 
 @transaction.atomic
 def brand_reject(*, actor, brand: Brand, reason: str) -> Brand:
-    brand = steps.reject(
+    return steps.reject(
         brand,
         actor=actor,
         reason=reason,
         committee=brand.org,
         action="brands.brand_reject",
         refused="只能对已通过单位审核的品牌作出认定",
+        title=lambda b: f"党建品牌“{b.name}”未予认定：{b.reason}",
     )
-    tell_applicant(actor, brand, "rejected", f"党建品牌“{brand.name}”未予认定：{brand.reason}")
-    return brand
 
 
 @transaction.atomic
@@ -167,7 +165,7 @@ def batch_create(*, actor, org: Org, brands, decided_on: date, note: str) -> Bat
 
 @transaction.atomic
 def brand_revoke(*, actor, brand: Brand, reason: str, on: date | None = None) -> Brand:
-    brand = steps.revoke(
+    return steps.revoke(
         brand,
         actor=actor,
         reason=reason,
@@ -175,7 +173,5 @@ def brand_revoke(*, actor, brand: Brand, reason: str, on: date | None = None) ->
         committee=brand.org,
         action="brands.brand_revoke",
         refused="只能撤销已认定的党建品牌",
+        title=lambda b: f"党建品牌“{b.name}”已撤销：{b.revoke_reason}",
     )
-    title = f"党建品牌“{brand.name}”已撤销：{brand.revoke_reason}"
-    tell_applicant(actor, brand, "revoked", title)
-    return brand

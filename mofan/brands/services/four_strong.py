@@ -279,17 +279,15 @@ def application_unit_pass(*, actor, application: Application, note: str = "") ->
 @transaction.atomic
 def application_return(*, actor, application: Application, reason: str) -> Application:
     """The unit, or the committee after the unit, sends it back to the branch to change."""
-    application = steps.send_back(
+    return steps.send_back(
         application,
         actor=actor,
         reason=reason,
         committee=application.call.org,
         action="brands.application_return",
         refused="只能退回待审核的申报",
+        title=lambda a: f"四强党支部申报被退回：{a.reason}",
     )
-    title = f"四强党支部申报被退回：{application.reason}"
-    tell_applicant(actor, application, "returned", title)
-    return application
 
 
 @transaction.atomic
@@ -318,17 +316,15 @@ def application_recognise(
 
 @transaction.atomic
 def application_reject(*, actor, application: Application, reason: str) -> Application:
-    application = steps.reject(
+    return steps.reject(
         application,
         actor=actor,
         reason=reason,
         committee=application.call.org,
         action="brands.application_reject",
         refused="只能对已通过单位审核的申报作出认定",
+        title=lambda a: f"四强党支部申报未予认定：{a.reason}",
     )
-    title = f"四强党支部申报未予认定：{application.reason}"
-    tell_applicant(actor, application, "rejected", title)
-    return application
 
 
 @transaction.atomic
@@ -355,7 +351,7 @@ def recognition_recheck(*, actor, application: Application, year: int, note: str
 def recognition_revoke(
     *, actor, application: Application, reason: str, on: date | None = None
 ) -> Application:
-    application = steps.revoke(
+    return steps.revoke(
         application,
         actor=actor,
         reason=reason,
@@ -363,7 +359,5 @@ def recognition_revoke(
         committee=application.call.org,
         action="brands.application_revoke",
         refused="只能撤销有效的四强党支部",
+        title=lambda a: f"四强党支部称号已撤销：{a.revoke_reason}",
     )
-    title = f"四强党支部称号已撤销：{application.revoke_reason}"
-    tell_applicant(actor, application, "revoked", title)
-    return application

@@ -1,12 +1,14 @@
 """The review steps the 四强 application and the 党建品牌 share (both are `Decided`): each step
 locks the item, checks who acts and the status the step needs, moves the item on and audits it.
-The callers keep their own messages and tell whom the step concerns."""
+Each tells whom the step concerns; the callers give the messages (`title(item)` for the
+applicant's notice is read once the step is taken, so it can quote the reason)."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.utils import timezone
 
-from mofan.brands.models import EDITABLE, Status
+from mofan.brands.models import EDITABLE, Decided, Status
 from mofan.brands.services.common import (
     link_to,
     require_committee,
@@ -21,6 +23,8 @@ from mofan.brands.services.common import (
 from mofan.core.audit import audit
 from mofan.core.locking import locked
 from mofan.orgs.models import Org
+
+Title = Callable[[Decided], str]  # the applicant's notice, from the item after the step
 
 
 def _stamp() -> str:
@@ -81,7 +85,7 @@ def unit_pass(
     return item
 
 
-def send_back(item, *, actor, reason: str, committee: Org, action: str, refused: str):
+def send_back(item, *, actor, reason: str, committee: Org, action: str, refused: str, title: Title):
     """The unit, or the committee after the unit, returns it to the applicant to change."""
     item = locked(item)
     if item.status == Status.UNIT_PASSED:
@@ -90,7 +94,9 @@ def send_back(item, *, actor, reason: str, committee: Org, action: str, refused:
         require_unit(actor, item.org)
         require_status(item, [Status.SUBMITTED], refused)
     item.reason = require_text(reason, "请填写退回原因", "reason")
-    return moved(item, Status.RETURNED, ["reason"], actor=actor, action=action, detail=reason)
+    moved(item, Status.RETURNED, ["reason"], actor=actor, action=action, detail=reason)
+    tell_applicant(actor, item, "returned", title(item))
+    return item
 
 
 def committee_takes(item, *, actor, committee: Org, needs: Status, refused: str):
@@ -101,19 +107,33 @@ def committee_takes(item, *, actor, committee: Org, needs: Status, refused: str)
     return item
 
 
-def reject(item, *, actor, reason: str, committee: Org, action: str, refused: str):
+def reject(item, *, actor, reason: str, committee: Org, action: str, refused: str, title: Title):
     item = committee_takes(
         item, actor=actor, committee=committee, needs=Status.UNIT_PASSED, refused=refused
     )
     item.reason = require_text(reason, "请填写不予认定的原因", "reason")
-    return moved(item, Status.REJECTED, ["reason"], actor=actor, action=action, detail=reason)
+    moved(item, Status.REJECTED, ["reason"], actor=actor, action=action, detail=reason)
+    tell_applicant(actor, item, "rejected", title(item))
+    return item
 
 
-def revoke(item, *, actor, reason: str, on: date | None, committee: Org, action: str, refused: str):
+def revoke(
+    item,
+    *,
+    actor,
+    reason: str,
+    on: date | None,
+    committee: Org,
+    action: str,
+    refused: str,
+    title: Title,
+):
     item = committee_takes(
         item, actor=actor, committee=committee, needs=Status.RECOGNISED, refused=refused
     )
     item.revoke_reason = require_text(reason, "请填写撤销原因", "reason")
     item.revoked_on = on or timezone.localdate()
     fields = ["revoke_reason", "revoked_on"]
-    return moved(item, Status.REVOKED, fields, actor=actor, action=action, detail=reason)
+    moved(item, Status.REVOKED, fields, actor=actor, action=action, detail=reason)
+    tell_applicant(actor, item, "revoked", title(item))
+    return item
