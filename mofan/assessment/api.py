@@ -3,9 +3,10 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
-from mofan.assessment import compute, exports, rounds, services, submissions
+from mofan.assessment import compute, excel, exports, rounds, services, submissions
 from mofan.assessment.models import RoundKind, RoundStatus, Target
 from mofan.assessment.selectors import (
     indicator_get,
@@ -211,6 +212,46 @@ def create_scheme(request, payload: SchemeIn):
     org = _org(request, payload.org_id, "org_id")
     scheme = services.scheme_create(actor=request.user, org=org, **payload.dict(exclude={"org_id"}))
     return Status(201, scheme)
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    reason: str
+
+
+class SchemeImportErrorsOut(Schema):
+    detail: str
+    errors: list[RowErrorOut] = []
+
+
+class SchemeImportIn(Schema):
+    org_id: int = Field(gt=0, le=2**62)
+    name: str = Field("", max_length=100)
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+class SchemeImportOut(SchemeOut):
+    items: int
+
+
+@router.post(
+    "/assessment/schemes/import",
+    response={**ERRORS, 201: SchemeImportOut, 400: SchemeImportErrorsOut},
+    summary="从 Excel 导入考核方案（新建草稿；有错误时 400 并列出每一处，不导入任何内容）",
+)
+def import_scheme(request, file: File[UploadedFile], form: Form[SchemeImportIn]):
+    """The workbook in the shape `GET …/export` gives (序号 / 一级指标 / 具体指标 / 分值 / 计分方式 …);
+    the name and year default to the file's title row."""
+    org = _org(request, form.org_id, "org_id")
+    found = excel.scheme_import(
+        actor=request.user, upload=file, org=org, name=form.name, year=form.year
+    )
+    if not found.ok:
+        detail = found.errors.summary("未导入任何指标")
+        return Status(400, {"detail": detail, "errors": [e.__dict__ for e in found.errors]})
+    plain = {name: getattr(found.scheme, name) for name in SchemeOut.model_fields}
+    return Status(201, {**plain, "items": found.item_count})
 
 
 @router.get(
