@@ -21,7 +21,6 @@ from mofan.assessment.models import (
     Finding,
     FrozenValue,
     Indicator,
-    Objection,
     Participant,
     Placement,
     Round,
@@ -36,7 +35,7 @@ from mofan.core.access import scope_of
 from mofan.core.audit import audit
 from mofan.core.errors import ApplicationError
 from mofan.core.locking import locked
-from mofan.notifications.recipients import admins_of, recorders_of
+from mofan.notifications.recipients import recorders_of
 from mofan.notifications.services import Message, notifications_send
 from mofan.orgs.models import BRANCH_TYPES, Org
 
@@ -50,13 +49,13 @@ NEXT = {
 }
 
 
-def _require_runner(actor, round_or_scheme) -> None:
+def require_runner(actor, round_or_scheme) -> None:
     scheme = getattr(round_or_scheme, "scheme", round_or_scheme)
     if not scope_of(actor).can_admin(scheme.org.path):
         raise PermissionDenied(NO_PERMISSION)
 
 
-def _require_status(round_: Round, *statuses: str) -> None:
+def require_status(round_: Round, *statuses: str) -> None:
     if round_.status not in statuses:
         wanted = "、".join(RoundStatus(s).label for s in statuses)
         raise ApplicationError(
@@ -90,7 +89,7 @@ def round_create(
     annual_weight=None,
     supervision_weight=None,
 ) -> Round:
-    _require_runner(actor, scheme)
+    require_runner(actor, scheme)
     if scheme.status != SchemeStatus.PUBLISHED:
         raise ApplicationError("只能按已发布的考核方案组织考核", field="scheme")
     if kind not in RoundKind.values:
@@ -132,13 +131,13 @@ def _check_triennial(starts_on: date, ends_on: date, annual_weight, supervision_
         )
 
 
-def _round_link(round_: Round) -> str:
+def round_link(round_: Round) -> str:
     return reverse("assessment:round", args=[round_.pk])
 
 
 def _notify_units(actor, round_: Round, orgs: list[Org], title: str, event: str) -> int:
     recipients = recorders_of(orgs)
-    link = _round_link(round_)
+    link = round_link(round_)
     return notifications_send(
         actor=actor,
         messages=[
@@ -157,9 +156,9 @@ def _notify_units(actor, round_: Round, orgs: list[Org], title: str, event: str)
 @transaction.atomic
 def round_open(*, actor, round_: Round) -> int:
     """Publish the round: fix its participants (with their categories) and tell each unit."""
-    _require_runner(actor, round_)
+    require_runner(actor, round_)
     round_ = locked(round_)
-    _require_status(round_, RoundStatus.DRAFT)
+    require_status(round_, RoundStatus.DRAFT)
     orgs = list(eligible_orgs(round_.scheme))
     if not orgs:
         raise ApplicationError("该方案没有可参加考核的单位（请检查适用类别和单位类别设置）")
@@ -186,9 +185,9 @@ def round_open(*, actor, round_: Round) -> int:
 @transaction.atomic
 def round_advance(*, actor, round_: Round) -> Round:
     """To the next step: 评审打分, 初步结果公示 (units told), or 已定档 (values frozen)."""
-    _require_runner(actor, round_)
+    require_runner(actor, round_)
     round_ = locked(round_)
-    _require_status(round_, RoundStatus.SELF, RoundStatus.REVIEW, RoundStatus.PRELIMINARY)
+    require_status(round_, RoundStatus.SELF, RoundStatus.REVIEW, RoundStatus.PRELIMINARY)
     if round_.status == RoundStatus.PRELIMINARY:
         unanswered = round_.objections.filter(answered_at__isnull=True).count()
         if unanswered:
@@ -230,7 +229,7 @@ def _freeze(round_: Round) -> None:
     )
 
 
-def _participant(round_: Round, org: Org) -> Participant:
+def participant_in(round_: Round, org: Org) -> Participant:
     found = round_.participants.filter(org=org).first()
     if found is None:
         raise ApplicationError(f"“{org.name}”不是本次考核的参评单位", field="org")
@@ -240,7 +239,7 @@ def _participant(round_: Round, org: Org) -> Participant:
 def _entry(round_: Round, org: Org, indicator: Indicator) -> Entry:
     if indicator.scheme_id != round_.scheme_id or indicator.is_area:
         raise ApplicationError("该指标不属于本次考核的方案", field="indicator")
-    _participant(round_, org)
+    participant_in(round_, org)
     entry, _ = Entry.objects.select_for_update().get_or_create(
         round=round_, org=org, indicator=indicator
     )
@@ -255,7 +254,7 @@ def self_assess(
     if not scope_of(actor).can_record(org.path):
         raise PermissionDenied("只有本单位的管理员或书记可以填写自评")
     round_ = locked(round_)
-    _require_status(round_, RoundStatus.SELF)
+    require_status(round_, RoundStatus.SELF)
     entry = _entry(round_, org, indicator)
     if points not in (None, ""):
         if indicator.rule != REVIEWED:
@@ -280,9 +279,9 @@ def review_score(
     *, actor, round_: Round, org: Org, indicator: Indicator, points, reason: str = ""
 ) -> Entry:
     """A reviewer's score of a reviewed item, or the number of approved bonus items."""
-    _require_runner(actor, round_)
+    require_runner(actor, round_)
     round_ = locked(round_)
-    _require_status(round_, RoundStatus.REVIEW)
+    require_status(round_, RoundStatus.REVIEW)
     values = _reviewed_value(indicator, points)
     entry = _entry(round_, org, indicator)
     for name, value in values.items():
@@ -352,9 +351,9 @@ def review_scores(
 ) -> int:
     """One indicator reviewed across units at once ({org id: (points, reason)}), as a
     reviewer fills in a column of the score sheet: all or nothing, one audit row."""
-    _require_runner(actor, round_)
+    require_runner(actor, round_)
     round_ = locked(round_)
-    _require_status(round_, RoundStatus.REVIEW)
+    require_status(round_, RoundStatus.REVIEW)
     if indicator.scheme_id != round_.scheme_id or indicator.is_area:
         raise ApplicationError("该指标不属于本次考核的方案", field="indicator")
     _require_participants(round_, scores)
@@ -380,9 +379,9 @@ def score_adjust(
     *, actor, round_: Round, org: Org, indicator: Indicator, points, reason: str
 ) -> Entry:
     """Override a record-based score, only with a reason; audited with before and after."""
-    _require_runner(actor, round_)
+    require_runner(actor, round_)
     round_ = locked(round_)
-    _require_status(round_, RoundStatus.REVIEW)
+    require_status(round_, RoundStatus.REVIEW)
     _require_adjustable(indicator, reason)
     entry = _entry(round_, org, indicator)
     try:
@@ -408,9 +407,9 @@ def adjust_scores(
 ) -> int:
     """One record-based indicator's points set for several units with one reason (results
     kept on paper before the system was used, a correction confirmed by inspection)."""
-    _require_runner(actor, round_)
+    require_runner(actor, round_)
     round_ = locked(round_)
-    _require_status(round_, RoundStatus.REVIEW)
+    require_status(round_, RoundStatus.REVIEW)
     _require_adjustable(indicator, reason)
     _require_participants(round_, scores)
     try:
@@ -439,12 +438,12 @@ def finding_record(
     *, actor, round_: Round, org: Org, indicator: Indicator, description: str, source: str = ""
 ) -> Finding:
     """An event a deduction or veto item counts, recorded by a reviewer with its source."""
-    _require_runner(actor, round_)
+    require_runner(actor, round_)
     round_ = locked(round_)
-    _require_status(round_, RoundStatus.SELF, RoundStatus.REVIEW)
+    require_status(round_, RoundStatus.SELF, RoundStatus.REVIEW)
     if indicator.rule not in (DEDUCTION, VETO) or indicator.scheme_id != round_.scheme_id:
         raise ApplicationError("只有扣分或一票否决指标可以记录事项", field="indicator")
-    _participant(round_, org)
+    participant_in(round_, org)
     if not description.strip():
         raise ApplicationError("请填写情况", field="description")
     finding = Finding.objects.create(
@@ -462,88 +461,3 @@ def finding_record(
         detail=f"{org.name}：{description.strip()}",
     )
     return finding
-
-
-@transaction.atomic
-def objection_raise(
-    *, actor, round_: Round, org: Org, indicator: Indicator, reason: str
-) -> Objection:
-    """While the preliminary results are published, a unit objects to one of its items."""
-    if not scope_of(actor).can_record(org.path):
-        raise PermissionDenied("只有本单位的管理员或书记可以提出异议")
-    round_ = locked(round_)
-    _require_status(round_, RoundStatus.PRELIMINARY)
-    if indicator.scheme_id != round_.scheme_id or indicator.is_area:
-        raise ApplicationError("该指标不属于本次考核的方案", field="indicator")
-    _participant(round_, org)
-    if not reason.strip():
-        raise ApplicationError("请填写异议理由", field="reason")
-    if round_.objections.filter(org=org, indicator=indicator, answered_at__isnull=True).exists():
-        raise ApplicationError("该指标已有尚未答复的异议", field="reason")
-    objection = Objection.objects.create(
-        round=round_,
-        org=org,
-        indicator=indicator,
-        reason=reason.strip(),
-        raised_by=actor if getattr(actor, "pk", None) else None,
-    )
-    admins = admins_of([round_.scheme.org])[round_.scheme.org_id]
-    notifications_send(
-        actor=actor,
-        messages=[
-            Message(
-                user_ids=admins - {getattr(actor, "pk", None)},
-                key=f"assessment:objection:{objection.pk}",
-                title=f"考核异议：{org.name}",
-                body=f"{round_.name} · {indicator.name}：{_short(reason.strip())}",
-                link=f"{_round_link(round_)}?org={org.pk}#indicator-{indicator.pk}",
-            )
-        ],
-    )
-    audit(
-        actor=actor,
-        action="assessment.objection",
-        target=round_,
-        detail=f"{org.name}：{indicator.name}",
-    )
-    return objection
-
-
-@transaction.atomic
-def objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
-    """The reviewer's answer; a score it changes is adjusted separately, with its reason."""
-    _require_runner(actor, objection.round)
-    _require_status(locked(objection.round), RoundStatus.PRELIMINARY)
-    objection = locked(objection)
-    if not objection.is_open:
-        raise ApplicationError("该异议已答复")
-    if not answer.strip():
-        raise ApplicationError("请填写答复", field="answer")
-    objection.answer = answer.strip()
-    objection.answered_by = actor if getattr(actor, "pk", None) else None
-    objection.answered_at = timezone.now()
-    objection.save()
-    notifications_send(
-        actor=actor,
-        messages=[
-            Message(
-                user_ids=recorders_of([objection.org])[objection.org_id]
-                - {getattr(actor, "pk", None)},
-                key=f"assessment:objection.answered:{objection.pk}",
-                title=f"考核异议已答复：{objection.indicator.name}",
-                body=_short(objection.answer),
-                link=f"{_round_link(objection.round)}?org={objection.org_id}#indicator-{objection.indicator_id}",
-            )
-        ],
-    )
-    audit(
-        actor=actor,
-        action="assessment.objection_answer",
-        target=objection.round,
-        detail=f"{objection.org.name}：{objection.indicator.name}",
-    )
-    return objection
-
-
-def _short(text: str, length: int = 80) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mofan.assessment import compute, exports, rounds, triennial
+from mofan.assessment import compute, exports, objections, rounds, triennial
 from mofan.assessment.forms import (
     AdjustForm,
     AnswerForm,
@@ -315,7 +315,7 @@ def objection(request, round_id, indicator_id):
         round_id,
         indicator_id,
         ObjectionForm,
-        lambda r, org, i, data: rounds.objection_raise(
+        lambda r, org, i, data: objections.objection_raise(
             actor=request.user, round_=r, org=org, indicator=i, **data
         ),
     )
@@ -329,7 +329,7 @@ def objection_answer(request, round_id, objection_id):
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
-            rounds.objection_answer(actor=request.user, objection=found, **form.cleaned_data)
+            objections.objection_answer(actor=request.user, objection=found, **form.cleaned_data)
             messages.success(request, f"已答复“{found.indicator.name}”的异议")
         except ApplicationError as error:
             messages.error(request, error.message)

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from mofan.assessment import rounds
+from mofan.assessment import objections, rounds
 from mofan.assessment.models import Objection, RoundStatus
 from mofan.assessment.tests.rounds.test_services import item
 from mofan.core.errors import ApplicationError
@@ -28,7 +28,7 @@ def flash(response) -> list[str]:
 
 def test_an_objection_reaches_the_committee_and_its_answer_the_unit(users, tree, scheme, published):
     life = item(scheme, "组织生活")
-    objection = rounds.objection_raise(
+    objection = objections.objection_raise(
         actor=users.unit_admin,
         round_=published,
         org=tree.unit,
@@ -40,14 +40,14 @@ def test_an_objection_reaches_the_committee_and_its_answer_the_unit(users, tree,
     )
     assert "市发改委机关党委" in told.title and "组织生活" in told.body
     with pytest.raises(ApplicationError, match="已有尚未答复的异议"):
-        rounds.objection_raise(
+        objections.objection_raise(
             actor=users.unit_admin, round_=published, org=tree.unit, indicator=life, reason="再次"
         )
     with pytest.raises(ApplicationError, match="还有 1 条异议尚未答复"):
         rounds.round_advance(actor=users.committee_admin, round_=published)
     with pytest.raises(PermissionDenied):
-        rounds.objection_answer(actor=users.unit_admin, objection=objection, answer="自己答复")
-    rounds.objection_answer(
+        objections.objection_answer(actor=users.unit_admin, objection=objection, answer="自己答复")
+    objections.objection_answer(
         actor=users.committee_admin, objection=objection, answer="经核实，记录已补录，维持原分"
     )
     assert Notification.objects.filter(
@@ -60,7 +60,7 @@ def test_an_objection_reaches_the_committee_and_its_answer_the_unit(users, tree,
 def test_objections_are_the_units_own_and_only_in_the_window(users, tree, scheme, round_):
     rounds.round_open(actor=users.committee_admin, round_=round_)
     with pytest.raises(ApplicationError, match="“初步结果公示”阶段"):
-        rounds.objection_raise(
+        objections.objection_raise(
             actor=users.unit_admin,
             round_=round_,
             org=tree.unit,
@@ -68,7 +68,7 @@ def test_objections_are_the_units_own_and_only_in_the_window(users, tree, scheme
             reason="x",
         )
     with pytest.raises(PermissionDenied):
-        rounds.objection_raise(
+        objections.objection_raise(
             actor=users.outsider,
             round_=round_,
             org=tree.unit,

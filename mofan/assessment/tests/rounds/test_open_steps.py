@@ -3,7 +3,7 @@ objections to answer and reviews to do of the rounds a committee runs."""
 
 from datetime import date
 
-from mofan.assessment import rounds, submissions
+from mofan.assessment import objections, rounds, submissions
 from mofan.assessment.selectors import open_steps_for
 from mofan.assessment.tests.rounds.test_services import item
 
@@ -32,7 +32,7 @@ def test_the_committee_sees_the_reviews_and_objections_of_its_rounds(
     page = f"/assessment/rounds/{round_.id}/"
     assert open_steps_for(actor=admin, today=BEFORE) == [("评审打分中的考核", 1, page)]
     rounds.round_advance(actor=admin, round_=round_)
-    rounds.objection_raise(
+    objections.objection_raise(
         actor=users.unit_admin,
         round_=round_,
         org=tree.unit,
