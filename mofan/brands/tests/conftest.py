@@ -127,3 +127,14 @@ def brand_passed(users, org, submitter=None, **fields):
     brand = brand_draft(submitter or users.secretary, org, **fields)
     brand_services.brand_submit(actor=submitter or users.secretary, brand=brand)
     return brand_services.brand_unit_pass(actor=users.unit_admin, brand=brand)
+
+
+def batch_of(users, tree, brands, *, actor=None, on=date(2026, 6, 1), note="8 号"):
+    """The committee (or `actor`) recognises the brands as its next batch."""
+    return brand_services.batch_create(
+        actor=actor or users.committee_admin,
+        org=tree.committee,
+        brands=brands,
+        decided_on=on,
+        note=note,
+    )

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from mofan.brands.models import Batch, Brand, Status, chinese_number
 from mofan.brands.services import brands as services
-from mofan.brands.tests.conftest import BRAND, brand_draft, brand_passed
+from mofan.brands.tests.conftest import BRAND, batch_of, brand_draft, brand_passed
 from mofan.core.errors import ApplicationError
 from mofan.notifications.models import Notification
 
@@ -34,27 +34,9 @@ def test_the_committee_recognises_in_numbered_batches(users, tree):
     first = brand_passed(users, tree.branch)
     second = brand_passed(users, tree.other_branch, submitter=users.outsider, name="先锋港湾")
     with pytest.raises(PermissionDenied):
-        services.batch_create(
-            actor=users.unit_admin,
-            org=tree.committee,
-            brands=[first],
-            decided_on=date(2026, 6, 1),
-            note="x",
-        )
-    batch = services.batch_create(
-        actor=users.committee_admin,
-        org=tree.committee,
-        brands=[first],
-        decided_on=date(2026, 6, 1),
-        note="市直机关工委〔2026〕8 号",
-    )
-    later = services.batch_create(
-        actor=users.committee_admin,
-        org=tree.committee,
-        brands=[second],
-        decided_on=date(2026, 9, 1),
-        note="9 号",
-    )
+        batch_of(users, tree, [first], actor=users.unit_admin, note="x")
+    batch = batch_of(users, tree, [first], note="市直机关工委〔2026〕8 号")
+    later = batch_of(users, tree, [second], on=date(2026, 9, 1), note="9 号")
     assert (str(batch), str(later)) == ("第一批", "第二批")
     first.refresh_from_db()
     assert first.status == Status.RECOGNISED and first.recognised_on == date(2026, 6, 1)
@@ -64,21 +46,9 @@ def test_the_committee_recognises_in_numbered_batches(users, tree):
 def test_a_batch_takes_only_brands_that_passed_their_unit(users, tree):
     brand = brand_draft(users.secretary, tree.branch)
     with pytest.raises(ApplicationError, match="不是待认定的品牌申报"):
-        services.batch_create(
-            actor=users.committee_admin,
-            org=tree.committee,
-            brands=[brand],
-            decided_on=date(2026, 6, 1),
-            note="x",
-        )
+        batch_of(users, tree, [brand], note="x")
     with pytest.raises(ApplicationError, match="请填写认定决定"):
-        services.batch_create(
-            actor=users.committee_admin,
-            org=tree.committee,
-            brands=[brand],
-            decided_on=date(2026, 6, 1),
-            note="",
-        )
+        batch_of(users, tree, [brand], note="")
     assert not Batch.objects.exists()
 
 
@@ -101,13 +71,7 @@ def test_the_database_keeps_one_active_brand_per_org_too(users, tree):
 
 def test_a_recognised_brand_is_revoked_with_a_reason_and_the_org_may_apply_again(users, tree):
     brand = brand_passed(users, tree.branch)
-    services.batch_create(
-        actor=users.committee_admin,
-        org=tree.committee,
-        brands=[brand],
-        decided_on=date(2026, 6, 1),
-        note="8 号",
-    )
+    batch_of(users, tree, [brand])
     with pytest.raises(PermissionDenied):
         services.brand_revoke(actor=users.unit_admin, brand=brand, reason="x")
     with pytest.raises(ApplicationError, match="请填写撤销原因"):

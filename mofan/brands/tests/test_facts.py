@@ -3,9 +3,8 @@ per applying org, 0 for an org with none."""
 
 from datetime import date
 
-from mofan.brands.services import brands as brand_services
 from mofan.brands.services import four_strong
-from mofan.brands.tests.conftest import brand_draft, brand_passed, draft
+from mofan.brands.tests.conftest import batch_of, brand_draft, brand_passed, draft
 from mofan.core.facts import fact
 from mofan.core.periods import Span
 
@@ -13,13 +12,7 @@ from mofan.core.periods import Span
 def test_brand_applications_and_recognitions_are_counted_per_org_in_the_span(users, tree):
     passed = brand_passed(users, tree.branch)
     brand_draft(users.outsider, tree.other_branch)  # a draft is not an application
-    brand_services.batch_create(
-        actor=users.committee_admin,
-        org=tree.committee,
-        brands=[passed],
-        decided_on=date(2026, 10, 15),
-        note="8 号",
-    )
+    batch_of(users, tree, [passed], on=date(2026, 10, 15))
     orgs = [tree.branch.pk, tree.other_branch.pk]
     assert fact("brands.applied")(org_ids=orgs, span=Span.year(2026)) == {orgs[0]: 1, orgs[1]: 0}
     assert fact("brands.recognised")(org_ids=orgs, span=Span.year(2026)) == {orgs[0]: 1, orgs[1]: 0}

@@ -14,7 +14,7 @@ from mofan.brands.forms import criterion_initial
 from mofan.brands.models import Application, Brand, Status
 from mofan.brands.services import brands as brand_services
 from mofan.brands.services import four_strong
-from mofan.brands.tests.conftest import EVALUATION, YEAR, brand_draft, brand_passed, draft
+from mofan.brands.tests.conftest import EVALUATION, YEAR, batch_of, brand_draft, brand_passed, draft
 from mofan.site.tests.factories import PDF
 
 
@@ -303,13 +303,7 @@ def test_the_menu_entry_is_there(users, login):
 
 def test_a_phone_gets_the_card_layout(users, tree, login):
     brand = brand_passed(users, tree.branch)
-    brand_services.batch_create(
-        actor=users.committee_admin,
-        org=tree.committee,
-        brands=[brand],
-        decided_on=date(2026, 6, 1),
-        note="8 号",
-    )
+    batch_of(users, tree, [brand])
     page = text(login(users.member).get("/brands/showcase/"))
     assert 'class="col-12 col-md-6 col-xl-4"' in page
 
@@ -402,13 +396,7 @@ def test_the_call_page_and_the_showcase_cost_the_same_for_more_rows(
             actor=users.unit_admin, application=draft(call, users.unit_admin, branch)
         )
         brands.append(brand_passed(users, branch, submitter=users.unit_admin, name=f"品牌{index}"))
-    brand_services.batch_create(
-        actor=users.committee_admin,
-        org=tree.committee,
-        brands=brands,
-        decided_on=date(2026, 6, 1),
-        note="8 号",
-    )
+    batch_of(users, tree, brands)
     client = login(users.committee_admin)
     with django_assert_max_num_queries(10):
         page = text(client.get(f"/brands/calls/{call.id}/"))
