@@ -25,10 +25,8 @@ from mofan.brands.selectors import (
     call_get,
 )
 from mofan.brands.services import four_strong
-from mofan.brands.services.common import is_committee_over
 from mofan.brands.steps import APPLICATION_STEPS
-from mofan.brands.views.common import file_response, queue_context, take_step
-from mofan.core.access import scope_of
+from mofan.brands.views.common import file_response, queue_context, step_actions, take_step
 from mofan.core.views_helpers import run_service
 from mofan.orgs.selectors import org_get
 
@@ -105,19 +103,13 @@ def application_edit(request, application_id):
 
 
 def _actions(user, application) -> list[str]:
-    """The steps the user may take now (the services check again)."""
-    scope = scope_of(user)
-    status = application.status
-    committee = is_committee_over(user, application.call.org)
-    if status in (Status.DRAFT, Status.RETURNED) and scope.can_record(application.org.path):
-        return ["submit"]
-    if status == Status.SUBMITTED and scope.can_admin_strictly_below(application.org.path):
-        return ["unit_pass", "return"]
-    if status == Status.UNIT_PASSED and committee:
-        return ["recognise", "reject", "return"]
-    if status == Status.RECOGNISED and committee:
-        return ["recheck", "revoke"]
-    return []
+    return step_actions(
+        user,
+        application,
+        committee=application.call.org,
+        decides=["recognise", "reject", "return"],
+        keeps=["recheck", "revoke"],
+    )
 
 
 @login_required

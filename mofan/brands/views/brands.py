@@ -20,9 +20,8 @@ from mofan.brands.selectors import (
     showcase,
 )
 from mofan.brands.services import brands as services
-from mofan.brands.services.common import is_committee_over
 from mofan.brands.steps import BRAND_STEPS
-from mofan.brands.views.common import file_response, queue_context, take_step
+from mofan.brands.views.common import file_response, queue_context, step_actions, take_step
 from mofan.core.access import RECORDER_ROLES, Role, scope_of
 from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import run_service
@@ -97,17 +96,9 @@ def brand_edit(request, brand_id):
 
 
 def _actions(user, brand) -> list[str]:
-    scope = scope_of(user)
-    committee = is_committee_over(user, brand.org)
-    if brand.status in (Status.DRAFT, Status.RETURNED) and scope.can_record(brand.org.path):
-        return ["submit"]
-    if brand.status == Status.SUBMITTED and scope.can_admin_strictly_below(brand.org.path):
-        return ["unit_pass", "return"]
-    if brand.status == Status.UNIT_PASSED and committee:
-        return ["reject", "return"]
-    if brand.status == Status.RECOGNISED and committee:
-        return ["revoke"]
-    return []
+    return step_actions(
+        user, brand, committee=brand.org, decides=["reject", "return"], keeps=["revoke"]
+    )
 
 
 @login_required

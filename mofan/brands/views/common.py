@@ -6,7 +6,8 @@ from django.http import FileResponse
 from django.shortcuts import redirect
 
 from mofan.brands.forms import FilterForm
-from mofan.brands.models import Status
+from mofan.brands.models import EDITABLE, Status
+from mofan.brands.services.common import is_committee_over
 from mofan.core.access import scope_of
 from mofan.core.errors import ApplicationError
 from mofan.core.views_helpers import paginate_page, sort_param
@@ -20,6 +21,22 @@ def default_status(user) -> str:
     if scope.is_admin:
         return Status.SUBMITTED
     return ""
+
+
+def step_actions(user, item, *, committee, decides: list[str], keeps: list[str]) -> list[str]:
+    """The steps the user may take now (the services check again): the applicant submits, the
+    unit passes or returns, the committee over `committee` then `decides` and, once it is
+    recognised, `keeps` it up."""
+    scope = scope_of(user)
+    if item.status in EDITABLE and scope.can_record(item.org.path):
+        return ["submit"]
+    if item.status == Status.SUBMITTED and scope.can_admin_strictly_below(item.org.path):
+        return ["unit_pass", "return"]
+    if item.status not in (Status.UNIT_PASSED, Status.RECOGNISED):
+        return []
+    if not is_committee_over(user, committee):
+        return []
+    return decides if item.status == Status.UNIT_PASSED else keeps
 
 
 def queue_context(request, found, *, sorts: dict[str, str], year_field: str) -> dict:
