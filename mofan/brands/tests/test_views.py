@@ -404,3 +404,31 @@ def test_the_call_page_and_the_showcase_cost_the_same_for_more_rows(
     with django_assert_max_num_queries(10):
         page = text(client.get("/brands/showcase/"))
     assert page.count("多行支部") == 10
+
+
+def test_the_committee_rechecks_and_revokes_a_title_from_the_page(recognised, users, login):
+    client = login(users.committee_admin)
+    url = f"/brands/applications/{recognised.id}/step/"
+    response = client.post(url, {"action": "nonsense"}, follow=True)
+    assert flash(response) == ["未知的操作"]
+    response = client.post(url, {"action": "recheck", "year": "", "reason": "保持"}, follow=True)
+    assert "复核年度应晚于认定年度" in flash(response)
+    response = client.post(
+        url, {"action": "recheck", "year": str(YEAR + 1), "reason": "保持"}, follow=True
+    )
+    assert flash(response) == ["已记录年度复核"]
+    assert list(recognised.rechecks.values_list("year", flat=True)) == [YEAR + 1]
+    response = client.post(url, {"action": "revoke", "reason": "发生违纪问题"}, follow=True)
+    assert flash(response) == ["已撤销四强党支部称号"]
+    recognised.refresh_from_db()
+    assert recognised.status == Status.REVOKED
+
+
+def test_a_brand_pdf_opens_in_the_browser_for_the_org_only(users, tree, login):
+    upload = SimpleUploadedFile("品牌手册.pdf", PDF, content_type="application/pdf")
+    brand = brand_draft(users.secretary, tree.branch, files=[upload])
+    url = f"/brands/brands/files/{brand.files.get().id}/"
+    response = login(users.secretary).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline")
+    assert login(users.outsider).get(url).status_code == 404
