@@ -26,7 +26,13 @@ from mofan.brands.selectors import (
 )
 from mofan.brands.services import four_strong
 from mofan.brands.steps import APPLICATION_STEPS
-from mofan.brands.views.common import file_response, queue_context, step_actions, take_step
+from mofan.brands.views.common import (
+    REVIEWED,
+    file_response,
+    queue_context,
+    step_actions,
+    take_step,
+)
 from mofan.core.views_helpers import run_service
 from mofan.orgs.selectors import org_get
 
@@ -138,11 +144,8 @@ def application_detail(request, application_id):
 
 
 DONE = {
-    "submit": "已提交，等待单位审核",
-    "unit_pass": "审核通过，已报机关工委认定",
-    "return": "已退回",
+    **REVIEWED,
     "recognise": "已认定为四强党支部",
-    "reject": "已作出不予认定的决定",
     "recheck": "已记录年度复核",
     "revoke": "已撤销四强党支部称号",
 }

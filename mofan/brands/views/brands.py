@@ -21,7 +21,13 @@ from mofan.brands.selectors import (
 )
 from mofan.brands.services import brands as services
 from mofan.brands.steps import BRAND_STEPS
-from mofan.brands.views.common import file_response, queue_context, step_actions, take_step
+from mofan.brands.views.common import (
+    REVIEWED,
+    file_response,
+    queue_context,
+    step_actions,
+    take_step,
+)
 from mofan.core.access import RECORDER_ROLES, Role, scope_of
 from mofan.core.excel import xlsx_response
 from mofan.core.views_helpers import run_service
@@ -113,10 +119,7 @@ def brand_detail(request, brand_id):
 
 
 DONE = {
-    "submit": "已提交，等待单位审核",
-    "unit_pass": "审核通过，已报机关工委认定",
-    "return": "已退回",
-    "reject": "已作出不予认定的决定",
+    **REVIEWED,
     "revoke": "已撤销该党建品牌",
 }
 

@@ -56,6 +56,14 @@ def queue_context(request, found, *, sorts: dict[str, str], year_field: str) -> 
     return {"form": form, "page": page, "sort": sort, "query": data.urlencode()}
 
 
+REVIEWED = {
+    "submit": "已提交，等待单位审核",
+    "unit_pass": "审核通过，已报机关工委认定",
+    "return": "已退回",
+    "reject": "已作出不予认定的决定",
+}  # what a step both items take says once taken
+
+
 def _year(post) -> int:
     raw = post.get("year", "")
     return int(raw) if raw.isdigit() else 0
