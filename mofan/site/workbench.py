@@ -369,11 +369,13 @@ def workbench_for(*, actor, today: date) -> Workbench:
         return Workbench()
     bench = Workbench(charts=_charts(actor, today, roots, units))
     if scope_of(actor).records_anywhere:
-        bench.todos = (
+        todos = (
             _task_todos(actor, today)
             + _supervision_todos(actor, today)
             + _other_todos(actor, today)
             + _assessment_todos(actor, today)
         )
+        # What waits comes first; the rest keep their order after it, greyed out.
+        bench.todos = sorted(todos, key=lambda todo: todo.count == 0)
         bench.owed = _owed_lines(actor, today, units)
     return bench

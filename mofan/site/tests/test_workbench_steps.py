@@ -120,3 +120,10 @@ def test_a_submitted_brand_waits_on_its_unit_then_on_the_committee(users, tree, 
     committee = todo(users.committee_admin, "党建品牌申报待认定")
     assert committee.count == 1
     assert brand.name in login(users.committee_admin).get(committee.url).content.decode()
+
+
+def test_what_waits_comes_first_on_the_workbench(users, self_assessment):
+    counts = [t.count for t in workbench_for(actor=users.unit_admin, today=TODAY).todos]
+    waiting = [n for n in counts if n]
+    assert waiting and counts[: len(waiting)] == waiting
+    assert not any(counts[len(waiting) :])
