@@ -29,6 +29,7 @@ Number = int | Decimal
 Value = Number | None
 Compute = Callable[..., dict[int, Value]]
 Parts = Callable[..., dict[int, tuple[Number, Number]]]
+Records = Callable[[int, Span], str]  # (org id, span) → the list page of what was counted
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Fact:
     parts: Parts | None = None  # rates only
     numerator: str = ""  # rates only: what is counted above the line (出席人次)
     denominator: str = ""  # … and below it (应到人次)
+    records: Records | None = None
 
     @property
     def is_rate(self) -> bool:
@@ -73,18 +75,27 @@ def _add(new: Fact) -> None:
     _registry[new.code] = new
 
 
-def register_fact(code: str, label: str, unit: str, *, module: str | None = None):
-    """Decorator: register `compute` under `code` with its Chinese label and unit."""
+def register_fact(
+    code: str, label: str, unit: str, *, module: str | None = None, records: Records | None = None
+):
+    """Decorator: register `compute` under `code` with its Chinese label and unit; `records`
+    gives the address of the list page that shows what it counts for an org and a span."""
 
     def decorate(compute: Compute) -> Compute:
-        _add(Fact(code, label, unit, module or _module_of(compute), compute))
+        _add(Fact(code, label, unit, module or _module_of(compute), compute, records=records))
         return compute
 
     return decorate
 
 
 def register_rate(
-    code: str, label: str, *, numerator: str, denominator: str, module: str | None = None
+    code: str,
+    label: str,
+    *,
+    numerator: str,
+    denominator: str,
+    module: str | None = None,
+    records: Records | None = None,
 ):
     """Decorator: register a percentage by its parts function, which returns
     `{org_id: (numerator, denominator)}`."""
@@ -104,6 +115,7 @@ def register_rate(
                 parts=parts,
                 numerator=numerator,
                 denominator=denominator,
+                records=records,
             )
         )
         return parts
@@ -146,6 +158,12 @@ def fact(code: str) -> Fact:
         return _registry[code]
     except KeyError:
         raise LookupError(f"没有编码为“{code}”的统计指标") from None
+
+
+def records_url(code: str, *, org_id: int, span: Span) -> str:
+    """The list page of the records a fact counts for the org's sub-tree, or "" if it has none."""
+    found = _registry.get(code)
+    return found.records(org_id, span) if found and found.records else ""
 
 
 def percent(numerator: Number, denominator: Number) -> Decimal | None:

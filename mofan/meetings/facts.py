@@ -7,9 +7,11 @@ number, so meetings in one month do not make up for a month without any.
 """
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Case, Count, DecimalField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from mofan.core.facts import for_each, reference_day, register_fact, register_rate, reuse
 from mofan.core.periods import Span
@@ -37,6 +39,17 @@ def _held_count(org_ids, span: Span, kind: str | None = None) -> dict[int, int]:
     return for_each(org_ids, {row["org_id"]: row["n"] for row in rows})
 
 
+def held_meetings_url(kind: str = ""):
+    """→ (org id, span) → the meeting list filtered to the held meetings a fact counts."""
+
+    def url(org_id: int, span: Span) -> str:
+        query = {"org": org_id, "status": MeetingStatus.HELD, "kind": kind}
+        query.update(since=span.start.isoformat(), until=span.last.isoformat())
+        return f"{reverse('meetings:list')}?{urlencode({k: v for k, v in query.items() if v})}"
+
+    return url
+
+
 def _held_fact(kind: Kind):
     def compute(*, org_ids, span, as_of=None):
         return _held_count(org_ids, span, kind)
@@ -45,13 +58,18 @@ def _held_fact(kind: Kind):
     return compute
 
 
-@register_fact("meetings.held", "组织生活次数（各类合计）", "次")
+@register_fact("meetings.held", "组织生活次数（各类合计）", "次", records=held_meetings_url())
 def held(*, org_ids, span, as_of=None):
     return _held_count(org_ids, span)
 
 
 for _kind in Kind:
-    register_fact(f"meetings.held.{_kind.value}", f"{_kind.label}次数", "次")(_held_fact(_kind))
+    register_fact(
+        f"meetings.held.{_kind.value}",
+        f"{_kind.label}次数",
+        "次",
+        records=held_meetings_url(_kind.value),
+    )(_held_fact(_kind))
 
 
 def _compliance_parts(org_ids, span: Span, as_of, kind: str | None = None):
@@ -97,6 +115,7 @@ def _compliance_fact(kind: Kind):
     "组织生活按期完成率（各类合计）",
     numerator=COMPLIANCE_NUMERATOR,
     denominator=COMPLIANCE_DENOMINATOR,
+    records=held_meetings_url(),
 )
 def compliance_all(*, org_ids, span, as_of=None):
     return _compliance_parts(org_ids, span, as_of)
@@ -108,6 +127,7 @@ for _kind in Kind:
         f"{_kind.label}按期完成率",
         numerator=COMPLIANCE_NUMERATOR,
         denominator=COMPLIANCE_DENOMINATOR,
+        records=held_meetings_url(_kind.value),
     )(_compliance_fact(_kind))
 
 

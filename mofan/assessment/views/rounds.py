@@ -38,7 +38,7 @@ from mofan.assessment.selectors import (
 from mofan.core.access import scope_of
 from mofan.core.errors import ApplicationError
 from mofan.core.excel import xlsx_response
-from mofan.core.facts import fact
+from mofan.core.facts import fact, records_url
 from mofan.core.views_helpers import form_errors, paginate_page, run_service
 
 PUBLIC_STEPS = (RoundStatus.PRELIMINARY, RoundStatus.FINAL)
@@ -138,6 +138,7 @@ def _fact_words(code: str) -> str:
 
 
 def _sheet_rows(round_, scheme, result, entries, findings, objections, evidence):
+    span = compute.round_span(round_)
     rows = []
     for area in scheme.areas:
         items = []
@@ -154,6 +155,9 @@ def _sheet_rows(round_, scheme, result, entries, findings, objections, evidence)
                     "rule": rule,
                     "score": result.items[indicator.pk],
                     "fact": _fact_words(indicator.fact_code) if indicator.fact_code else "",
+                    "records": records_url(indicator.fact_code, org_id=result.org_id, span=span)
+                    if indicator.fact_code
+                    else "",
                     "entry": entries.get(indicator.pk),
                     "findings": findings.get(indicator.pk, []),
                     "objections": objections.get(indicator.pk, []),

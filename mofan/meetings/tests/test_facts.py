@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mofan.core.access import SYSTEM
-from mofan.core.facts import fact, facts, shared_work
+from mofan.core.facts import fact, facts, records_url, shared_work
 from mofan.core.periods import Span
 from mofan.meetings import services
 from mofan.meetings.models import Attendance, Kind
@@ -249,3 +249,24 @@ def test_compliance_rates_of_every_kind_share_one_evaluation_inside_shared_work(
         )
     assert first > 0 and others == 0
     assert together == {code: apart[code] for code in codes[1:]}
+
+
+HELD_FACTS = [code for code in MEETING_FACTS if code.startswith("meetings.held")]
+
+
+@pytest.mark.parametrize("code", ["meetings.held", "meetings.held.theme_day"])
+def test_a_count_of_meetings_links_to_the_list_of_exactly_those_meetings(
+    records, users, login, code
+):
+    counted = rollup_under(code, root_ids=[records.unit.id], span=YEAR)[records.unit.id]
+    url = records_url(code, org_id=records.unit.id, span=YEAR)
+    assert url.startswith("/meetings/?")
+    page = login(users.committee_admin).get(url).content.decode()
+    listed = page.split("<tbody", 1)[1].split("</tbody>", 1)[0].count("<tr")
+    assert counted > 0 and listed == counted
+
+
+def test_every_count_of_meetings_and_compliance_rate_has_its_records_page():
+    assert all(records_url(code, org_id=1, span=YEAR) for code in HELD_FACTS)
+    compliance = [code for code in MEETING_FACTS if code.startswith("meetings.compliance")]
+    assert all(records_url(code, org_id=1, span=YEAR) for code in compliance)
