@@ -3,6 +3,7 @@ comments (点评) and rectification items. Each checks who may act and leaves an
 Codes and ballots are in ballots.py."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -265,10 +266,16 @@ def round_step(*, actor, round_: Round, today: date | None = None) -> Round:
     return round_
 
 
+def _plain(number) -> str:
+    """120.00 → "120", 12.50 → "12.5" (PostgreSQL sums keep the column's decimal places)."""
+    text = f"{Decimal(number):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _check_ready_to_vote(round_: Round) -> None:
     total = weights_total(round_)
     if total != 100:
-        raise ApplicationError(f"各类评议人权重合计应为 100%，现为 {total:g}%")
+        raise ApplicationError(f"各类评议人权重合计应为 100%，现为 {_plain(total)}%")
     if not round_.codes.exists():
         raise ApplicationError("请先为评议人发放评议码")
 

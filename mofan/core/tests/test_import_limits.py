@@ -56,7 +56,8 @@ def test_checking_grows_linearly_with_bad_rows(tree, users, settings):
     best_large = min(check_seconds(users.unit_admin, large) for _ in range(2))
     best_small = min(check_seconds(users.unit_admin, small) for _ in range(3))
     ratio = best_large / best_small
-    assert ratio < 8, f"4× the rows took {ratio:.1f}× the time (quadratic would be about 16×)"
+    # Linear is 4×; a loaded machine has been seen at 8.3×; quadratic would be about 16×.
+    assert ratio < 10, f"4× the rows took {ratio:.1f}× the time (quadratic would be about 16×)"
 
 
 def test_a_file_over_the_row_limit_is_refused_naming_the_limit(tree, users, settings):
