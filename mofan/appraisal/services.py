@@ -266,16 +266,10 @@ def round_step(*, actor, round_: Round, today: date | None = None) -> Round:
     return round_
 
 
-def _plain(number) -> str:
-    """120.00 → "120", 12.50 → "12.5" (PostgreSQL sums keep the column's decimal places)."""
-    text = f"{Decimal(number):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _check_ready_to_vote(round_: Round) -> None:
     total = weights_total(round_)
     if total != 100:
-        raise ApplicationError(f"各类评议人权重合计应为 100%，现为 {_plain(total)}%")
+        raise ApplicationError(f"各类评议人权重合计应为 100%，现为 {Decimal(total).normalize():f}%")
     if not round_.codes.exists():
         raise ApplicationError("请先为评议人发放评议码")
 

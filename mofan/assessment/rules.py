@@ -75,30 +75,35 @@ _FROM_VALUE: dict[str, Callable[[ItemRule, object], Decimal]] = {
 }
 
 
-def _number(value: Decimal) -> str:
+def number_words(value: Decimal) -> str:
+    """2.50 → "2.5", 120.00 → "120": a number as a scheme's text writes it."""
     return f"{value.normalize():f}"
 
 
 def _describe_bands(rule: ItemRule) -> str:
-    return "；".join(f"≥{_number(b.at_least)} 得 {_number(b.share)}%" for b in rule.bands)
+    return "；".join(f"≥{number_words(b.at_least)} 得 {number_words(b.share)}%" for b in rule.bands)
 
 
 _DESCRIBE: dict[str, Callable[[ItemRule], str]] = {
     RATIO: lambda r: f"{_fact_label(r.fact_code)} × 分值",
     THRESHOLDS: lambda r: f"{_fact_label(r.fact_code)}：{_describe_bands(r)}",
-    PER_OCCURRENCE: lambda r: f"{_fact_label(r.fact_code)}每次加 {_number(r.each)} 分，加满为止",
-    DEDUCTION: lambda r: (
-        f"自评截止日前未提交季度报告扣 {_number(r.each)} 分"
-        if r.missing_report
-        else f"{_fact_label(r.fact_code) if r.fact_code else '每发现一次'}每次扣 {_number(r.each)} 分，扣完为止"
+    PER_OCCURRENCE: lambda r: (
+        f"{_fact_label(r.fact_code)}每次加 {number_words(r.each)} 分，加满为止"
     ),
-    BONUS: lambda r: f"每项经认定加 {_number(r.each)} 分，本项最多 {_number(r.maximum)} 分",
+    DEDUCTION: lambda r: (
+        f"自评截止日前未提交季度报告扣 {number_words(r.each)} 分"
+        if r.missing_report
+        else f"{_fact_label(r.fact_code) if r.fact_code else '每发现一次'}每次扣 {number_words(r.each)} 分，扣完为止"
+    ),
+    BONUS: lambda r: (
+        f"每项经认定加 {number_words(r.each)} 分，本项最多 {number_words(r.maximum)} 分"
+    ),
     VETO: lambda r: (
-        f"{_fact_label(r.fact_code)}超过 {_number(r.veto_above)} 即一票否决"
+        f"{_fact_label(r.fact_code)}超过 {number_words(r.veto_above)} 即一票否决"
         if r.fact_code
         else "经核实发生即一票否决"
     ),
-    REVIEWED: lambda r: f"单位自评、评审组按评分标准打分，0 至 {_number(r.maximum)} 分",
+    REVIEWED: lambda r: f"单位自评、评审组按评分标准打分，0 至 {number_words(r.maximum)} 分",
 }
 
 

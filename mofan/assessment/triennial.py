@@ -45,8 +45,8 @@ def _components(round_: Round, kind: str):
     )
 
 
-def _percent_table(component: Round) -> dict[int, compute.UnitResult]:
-    return {r.org_id: r for r in compute.results(component)}
+def _percent_table(component: Round, only: int | None) -> dict[int, compute.UnitResult]:
+    return {r.org_id: r for r in compute.results(component, only=only)}
 
 
 def _percent(result: compute.UnitResult, full: Decimal) -> Decimal:
@@ -66,8 +66,8 @@ def triennial_results(round_: Round, *, only: int | None = None) -> list[Trienni
     participants = Participant.objects.filter(round=round_).select_related("org", "category")
     if only is not None:
         participants = participants.filter(org_id=only)
-    annual = {year: _scored(r) for year, r in annual_rounds(round_).items()}
-    quarterly = [_scored(r) for r in quarterly_rounds(round_)]
+    annual = {year: _scored(r, only) for year, r in annual_rounds(round_).items()}
+    quarterly = [_scored(r, only) for r in quarterly_rounds(round_)]
     grades = [Grade(g.label, g.at_least) for g in round_.scheme.grades.all()]
     table = [
         _combine(round_, p, annual, quarterly, grades) for p in participants.order_by("org__path")
@@ -77,8 +77,9 @@ def triennial_results(round_: Round, *, only: int | None = None) -> list[Trienni
     return table
 
 
-def _scored(component: Round):
-    return _percent_table(component), scheme_total(component.scheme)
+def _scored(component: Round, only: int | None):
+    """A component round's results (only the one unit's for a unit's row) and full marks."""
+    return _percent_table(component, only), scheme_total(component.scheme)
 
 
 def _combine(round_, participant, annual, quarterly, grades) -> TriennialResult:

@@ -9,10 +9,9 @@ from mofan.assessment.excel.layout import (
     WRAP,
     area_numeral,
     cell_number,
-    number_words,
 )
 from mofan.assessment.models import Scheme
-from mofan.assessment.rules import item_rule
+from mofan.assessment.rules import item_rule, number_words
 from mofan.assessment.scoring import (
     RuleError,
 )

@@ -28,9 +28,5 @@ def cell_number(value: Decimal):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def number_words(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
 def area_numeral(index: int) -> str:
     return NUMERALS[index - 1] if index <= len(NUMERALS) else str(index)

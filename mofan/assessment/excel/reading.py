@@ -14,11 +14,10 @@ from mofan.assessment.excel.layout import (
     REQUIRED,
     TARGET_BY_LABEL,
     TITLE,
-    number_words,
 )
 from mofan.assessment.excel.rule_text import rule_from_text
 from mofan.assessment.models import Scheme
-from mofan.assessment.rules import item_rule
+from mofan.assessment.rules import item_rule, number_words
 from mofan.assessment.scoring import (
     BONUS,
     VETO,

@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-from mofan.assessment.excel.layout import number_words
+from mofan.assessment.rules import number_words
 from mofan.assessment.scoring import (
     BONUS,
     DEDUCTION,
